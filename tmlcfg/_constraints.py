@@ -1,0 +1,108 @@
+"""``annotated-types`` metadata turned into checks, refused where it cannot apply."""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import annotated_types as at
+
+from ._nodes import (
+    Check,
+    ConstrainedNode,
+    DateNode,
+    DateTimeNode,
+    FixedTupleNode,
+    FloatNode,
+    FrozenSetNode,
+    IntNode,
+    MappingNode,
+    Node,
+    StrNode,
+    TimeNode,
+    TupleNode,
+)
+from ._show import literal
+
+_ORDERED = (IntNode, FloatNode, DateTimeNode, DateNode, TimeNode)
+_SIZED = (StrNode, TupleNode, FixedTupleNode, FrozenSetNode, MappingNode)
+_BOUNDS: dict[type, tuple[str, str, Callable[[Any, Any], bool]]] = {
+    at.Gt: ("gt", ">", operator.gt),
+    at.Ge: ("ge", ">=", operator.ge),
+    at.Lt: ("lt", "<", operator.lt),
+    at.Le: ("le", "<=", operator.le),
+}
+SUPPORTED = "Gt, Ge, Lt, Le, Interval, MultipleOf, MinLen, MaxLen"
+
+
+def _base(node: Node) -> Node:
+    return node.inner if isinstance(node, ConstrainedNode) else node
+
+
+def _bound_fits(node: Node, bound: Any) -> bool:
+    if isinstance(node, (IntNode, FloatNode)):
+        return type(bound) in (int, float)
+    want: dict[type[Node], type] = {DateTimeNode: dt.datetime, DateNode: dt.date, TimeNode: dt.time}
+    return type(bound) is want[type(node)]
+
+
+def constrain(node: Node, metadata: tuple[Any, ...]) -> Node | str:
+    """The node with the checks added, or the reason it cannot take them."""
+    base = _base(node)
+    checks: list[Check] = list(node.checks) if isinstance(node, ConstrainedNode) else []
+    flat: list[Any] = []
+    for meta in metadata:
+        flat.extend(meta if isinstance(meta, at.Interval) else [meta])
+    for meta in flat:
+        kind = type(meta)
+        if kind in _BOUNDS:
+            attr, sign, op = _BOUNDS[kind]
+            bound = getattr(meta, attr)
+            if not isinstance(base, _ORDERED):
+                return f"{kind.__name__} cannot apply to {base.describe()}"
+            if not _bound_fits(base, bound):
+                return f"the bound of {kind.__name__}({bound!r}) does not fit {base.describe()}"
+            checks.append((_compare(op, bound), f"be {sign} {literal(bound)}", literal))
+        elif kind is at.MultipleOf:
+            if not isinstance(base, (IntNode, FloatNode)):
+                return f"MultipleOf cannot apply to {base.describe()}"
+            step = meta.multiple_of
+            checks.append((_multiple(step), f"be a multiple of {literal(step)}", literal))
+        elif kind in (at.MinLen, at.MaxLen):
+            if not isinstance(base, _SIZED):
+                return f"{kind.__name__} cannot apply to {base.describe()}"
+            unit = "character" if isinstance(base, StrNode) else "item"
+            if kind is at.MinLen:
+                n = meta.min_length
+                text = f"have at least {n} {unit}{'s' * (n != 1)}"
+                checks.append((_compare(_longer, n), text, _length))
+            else:
+                n = meta.max_length
+                text = f"have at most {n} {unit}{'s' * (n != 1)}"
+                checks.append((_compare(_shorter, n), text, _length))
+        else:
+            return f"unsupported constraint {meta!r}; tmlcfg checks {SUPPORTED}"
+    before = node.constraints if isinstance(node, ConstrainedNode) else ()
+    return ConstrainedNode(base, checks, before + tuple(flat))
+
+
+def _compare(op: Callable[[Any, Any], bool], bound: Any) -> Callable[[Any], bool]:
+    return lambda v: op(v, bound)
+
+
+def _length(value: Any) -> str:
+    return f"{len(value)}"
+
+
+def _multiple(step: Any) -> Callable[[Any], bool]:
+    return lambda v: v % step == 0
+
+
+def _longer(value: Any, n: int) -> bool:
+    return len(value) >= n
+
+
+def _shorter(value: Any, n: int) -> bool:
+    return len(value) <= n

@@ -1,0 +1,158 @@
+"""``@tmlcfg.config``: a frozen attrs class whose every field tmlcfg can read and write."""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar, dataclass_transform
+
+import attrs
+
+from ._analyze import Refused, analyze_field
+from ._errors import ConfigError, DefinitionError, Invalid, to_problem
+from ._fields import NOTHING, FieldOptions, field
+from ._spec import MISSING, ClassSpec, FieldSpec, Group, spec_of
+
+_C = TypeVar("_C", bound=type)
+
+
+@dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
+def config(cls: _C) -> _C:
+    """Make ``cls`` a config: frozen, slotted, keyword-only, comparable and hashable.
+
+    Every field is checked now, so a class that could not round-trip through
+    TOML is refused with a :class:`DefinitionError` naming the field and the fix.
+    """
+    if not isinstance(cls, type):
+        raise DefinitionError(f"@tmlcfg.config decorates classes, not {cls!r}")
+    for base in cls.__mro__[1:-1]:
+        if hasattr(base, "__attrs_attrs__") and spec_of(base) is None:
+            raise DefinitionError(f"{cls.__qualname__}: base class {base.__qualname__} is not a tmlcfg config")
+    hints = _hints(cls)
+    own = inspect.get_annotations(cls)
+    for name in own:
+        if typing.get_origin(hints.get(name)) is ClassVar or hints.get(name) is ClassVar:
+            continue
+        if name.startswith("_"):
+            raise DefinitionError(
+                f"{cls.__qualname__}.{name}: field names may not start with '_' (TOML keys are public)"
+            )
+        value = cls.__dict__.get(name, NOTHING)
+        opts = value if isinstance(value, FieldOptions) else FieldOptions(default=value)
+        setattr(cls, name, _attrs_field(opts))
+    user_post_init = getattr(cls, "__attrs_post_init__", None)
+    if "__attrs_post_init__" in cls.__dict__:
+        # attrs would call it from its own __init__; tmlcfg calls it after its checks instead
+        delattr(cls, "__attrs_post_init__")
+    new_cls = attrs.define(cls, frozen=True, slots=True, kw_only=True, init=False, eq=True, auto_attribs=True)
+    spec = _spec(new_cls, hints, user_post_init)
+    # set after attrs built the class: the spec needs the final (slotted) class
+    type.__setattr__(new_cls, "__tmlcfg_spec__", spec)
+    type.__setattr__(new_cls, "__init__", _make_init(spec))
+    type.__setattr__(new_cls, "__signature__", _signature(spec))
+    return new_cls
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(cls, include_extras=True)
+    except NameError as e:
+        raise DefinitionError(
+            f"{cls.__qualname__}: cannot resolve annotation {e.name!r}; define it before the config that uses it"
+        ) from None
+
+
+def _attrs_field(opts: FieldOptions) -> Any:
+    secret_repr: Callable[[Any], str] | bool = (lambda _: "'***'") if opts.secret else True
+    if opts.factory is not None:
+        return attrs.field(factory=opts.factory, repr=secret_repr, metadata={"tmlcfg": opts})
+    return attrs.field(default=opts.default, repr=secret_repr, metadata={"tmlcfg": opts})
+
+
+def _spec(cls: type, hints: dict[str, Any], post_init: Callable[[Any], None] | None) -> ClassSpec:
+    fields: list[FieldSpec] = []
+    members: dict[tuple[str, bool], list[FieldSpec]] = {}
+    for a in attrs.fields(cls):
+        opts: FieldOptions = a.metadata["tmlcfg"]
+        where = f"{cls.__qualname__}.{a.name}"
+        annotation = hints[a.name]
+        try:
+            node, optional = analyze_field(annotation)
+        except Refused as e:
+            raise DefinitionError(f"{where}: {e}") from None
+        type_text = node.describe() + (" | None" if optional else "")
+        default = MISSING if opts.default is NOTHING else opts.default
+        f = FieldSpec(a.name, node, optional, default, opts.factory, opts.doc, opts.secret, opts.validator, type_text)
+        if opts.one_of and opts.at_most_one_of:
+            raise DefinitionError(f"{where}: a field joins one group, not both one_of and at_most_one_of")
+        group = opts.one_of or opts.at_most_one_of
+        if group:
+            if not optional:
+                raise DefinitionError(f"{where}: group members must be optional; annotate it {type_text} | None")
+            if f.required:
+                raise DefinitionError(f"{where}: group members need a default; add default=None")
+            members.setdefault((group, bool(opts.one_of)), []).append(f)
+        elif optional and (opts.factory is not None or default is not None):
+            raise DefinitionError(
+                f"{where}: an optional field must default to None (TOML has no null to write "
+                f"for None); drop '| None' or make the default None"
+            )
+        if default is not MISSING or opts.factory is not None:
+            try:
+                f.default_value() if opts.factory is not None else f.structure(default)
+            except Invalid as e:
+                text = "; ".join(p[1] for p in e.problems)
+                raise DefinitionError(f"{where}: the default is not a valid {type_text}: {text}") from None
+            if default is not MISSING and default is not None:
+                f.default = f.structure(default)
+        fields.append(f)
+    return ClassSpec(cls, fields, _groups(cls, members), post_init)
+
+
+def _groups(cls: type, members: dict[tuple[str, bool], list[FieldSpec]]) -> list[Group]:
+    groups = []
+    names = [name for name, _ in members]
+    for (name, exactly_one), fields in members.items():
+        if names.count(name) > 1:
+            raise DefinitionError(f"{cls.__qualname__}: group {name!r} is used by both one_of and at_most_one_of")
+        with_default = [f.name for f in fields if f.default is not None]
+        if with_default and not exactly_one:
+            raise DefinitionError(
+                f"{cls.__qualname__}.{with_default[0]}: at_most_one_of members default to None; "
+                "for a default choice use one_of"
+            )
+        if len(with_default) > 1:
+            raise DefinitionError(
+                f"{cls.__qualname__}: one_of group {name!r} gives defaults to {', '.join(with_default)}; "
+                "at most one member may have a default"
+            )
+        group = Group(name, exactly_one, tuple(f.name for f in fields), with_default[0] if with_default else None)
+        for f in fields:
+            f.group = group
+        groups.append(group)
+    return groups
+
+
+def _make_init(spec: ClassSpec) -> Callable[..., None]:
+    def __init__(self: Any, **kwargs: Any) -> None:
+        try:
+            spec.fill(self, kwargs)
+        except Invalid as e:
+            raise ConfigError([to_problem(p) for p in e.problems], target=spec.cls.__name__) from None
+
+    __init__.__qualname__ = f"{spec.cls.__qualname__}.__init__"
+    return __init__
+
+
+def _signature(spec: ClassSpec) -> inspect.Signature:
+    params = [
+        inspect.Parameter(
+            f.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=inspect.Parameter.empty if f.required else (f.default if f.factory is None else f.factory),
+            annotation=f.type_text,
+        )
+        for f in spec.fields
+    ]
+    return inspect.Signature(params)

@@ -1,0 +1,87 @@
+"""The exception hierarchy and the problem report every failure is made of."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from ._paths import PathTuple, format_path
+
+
+class TmlcfgError(Exception):
+    """Base of every error tmlcfg raises on purpose."""
+
+
+class DefinitionError(TmlcfgError, TypeError):
+    """A config class that could not round-trip through TOML (law 6)."""
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with an input: where it is and what to do about it."""
+
+    path: str
+    message: str
+    source: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.source is not None:
+            where = f"{self.source}:{self.line}: " if self.line is not None else f"{self.source}: "
+        return f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
+
+
+class ConfigError(TmlcfgError, ValueError):
+    """Bad input: every problem found in it, each with its path (and file and line)."""
+
+    def __init__(self, problems: Sequence[Problem], *, target: str | None = None) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.target = target
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        count = len(self.problems)
+        sources = list(dict.fromkeys(p.source for p in self.problems if p.source is not None))
+        head = f"{count} problem{'s' if count != 1 else ''}"
+        if sources:
+            head += " in " + ", ".join(sources)
+            if self.target:
+                head += f" ({self.target})"
+        elif self.target:
+            head += f" in {self.target}"
+        return head + ":\n" + "\n".join(f"  {p}" for p in self.problems)
+
+    def __str__(self) -> str:
+        return self._render()
+
+
+class Invalid(Exception):
+    """Internal: problems found below some point, with paths relative to it.
+
+    Raised inside structuring and caught by the enclosing config or container,
+    which prefixes its own key; only the public entry points turn it into a
+    :class:`ConfigError`.  Problems are ``(path, message, anchor)`` tuples, the
+    anchor being a path to look up a line for when the path has none of its own.
+    """
+
+    __slots__ = ("problems",)
+
+    def __init__(self, problems: list[RawProblem]) -> None:
+        self.problems = problems
+
+    @classmethod
+    def one(cls, message: str, path: PathTuple = ()) -> Invalid:
+        return cls([(path, message, None)])
+
+
+RawProblem = tuple[PathTuple, str, "PathTuple | None"]
+
+
+def prefixed(key: str | int, problems: Iterable[RawProblem]) -> list[RawProblem]:
+    return [((key, *path), msg, None if anchor is None else (key, *anchor)) for path, msg, anchor in problems]
+
+
+def to_problem(raw: RawProblem, source: str | None = None, line: int | None = None) -> Problem:
+    return Problem(format_path(raw[0]), raw[1], source, line)

@@ -1,0 +1,86 @@
+"""``tmlcfg.field`` and the ready-made constrained number types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar, overload
+
+import annotated_types as at
+import attrs
+
+from ._errors import DefinitionError
+
+_T = TypeVar("_T")
+
+PositiveInt = Annotated[int, at.Gt(0)]
+NonNegativeInt = Annotated[int, at.Ge(0)]
+PositiveFloat = Annotated[float, at.Gt(0)]
+NonNegativeFloat = Annotated[float, at.Ge(0)]
+
+NOTHING: Any = attrs.NOTHING
+
+
+@attrs.frozen
+class FieldOptions:
+    """What ``tmlcfg.field`` was told; the decorator turns it into an attrs field."""
+
+    default: Any = NOTHING
+    factory: Callable[[], Any] | None = None
+    doc: str | None = None
+    one_of: str | None = None
+    at_most_one_of: str | None = None
+    validator: Callable[[Any], object] | None = None
+    secret: bool = False
+
+
+@overload
+def field(
+    *,
+    default: _T,
+    doc: str | None = None,
+    one_of: str | None = None,
+    at_most_one_of: str | None = None,
+    validator: Callable[[Any], object] | None = None,
+    secret: bool = False,
+) -> _T: ...
+@overload
+def field(
+    *,
+    factory: Callable[[], _T],
+    doc: str | None = None,
+    one_of: str | None = None,
+    at_most_one_of: str | None = None,
+    validator: Callable[[Any], object] | None = None,
+    secret: bool = False,
+) -> _T: ...
+@overload
+def field(
+    *,
+    doc: str | None = None,
+    one_of: str | None = None,
+    at_most_one_of: str | None = None,
+    validator: Callable[[Any], object] | None = None,
+    secret: bool = False,
+) -> Any: ...
+def field(
+    *,
+    default: Any = NOTHING,
+    factory: Callable[[], Any] | None = None,
+    doc: str | None = None,
+    one_of: str | None = None,
+    at_most_one_of: str | None = None,
+    validator: Callable[[Any], object] | None = None,
+    secret: bool = False,
+) -> Any:
+    """Describe one field of a config class.
+
+    A field with neither ``default`` nor ``factory`` is required. ``doc`` is
+    shown by ``--help``, templates, JSON Schema and the reference docs.
+    ``one_of`` / ``at_most_one_of`` put the field in a named group of optional
+    fields of which exactly one / at most one is set. ``validator`` is called
+    with the structured value and raises ``ValueError`` to refuse it.
+    ``secret=True`` hides the value wherever a config is shown.
+    """
+    if default is not NOTHING and factory is not None:
+        raise DefinitionError("tmlcfg.field() takes default or factory, not both")
+    return FieldOptions(default, factory, doc, one_of, at_most_one_of, validator, secret)

@@ -1,0 +1,72 @@
+"""An immutable, hashable mapping: what ``Mapping[str, T]`` fields hold."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
+
+_V = TypeVar("_V", covariant=True)
+
+
+class FrozenDict(Mapping[str, _V]):
+    """A read-only ``dict``: equal to any mapping with the same items, and hashable.
+
+    >>> d = FrozenDict({"a": 1})
+    >>> d["a"], hash(d) == hash(FrozenDict(a=1)), d == {"a": 1}
+    (1, True, True)
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    _data: dict[str, _V]
+    _hash: int | None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        object.__setattr__(self, "_data", dict(*args, **kwargs))
+        object.__setattr__(self, "_hash", None)
+
+    @classmethod
+    def _wrap(cls, data: dict[str, Any]) -> FrozenDict[Any]:
+        # Skips the copy in __init__: only for dicts nobody else holds.
+        new = object.__new__(cls)
+        object.__setattr__(new, "_data", data)
+        object.__setattr__(new, "_hash", None)
+        return new
+
+    def __getitem__(self, key: str) -> _V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenDict):
+            return self._data == other._data
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        h = self._hash
+        if h is None:
+            h = hash(frozenset(self._data.items()))
+            object.__setattr__(self, "_hash", h)
+        return h
+
+    def __repr__(self) -> str:
+        return f"FrozenDict({self._data!r})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (self._data,))

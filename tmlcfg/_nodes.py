@@ -1,0 +1,557 @@
+"""Compiled field types: each node structures strictly, freezes, and unstructures.
+
+A node's ``structure`` returns the frozen value or raises :class:`Invalid` with
+paths relative to the value; containers prefix the index or key of each bad
+element, so every problem below is reported, not only the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import pathlib
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ._errors import Invalid, RawProblem, prefixed
+from ._frozen import FrozenDict
+from ._show import got, literal
+
+if TYPE_CHECKING:
+    from ._spec import ClassSpec
+
+
+class Node:
+    """One field type. ``accepts`` lists the exact Python types it takes."""
+
+    __slots__ = ()
+    accepts: tuple[type, ...] = ()
+    #: The TOML value kind this node reads, to refuse ambiguous unions.
+    toml_kinds: tuple[str, ...] = ()
+    #: True when ``unstructure`` is the identity (a speed-up for plain scalars).
+    plain: bool = False
+
+    def structure(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return value
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def children(self) -> tuple[Node, ...]:
+        return ()
+
+    def fail(self, value: Any) -> Invalid:
+        return Invalid.one(f"expected {self.describe()}, {got(value)}")
+
+
+class BoolNode(Node):
+    __slots__ = ()
+    accepts = (bool,)
+    toml_kinds = ("bool",)
+    plain = True
+
+    def structure(self, value: Any) -> Any:
+        if value is True or value is False:
+            return value
+        raise self.fail(value)
+
+    def describe(self) -> str:
+        return "bool"
+
+
+class IntNode(Node):
+    __slots__ = ()
+    accepts = (int,)
+    toml_kinds = ("int",)
+    plain = True
+
+    def structure(self, value: Any) -> Any:
+        if type(value) is int:
+            return value
+        raise self.fail(value)
+
+    def describe(self) -> str:
+        return "int"
+
+
+class FloatNode(Node):
+    """Floats, and ints widened to floats: the one widening law 4 allows."""
+
+    __slots__ = ()
+    accepts = (float, int)
+    toml_kinds = ("float", "int")
+    plain = True
+
+    def structure(self, value: Any) -> Any:
+        cls = type(value)
+        if cls is float:
+            if value != value:
+                # nan != nan would break equality, hashing and the round-trip law
+                raise Invalid.one("nan is not allowed; use inf or a number")
+            return value
+        if cls is int:
+            try:
+                return float(value)
+            except OverflowError:
+                raise Invalid.one(f"{literal(value)} is too large for a float") from None
+        raise self.fail(value)
+
+    def describe(self) -> str:
+        return "float"
+
+
+class StrNode(Node):
+    __slots__ = ()
+    accepts = (str,)
+    toml_kinds = ("str",)
+    plain = True
+
+    def structure(self, value: Any) -> Any:
+        if type(value) is str:
+            return value
+        raise self.fail(value)
+
+    def describe(self) -> str:
+        return "str"
+
+
+class PathNode(Node):
+    __slots__ = ()
+    accepts = (str, pathlib.PosixPath, pathlib.WindowsPath)
+    toml_kinds = ("str",)
+
+    def structure(self, value: Any) -> Any:
+        if type(value) is str or isinstance(value, pathlib.PurePath):
+            return pathlib.Path(value)
+        raise self.fail(value)
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return str(value)
+
+    def describe(self) -> str:
+        return "path (str)"
+
+
+class _TemporalNode(Node):
+    __slots__ = ()
+    name = ""
+
+    def structure(self, value: Any) -> Any:
+        if type(value) is self.accepts[0]:
+            return self.check(value)
+        raise self.fail(value)
+
+    def check(self, value: Any) -> Any:
+        offset = value.utcoffset()
+        if offset is not None and offset.total_seconds() % 60:
+            raise Invalid.one("TOML offsets are whole minutes; got an offset with seconds")
+        return value
+
+    def describe(self) -> str:
+        return self.name
+
+
+class DateTimeNode(_TemporalNode):
+    __slots__ = ()
+    accepts = (dt.datetime,)
+    toml_kinds = ("datetime",)
+    plain = True
+    name = "datetime"
+
+
+class DateNode(_TemporalNode):
+    __slots__ = ()
+    accepts = (dt.date,)
+    toml_kinds = ("date",)
+    plain = True
+    name = "date"
+
+    def check(self, value: Any) -> Any:
+        return value
+
+
+class TimeNode(_TemporalNode):
+    __slots__ = ()
+    accepts = (dt.time,)
+    toml_kinds = ("time",)
+    plain = True
+    name = "time"
+
+    def check(self, value: Any) -> Any:
+        if value.tzinfo is not None:
+            raise Invalid.one("a TOML time has no timezone; drop the tzinfo")
+        return value
+
+
+class EnumNode(Node):
+    """An enum read from its values (as TOML holds them), never its names."""
+
+    __slots__ = ("by_value", "cls", "value_type")
+
+    def __init__(self, cls: type[enum.Enum], value_type: type) -> None:
+        self.cls = cls
+        self.value_type = value_type
+        self.by_value = {m.value: m for m in cls}
+
+    @property
+    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+        return (self.value_type, self.cls)
+
+    @property
+    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        return ("str",) if self.value_type is str else ("int",)
+
+    def structure(self, value: Any) -> Any:
+        if type(value) is self.cls:
+            return value
+        if type(value) is self.value_type:
+            member = self.by_value.get(value)
+            if member is not None:
+                return member
+        allowed = ", ".join(literal(v) for v in self.by_value)
+        raise Invalid.one(f"expected one of {allowed}, {got(value)}")
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return value.value
+
+    def describe(self) -> str:
+        return self.cls.__name__
+
+
+class LiteralNode(Node):
+    __slots__ = ("allowed", "values")
+
+    def __init__(self, values: tuple[Any, ...]) -> None:
+        self.values = values
+        self.allowed = {(type(v), v) for v in values}
+
+    @property
+    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+        return tuple(dict.fromkeys(type(v) for v in self.values))
+
+    @property
+    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        names = {bool: "bool", int: "int", str: "str"}
+        return tuple(dict.fromkeys(names[type(v)] for v in self.values))
+
+    plain = True
+
+    def structure(self, value: Any) -> Any:
+        try:
+            if (type(value), value) in self.allowed:
+                return value
+        except TypeError:  # unhashable input
+            pass
+        allowed = ", ".join(literal(v) for v in self.values)
+        raise Invalid.one(f"expected one of {allowed}, {got(value)}")
+
+    def describe(self) -> str:
+        return "Literal[" + ", ".join(literal(v) for v in self.values) + "]"
+
+
+class ConfigNode(Node):
+    """A nested config: a table in TOML, an instance (or a mapping) in Python."""
+
+    __slots__ = ("cls", "spec")
+    toml_kinds = ("table",)
+
+    def __init__(self, spec: ClassSpec) -> None:
+        self.spec = spec
+        self.cls = spec.cls
+
+    @property
+    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+        return (self.cls,)
+
+    def structure(self, value: Any) -> Any:
+        if type(value) is self.cls:
+            return value
+        if isinstance(value, Mapping):
+            return self.spec.build(value)
+        raise Invalid.one(f"expected a table ({self.cls.__name__}), {got(value)}")
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return self.spec.unstructure(value, mask)
+
+    def describe(self) -> str:
+        return self.cls.__name__
+
+
+def _is_array(value: Any) -> bool:
+    return type(value) is list or type(value) is tuple
+
+
+class TupleNode(Node):
+    """``tuple[T, ...]``: a TOML array, every element checked and frozen."""
+
+    __slots__ = ("item",)
+    accepts = (list, tuple)
+    toml_kinds = ("array",)
+
+    def __init__(self, item: Node) -> None:
+        self.item = item
+
+    def structure(self, value: Any) -> Any:
+        if not _is_array(value):
+            raise self.fail(value)
+        item = self.item
+        if isinstance(item, (IntNode, StrNode, BoolNode)):
+            want = item.accepts[0]
+            if all(type(v) is want for v in value):
+                return tuple(value)
+        out = []
+        problems: list[RawProblem] = []
+        structure = item.structure
+        for i, v in enumerate(value):
+            try:
+                out.append(structure(v))
+            except Invalid as e:
+                problems += prefixed(i, e.problems)
+        if problems:
+            raise Invalid(problems)
+        return tuple(out)
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        if self.item.plain:
+            return list(value)
+        un = self.item.unstructure
+        return [un(v, mask) for v in value]
+
+    def describe(self) -> str:
+        return f"tuple[{self.item.describe()}, ...]"
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.item,)
+
+
+class FixedTupleNode(Node):
+    """``tuple[A, B]``: an array of exactly that many values, each its own type."""
+
+    __slots__ = ("items",)
+    accepts = (list, tuple)
+    toml_kinds = ("array",)
+
+    def __init__(self, items: tuple[Node, ...]) -> None:
+        self.items = items
+
+    def structure(self, value: Any) -> Any:
+        if not _is_array(value):
+            raise self.fail(value)
+        if len(value) != len(self.items):
+            n = len(self.items)
+            raise Invalid.one(f"expected an array of {n} item{'s' * (n != 1)}, got {len(value)}")
+        out = []
+        problems: list[RawProblem] = []
+        for i, (node, v) in enumerate(zip(self.items, value, strict=True)):
+            try:
+                out.append(node.structure(v))
+            except Invalid as e:
+                problems += prefixed(i, e.problems)
+        if problems:
+            raise Invalid(problems)
+        return tuple(out)
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return [n.unstructure(v, mask) for n, v in zip(self.items, value, strict=True)]
+
+    def describe(self) -> str:
+        return "tuple[" + ", ".join(n.describe() for n in self.items) + "]"
+
+    def children(self) -> tuple[Node, ...]:
+        return self.items
+
+
+def sort_key(value: Any) -> tuple[str, str]:
+    return (type(value).__name__, repr(value))
+
+
+class FrozenSetNode(Node):
+    """``frozenset[T]``: an array in TOML, written sorted so files are stable."""
+
+    __slots__ = ("item",)
+    accepts = (list, tuple, set, frozenset)
+    toml_kinds = ("array",)
+
+    def __init__(self, item: Node) -> None:
+        self.item = item
+
+    def structure(self, value: Any) -> Any:
+        if not (_is_array(value) or isinstance(value, (set, frozenset))):
+            raise self.fail(value)
+        items = sorted(value, key=sort_key) if isinstance(value, (set, frozenset)) else value
+        return frozenset(TupleNode(self.item).structure(items))
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        un = self.item.unstructure
+        try:
+            ordered = sorted(value)
+        except TypeError:  # mixed kinds, say int and str in a union
+            ordered = sorted(value, key=sort_key)
+        return [un(v, mask) for v in ordered]
+
+    def describe(self) -> str:
+        return f"frozenset[{self.item.describe()}]"
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.item,)
+
+
+class MappingNode(Node):
+    """``Mapping[str, T]``: a TOML table with free keys, frozen into a FrozenDict."""
+
+    __slots__ = ("value",)
+    toml_kinds = ("table",)
+    accepts = (dict, FrozenDict)
+
+    def __init__(self, value: Node) -> None:
+        self.value = value
+
+    def structure(self, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise self.fail(value)
+        out = {}
+        problems: list[RawProblem] = []
+        structure = self.value.structure
+        for k, v in value.items():
+            if type(k) is not str:
+                problems.append(((str(k),), f"keys must be strings, got {literal(k)}", None))
+                continue
+            try:
+                out[k] = structure(v)
+            except Invalid as e:
+                problems += prefixed(k, e.problems)
+        if problems:
+            raise Invalid(problems)
+        return FrozenDict._wrap(out)
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        un = self.value.unstructure
+        return {k: un(v, mask) for k, v in value.items()}
+
+    def describe(self) -> str:
+        return f"Mapping[str, {self.value.describe()}]"
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.value,)
+
+
+_ANY_SCALARS = frozenset({bool, int, str, dt.datetime, dt.date, dt.time})
+
+
+class AnyNode(Node):
+    """Any TOML value (inside a mapping): arrays become tuples, tables FrozenDicts."""
+
+    __slots__ = ()
+    toml_kinds = ("bool", "int", "float", "str", "datetime", "date", "time", "array", "table")
+
+    def structure(self, value: Any) -> Any:
+        cls = type(value)
+        if cls in _ANY_SCALARS:
+            return value
+        if cls is float:
+            return FloatNode().structure(value)
+        if cls is list or cls is tuple:
+            return TupleNode(self).structure(value)
+        if isinstance(value, Mapping):
+            return MappingNode(self).structure(value)
+        raise Invalid.one(f"expected a TOML value (bool, number, str, date/time, array or table), {got(value)}")
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        if type(value) is tuple:
+            return [self.unstructure(v, mask) for v in value]
+        if type(value) is FrozenDict:
+            return {k: self.unstructure(v, mask) for k, v in value.items()}
+        return value
+
+    def describe(self) -> str:
+        return "Any"
+
+
+class UnionNode(Node):
+    """A union of scalars, chosen by the value's own type; never by trying each in turn."""
+
+    __slots__ = ("by_type", "options")
+
+    def __init__(self, options: tuple[Node, ...]) -> None:
+        self.options = options
+        by_type: dict[type, Node] = {}
+        widening: list[Node] = []
+        for option in options:
+            base = option.inner if isinstance(option, ConstrainedNode) else option
+            for t in option.accepts:
+                if t is int and isinstance(base, FloatNode):
+                    widening.append(option)
+                else:
+                    by_type.setdefault(t, option)
+        # int widens to float only when no option takes the int itself
+        for option in widening:
+            by_type.setdefault(int, option)
+        self.by_type = by_type
+
+    @property
+    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+        return tuple(self.by_type)
+
+    @property
+    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(k for o in self.options for k in o.toml_kinds)
+
+    def structure(self, value: Any) -> Any:
+        option = self.by_type.get(type(value))
+        if option is None:
+            raise self.fail(value)
+        return option.structure(value)
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return self.by_type[type(value)].unstructure(value, mask)
+
+    def describe(self) -> str:
+        return " | ".join(o.describe() for o in self.options)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.options
+
+
+Check = tuple[Callable[[Any], bool], str, Any]
+
+
+class ConstrainedNode(Node):
+    """A node with ``annotated-types`` bounds: ``must be > 0, got -5``."""
+
+    __slots__ = ("checks", "constraints", "inner")
+
+    def __init__(self, inner: Node, checks: list[Check], constraints: tuple[Any, ...]) -> None:
+        self.inner = inner
+        self.checks = checks
+        self.constraints = constraints
+
+    @property
+    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+        return self.inner.accepts
+
+    @property
+    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self.inner.toml_kinds
+
+    @property
+    def plain(self) -> bool:  # type: ignore[override]
+        return self.inner.plain
+
+    def structure(self, value: Any) -> Any:
+        value = self.inner.structure(value)
+        for ok, text, shown in self.checks:
+            if not ok(value):
+                raise Invalid.one(f"must {text}, got {shown(value)}")
+        return value
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return self.inner.unstructure(value, mask)
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.inner,)

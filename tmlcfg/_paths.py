@@ -1,0 +1,109 @@
+"""The one path language: ``model.relations[3].lhs``, ``tasks."a.b".weight``."""
+
+from __future__ import annotations
+
+import re
+
+PathTuple = tuple["str | int", ...]
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def quote_key(key: str) -> str:
+    """A key as TOML writes it: bare when it can be, a basic string otherwise."""
+    if _BARE_KEY.match(key):
+        return key
+    out = []
+    for ch in key:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch < " " or ch == "\x7f":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def format_path(path: PathTuple) -> str:
+    parts: list[str] = []
+    for seg in path:
+        if isinstance(seg, int):
+            parts.append(f"[{seg}]")
+        else:
+            parts.append(("." if parts else "") + quote_key(seg))
+    return "".join(parts)
+
+
+class PathSyntaxError(ValueError):
+    """A path that does not parse; the message says where."""
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
+_KEY_CHARS = re.compile(r"[A-Za-z0-9_-]+")
+_UNESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def parse_path(text: str) -> PathTuple:
+    """Parse the path language back into keys and indexes.
+
+    >>> parse_path('model.tasks."a.b".w[2]')
+    ('model', 'tasks', 'a.b', 'w', 2)
+    """
+    path: list[str | int] = []
+    i, n = 0, len(text)
+    expect_key = True
+    while i < n:
+        ch = text[i]
+        if ch == "[":
+            end = text.find("]", i)
+            digits = text[i + 1 : end] if end != -1 else ""
+            if not digits.isdigit() or not path:
+                raise PathSyntaxError(f"bad index at column {i + 1} of {text!r}")
+            path.append(int(digits))
+            i = end + 1
+            expect_key = False
+        elif ch == "." and not expect_key:
+            i += 1
+            expect_key = True
+        elif expect_key and ch == '"':
+            key, i = _quoted(text, i + 1)
+            path.append(key)
+            expect_key = False
+        elif expect_key:
+            m = _KEY_CHARS.match(text, i)
+            if not m:
+                raise PathSyntaxError(f"expected a key at column {i + 1} of {text!r}")
+            path.append(m.group())
+            i = m.end()
+            expect_key = False
+        else:
+            raise PathSyntaxError(f"unexpected {ch!r} at column {i + 1} of {text!r}")
+    if expect_key:
+        raise PathSyntaxError(f"path {text!r} ends where a key was expected")
+    return tuple(path)
+
+
+def _quoted(text: str, i: int) -> tuple[str, int]:
+    out: list[str] = []
+    while i < len(text):
+        ch = text[i]
+        if ch == '"':
+            return "".join(out), i + 1
+        if ch == "\\" and i + 1 < len(text):
+            nxt = text[i + 1]
+            width = {"u": 4, "U": 8}.get(nxt, 0)
+            digits = text[i + 2 : i + 2 + width]
+            if width and len(digits) == width and all(c in _HEX for c in digits):
+                code = int(digits, 16)
+                if code <= 0x10FFFF:
+                    out.append(chr(code))
+                    i += 2 + width
+                    continue
+            if nxt in _UNESCAPES:
+                out.append(_UNESCAPES[nxt])
+                i += 2
+                continue
+        out.append(ch)
+        i += 1
+    raise PathSyntaxError(f"unterminated quoted key in {text!r}")

@@ -1,0 +1,213 @@
+"""Where each key of a TOML document sits: the line numbers tomllib does not give.
+
+Only called once a document has parsed and something in it is wrong, so it may
+assume valid TOML, and it never raises: a part it cannot read just has no line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from ._paths import PathTuple
+
+_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_ESC = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.i = 0
+        self.lines: dict[PathTuple, int] = {}
+        self.arrays: dict[PathTuple, int] = {}  # array-of-tables path -> last index
+        self._counted = 0
+        self._line = 1
+
+    def line(self) -> int:
+        # counted forward from the last call, so a whole scan stays linear
+        self._line += self.s.count("\n", self._counted, self.i)
+        self._counted = self.i
+        return self._line
+
+    def note(self, path: PathTuple, line: int) -> None:
+        self.lines.setdefault(path, line)
+
+    def skip_ws(self, newlines: bool = False) -> None:
+        s, n = self.s, len(self.s)
+        while self.i < n:
+            c = s[self.i]
+            if c in " \t" or (newlines and c in "\r\n"):
+                self.i += 1
+            elif c == "#":
+                end = s.find("\n", self.i)
+                self.i = n if end == -1 else end
+            else:
+                return
+
+    def key(self) -> list[str]:
+        parts = []
+        while True:
+            self.skip_ws()
+            c = self.s[self.i]
+            if c == '"':
+                parts.append(self.basic_string())
+            elif c == "'":
+                end = self.s.index("'", self.i + 1)
+                parts.append(self.s[self.i + 1 : end])
+                self.i = end + 1
+            else:
+                start = self.i
+                while self.i < len(self.s) and self.s[self.i] in _BARE:
+                    self.i += 1
+                parts.append(self.s[start : self.i])
+            self.skip_ws()
+            if self.i < len(self.s) and self.s[self.i] == ".":
+                self.i += 1
+                continue
+            return parts
+
+    def basic_string(self) -> str:
+        s = self.s
+        i = self.i + 1
+        out = []
+        while s[i] != '"':
+            if s[i] == "\\":
+                nxt = s[i + 1]
+                if nxt in "uU":
+                    width = 4 if nxt == "u" else 8
+                    out.append(chr(int(s[i + 2 : i + 2 + width], 16)))
+                    i += 2 + width
+                    continue
+                out.append(_ESC.get(nxt, nxt))
+                i += 2
+                continue
+            out.append(s[i])
+            i += 1
+        self.i = i + 1
+        return "".join(out)
+
+    def resolve(self, keys: list[str]) -> PathTuple:
+        path: PathTuple = ()
+        for k in keys:
+            path = (*path, k)
+            if path in self.arrays:
+                path = (*path, self.arrays[path])
+        return path
+
+    def document(self) -> None:
+        table: PathTuple = ()
+        s = self.s
+        while True:
+            self.skip_ws(newlines=True)
+            if self.i >= len(s):
+                return
+            line = self.line()
+            if s.startswith("[[", self.i):
+                self.i += 2
+                keys = self.key()
+                self.i += 2
+                parent = self.resolve(keys[:-1])
+                array = (*parent, keys[-1])
+                index = self.arrays.get(array, -1) + 1
+                self.arrays[array] = index
+                table = (*array, index)
+                self.note(array, line)
+                self.note(table, line)
+            elif s[self.i] == "[":
+                self.i += 1
+                keys = self.key()
+                self.i += 1
+                table = self.resolve(keys)
+                self.note(table, line)
+            else:
+                keys = self.key()
+                self.i += 1  # '='
+                path = (*table, *keys)
+                for depth in range(len(table) + 1, len(path) + 1):
+                    self.note(path[:depth], line)
+                self.value(path)
+
+    def value(self, path: PathTuple) -> None:
+        self.skip_ws()
+        s = self.s
+        c = s[self.i]
+        if c == "[":
+            self.i += 1
+            index = 0
+            while True:
+                self.skip_ws(newlines=True)
+                if s[self.i] == "]":
+                    self.i += 1
+                    return
+                self.note((*path, index), self.line())
+                self.value((*path, index))
+                index += 1
+                self.skip_ws(newlines=True)
+                if s[self.i] == ",":
+                    self.i += 1
+        elif c == "{":
+            self.i += 1
+            while True:
+                self.skip_ws(newlines=True)
+                if s[self.i] == "}":
+                    self.i += 1
+                    return
+                line = self.line()
+                keys = self.key()
+                self.i += 1
+                for depth in range(len(path) + 1, len(path) + len(keys) + 1):
+                    self.note((*path, *keys)[:depth], line)
+                self.value((*path, *keys))
+                self.skip_ws(newlines=True)
+                if s[self.i] == ",":
+                    self.i += 1
+        elif s.startswith('"""', self.i) or s.startswith("'''", self.i):
+            quote = s[self.i : self.i + 3]
+            end = self.i + 3
+            while True:
+                end = s.index(quote, end)
+                if quote == '"""' and _escaped(s, end):
+                    end += 1
+                    continue
+                break
+            while s.startswith(quote[0], end + 3):  # up to two quotes may end the content
+                end += 1
+            self.i = end + 3
+        elif c == '"':
+            self.basic_string()
+        elif c == "'":
+            self.i = s.index("'", self.i + 1) + 1
+        else:
+            while self.i < len(s) and s[self.i] not in ",]}\n\r#":
+                self.i += 1
+
+
+def _escaped(s: str, i: int) -> bool:
+    backslashes = 0
+    while i - backslashes - 1 >= 0 and s[i - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
+
+
+def key_lines(text: str) -> dict[PathTuple, int]:
+    """Map every key, table and array element of ``text`` to its first line."""
+    scanner = _Scanner(text)
+    # on a part it cannot read it keeps the lines found so far; the rest have none
+    with contextlib.suppress(IndexError, ValueError, RecursionError):
+        scanner.document()
+    return scanner.lines
+
+
+def line_for(lines: dict[PathTuple, int], path: PathTuple, anchor: PathTuple | None = None) -> int | None:
+    """The line of ``path``; else of ``anchor``; else its first descendant; else its parent."""
+    for candidate in (path, anchor):
+        if candidate is not None and candidate in lines:
+            return lines[candidate]
+    n = len(path)
+    below = [line for p, line in lines.items() if len(p) > n and p[:n] == path]
+    if below:
+        return min(below)
+    for depth in range(n - 1, 0, -1):
+        if path[:depth] in lines:
+            return lines[path[:depth]]
+    return None

@@ -1,0 +1,43 @@
+"""``replace``: a changed copy of a config, validated again as a whole."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from ._convert import require_spec, structured
+from ._data import set_path
+from ._errors import ConfigError, Invalid, RawProblem, to_problem
+from ._nodes import ConfigNode
+from ._paths import PathSyntaxError, parse_path
+
+_C = TypeVar("_C")
+
+
+def replace(config: _C, changes: Mapping[str, Any] | None = None, /, **top_level: Any) -> _C:
+    """A new config with the values at the given paths changed, checked like any input.
+
+    Paths use the one path language (``"model.relations[2].lhs"``); keyword
+    arguments change top-level fields. Naming a member of a group drops the
+    member chosen before.
+    """
+    spec = require_spec(type(config))
+    data = spec.unstructure(config)
+    node = ConfigNode(spec)
+    problems: list[RawProblem] = []
+    items = [*(changes or {}).items(), *((name, v) for name, v in top_level.items())]
+    for text, value in items:
+        try:
+            path = parse_path(text) if text not in spec.by_name else (text,)
+            set_path(node, data, path, value)
+        except PathSyntaxError as e:
+            problems.append(((), str(e), None))
+        except Invalid as e:
+            problems += e.problems
+    try:
+        result = structured(type(config), data)
+    except ConfigError as e:
+        raise ConfigError([*(to_problem(p) for p in problems), *e.problems], target=e.target) from None
+    if problems:
+        raise ConfigError([to_problem(p) for p in problems], target=type(config).__name__)
+    return result

@@ -1,0 +1,220 @@
+"""What tmlcfg knows of one config class, and how it builds and takes apart instances."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ._errors import Invalid, RawProblem, prefixed
+from ._nodes import Node
+from ._show import got, literal
+
+MISSING: Any = object()
+_GROUP_DEFAULT: Any = object()
+
+
+class FieldSpec:
+    """One field: its node, default, doc and group, ready for the hot path."""
+
+    __slots__ = (
+        "default",
+        "doc",
+        "factory",
+        "group",
+        "name",
+        "node",
+        "optional",
+        "secret",
+        "type_text",
+        "validator",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        node: Node,
+        optional: bool,
+        default: Any,
+        factory: Callable[[], Any] | None,
+        doc: str | None,
+        secret: bool,
+        validator: Callable[[Any], object] | None,
+        type_text: str,
+    ) -> None:
+        self.name = name
+        self.node = node
+        self.optional = optional
+        self.default = default
+        self.factory = factory
+        self.doc = doc
+        self.secret = secret
+        self.validator = validator
+        self.type_text = type_text
+        self.group: Group | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is MISSING and self.factory is None
+
+    def structure(self, value: Any) -> Any:
+        if value is None and self.optional:
+            return None
+        try:
+            result = self.node.structure(value)
+        except Invalid:
+            if self.secret:
+                raise Invalid.one(f"expected {self.type_text}; the value is secret and not shown") from None
+            raise
+        if self.validator is not None:
+            try:
+                self.validator(result)
+            except ValueError as e:
+                raise Invalid.one(str(e)) from None
+        return result
+
+    def default_value(self) -> Any:
+        if self.factory is not None:
+            return self.structure(self.factory())
+        return self.default
+
+
+class Group:
+    """``one_of`` (exactly one member set) or ``at_most_one_of`` (at most one)."""
+
+    __slots__ = ("default_member", "exactly_one", "members", "name")
+
+    def __init__(self, name: str, exactly_one: bool, members: tuple[str, ...], default_member: str | None):
+        self.name = name
+        self.exactly_one = exactly_one
+        self.members = members
+        self.default_member = default_member
+
+    def check(self, values: dict[str, Any]) -> RawProblem | None:
+        chosen = [m for m in self.members if values[m] is not None]
+        names = ", ".join(self.members)
+        if self.exactly_one and len(chosen) != 1:
+            text = f"exactly one of {names} must be set; got {', '.join(chosen) or 'none'}"
+        elif len(chosen) > 1:
+            text = f"at most one of {names} may be set; got {', '.join(chosen)}"
+        else:
+            return None
+        return ((), text, (chosen[-1],) if chosen else None)
+
+
+class ClassSpec:
+    """Fields, groups and the user's cross-field check of one config class."""
+
+    def __init__(
+        self,
+        cls: type,
+        fields: list[FieldSpec],
+        groups: list[Group],
+        post_init: Callable[[Any], None] | None,
+    ) -> None:
+        self.cls = cls
+        self.fields = fields
+        self.by_name = {f.name: f for f in fields}
+        self.groups = groups
+        self.post_init = post_init
+        self.doc = (cls.__doc__ or "").strip() or None
+        grouped = {m for g in groups for m in g.members}
+        self._plain = [(f.name, f) for f in fields if f.name not in grouped]
+        self._unstructure = [(f.name, None if f.node.plain else f.node.unstructure, f.secret) for f in fields]
+
+    def build(self, data: Mapping[str, Any]) -> Any:
+        inst: Any = object.__new__(self.cls)
+        self.fill(inst, data)
+        return inst
+
+    def fill(self, inst: Any, data: Mapping[str, Any]) -> None:
+        """Structure ``data`` into ``inst``: every field, groups, then the user's check."""
+        problems: list[RawProblem] = []
+        by_name = self.by_name
+        if len(data) > len(by_name) or any(k not in by_name for k in data):
+            problems += self._unknown(data)
+        values: dict[str, Any] = {}
+        for f in self.fields:
+            name = f.name
+            value = data.get(name, MISSING)
+            if value is MISSING or (value is None and f.optional):
+                if f.group is not None and f.group.default_member == name:
+                    values[name] = _GROUP_DEFAULT
+                    continue
+                if f.default is MISSING and f.factory is None:
+                    problems.append(((name,), "missing required key", None))
+                    continue
+                try:
+                    values[name] = f.default_value()
+                except Invalid as e:
+                    problems += prefixed(name, e.problems)
+                continue
+            try:
+                values[name] = f.structure(value)
+            except Invalid as e:
+                problems += prefixed(name, e.problems)
+        for group in self.groups:
+            if any(m not in values for m in group.members):
+                continue  # a member is already reported; its group cannot be judged
+            default = group.default_member
+            if default is not None and values[default] is _GROUP_DEFAULT:
+                chosen = any(values[m] is not None for m in group.members if m != default)
+                values[default] = None if chosen else self.by_name[default].default_value()
+            problem = group.check(values)
+            if problem is not None:
+                problems.append(problem)
+        if problems:
+            raise Invalid(problems)
+        setattr_ = object.__setattr__
+        for name, value in values.items():
+            setattr_(inst, name, value)
+        if self.post_init is not None:
+            try:
+                self.post_init(inst)
+            except Invalid:
+                raise
+            except ValueError as e:
+                raise Invalid([((), str(e), None)]) from None
+
+    def _unknown(self, data: Mapping[str, Any]) -> list[RawProblem]:
+        problems: list[RawProblem] = []
+        names = list(self.by_name)
+        for key in data:
+            if key in self.by_name:
+                continue
+            if type(key) is not str:
+                problems.append(((literal(key),), f"keys must be strings, {got(key)}", None))
+                continue
+            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+            if close:
+                hint = f"did you mean {close[0]!r}?"
+            elif not names:
+                hint = f"{self.cls.__name__} has no keys"
+            elif len(names) <= 12:
+                hint = "expected one of " + ", ".join(names)
+            else:
+                hint = f"see the {len(names)} keys of {self.cls.__name__} with tmlcfg template"
+            problems.append(((key,), f"unknown key; {hint}", None))
+        return problems
+
+    def unstructure(self, inst: Any, mask: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, un, secret in self._unstructure:
+            value = getattr(inst, name)
+            if value is None:
+                continue
+            if secret and mask:
+                out[name] = "***"
+            elif un is None:
+                out[name] = value
+            else:
+                out[name] = un(value, mask)
+        return out
+
+
+def spec_of(cls: Any) -> ClassSpec | None:
+    """The spec of a config class (decorated itself, not only a subclass of one)."""
+    try:
+        return cls.__dict__.get("__tmlcfg_spec__")  # type: ignore[no-any-return]
+    except AttributeError:
+        return None

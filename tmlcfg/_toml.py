@@ -1,0 +1,211 @@
+"""TOML in and out: ``loads``, ``load``, ``dumps``, ``dump`` and ``pretty_print``."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+
+from ._convert import require_spec, structured, to_dict
+from ._data import merge, set_path
+from ._env import substitute
+from ._errors import ConfigError, Invalid, Problem, RawProblem
+from ._nodes import ConfigNode
+from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
+from ._positions import key_lines, line_for
+from ._toml_write import write_toml
+
+_C = TypeVar("_C")
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
+
+
+@attrs.define
+class Layer:
+    """One source of values: a file's text and parsed document, or an override."""
+
+    source: str | None
+    text: str | None
+    data: dict[str, Any]
+    _lines: dict[PathTuple, int] | None = None
+
+    def lines(self) -> dict[PathTuple, int]:
+        if self._lines is None:
+            self._lines = key_lines(self.text) if self.text is not None else {}
+        return self._lines
+
+
+def _parse(text: str, source: str | None, target: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        message = str(e)
+        m = _AT.search(message)
+        line = column = None
+        if m and m.group(1):
+            line, column = int(m.group(1)), int(m.group(2))
+        elif m:
+            line = text.count("\n") + 1
+        what = message[: m.start()] if m else message
+        where = f" (column {column})" if column else ""
+        problem = Problem("", f"TOML syntax error: {what[:1].lower()}{what[1:]}{where}", source, line)
+    except RecursionError:
+        problem = Problem("", "TOML syntax error: arrays or tables nested too deep to read", source)
+    except ValueError as e:  # an integer longer than Python will convert
+        problem = Problem("", f"TOML value error: {e}", source)
+    raise ConfigError([problem], target=target) from None
+
+
+def _read(path: str | os.PathLike[str], target: str) -> Layer:
+    source = os.fspath(path)
+    try:
+        raw = Path(source).read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([Problem("", "file not found; check the path", source)], target=target) from None
+    except IsADirectoryError:
+        raise ConfigError([Problem("", "is a directory, not a TOML file", source)], target=target) from None
+    except OSError as e:
+        problem = Problem("", f"cannot read: {e.strerror or e}", source)
+        raise ConfigError([problem], target=target) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        problem = Problem("", f"not valid UTF-8 (byte {e.start}); save the file as UTF-8", source, line)
+        raise ConfigError([problem], target=target) from None
+    return Layer(source, text, _parse(text, source, target))
+
+
+def _locate(layers: list[Layer], raw: list[RawProblem]) -> list[Problem]:
+    """Give each problem the file and line of the last layer that holds its path."""
+    located: list[tuple[int, int, Problem]] = []
+    for path, message, anchor in raw:
+        found: tuple[int, Layer, int | None] | None = None
+        for rank, layer in reversed(list(enumerate(layers))):
+            lines = layer.lines()
+            exact = path in lines or (anchor is not None and anchor in lines)
+            if exact or (found is None and line_for(lines, path) is not None):
+                found = (rank, layer, line_for(lines, path, anchor))
+                if exact:
+                    break
+        if found is None:
+            found = (len(layers) - 1, layers[-1], None)
+        rank, layer, line = found
+        problem = Problem(format_path(path), message, layer.source, line)
+        located.append((rank, line or 0, problem))
+    located.sort(key=lambda t: (t[0], t[1]))
+    return [p for _, _, p in located]
+
+
+def _resolve(cls: type[_C], layers: list[Layer], env: Mapping[str, str] | None) -> _C:
+    spec = require_spec(cls)
+    unset: list[Problem] = []
+    data: dict[str, Any] = {}
+    node = ConfigNode(spec)
+    for layer in layers:
+        if env is not None:
+            raw: list[RawProblem] = []
+            layer.data = substitute(layer.data, env, raw, ())
+            unset += _locate([layer], raw)
+        data = merge(node, data, layer.data)
+    try:
+        result = structured(cls, data, lambda raw: _locate(layers, raw))
+    except ConfigError as e:
+        # a value left as ${VAR} may also have the wrong type: say it once, as unset
+        seen = {p.path for p in unset}
+        problems = unset + [p for p in e.problems if p.path not in seen]
+        order = {layer.source: rank for rank, layer in enumerate(layers)}
+        problems.sort(key=lambda p: (order.get(p.source, 0), p.line or 0))
+        raise ConfigError(problems, target=cls.__name__) from None
+    if unset:
+        raise ConfigError(unset, target=cls.__name__)
+    return result
+
+
+def loads(cls: type[_C], text: str, *, source: str | None = None, env: Mapping[str, str] | None = None) -> _C:
+    """A ``cls`` from TOML text; ``${VAR}`` is substituted only when ``env`` is given.
+
+    ``source`` names the text in error reports (a file name, say).
+    """
+    require_spec(cls)
+    return _resolve(cls, [Layer(source, text, _parse(text, source, cls.__name__))], env)
+
+
+def parse_override(text: str) -> tuple[PathTuple, Any]:
+    """``path=value``: the value read as TOML, else taken as a plain string."""
+    path_text, sep, value_text = text.partition("=")
+    if not sep:
+        raise ConfigError([Problem("", f"override {text!r} needs the form path=value", "override")])
+    try:
+        path = parse_path(path_text.strip())
+    except PathSyntaxError as e:
+        raise ConfigError([Problem("", f"override {text!r}: {e}", "override")]) from None
+    value_text = value_text.strip()
+    try:
+        value = tomllib.loads(f"v = {value_text}")["v"]
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        value = value_text
+    return path, value
+
+
+def load(
+    cls: type[_C],
+    *paths: str | os.PathLike[str],
+    overrides: Iterable[str] = (),
+    env: Mapping[str, str] | None = os.environ,
+) -> _C:
+    """A ``cls`` from TOML files layered in order, then ``path=value`` overrides.
+
+    Tables merge key by key; arrays and scalars are replaced whole; naming a
+    member of a ``one_of`` group in a later layer drops the earlier choice.
+    """
+    spec = require_spec(cls)
+    layers = [_read(p, cls.__name__) for p in paths]
+    overrides = list(overrides)
+    if overrides:
+        data: dict[str, Any] = {}
+        node = ConfigNode(spec)
+        problems: list[RawProblem] = []
+        for text in overrides:
+            path, value = parse_override(text)
+            try:
+                set_path(node, data, path, value)
+            except Invalid as e:
+                problems += e.problems
+        if problems:
+            raise ConfigError([Problem(format_path(p), m, "override") for p, m, _ in problems], target=cls.__name__)
+        layers.append(Layer("override", None, data))
+    if not layers:
+        layers.append(Layer(None, None, {}))
+    return _resolve(cls, layers, env)
+
+
+def dumps(config: Any) -> str:
+    """TOML text of ``config``, laid out like a hand-written experiment file."""
+    return write_toml(to_dict(config))
+
+
+def pretty_print(config: Any) -> str:
+    """TOML text for logs: like :func:`dumps`, with every secret shown as ``'***'``."""
+    return write_toml(require_spec(type(config)).unstructure(config, mask=True))
+
+
+def dump(config: Any, path: str | os.PathLike[str]) -> None:
+    """Write ``config`` as TOML to ``path`` atomically: a failure leaves the old file as it was."""
+    text = dumps(config)
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,60 @@
+"""TOML that reads like a hand-written experiment file: ``[tables]`` and ``[[arrays of tables]]``.
+
+tomli-w formats every value; this module only decides the layout, since tomli-w
+writes an array of tables as an inline array.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tomli_w
+
+from ._paths import quote_key
+
+
+def _is_table_array(value: Any) -> bool:
+    return type(value) is list and bool(value) and all(type(v) is dict for v in value)
+
+
+def write_toml(data: dict[str, Any]) -> str:
+    out: list[str] = []
+    _table(data, (), out, header=None)
+    return "".join(out).lstrip("\n")
+
+
+def _table(data: dict[str, Any], path: tuple[str, ...], out: list[str], header: str | None) -> None:
+    inline = {k: v for k, v in data.items() if type(v) is not dict and not _is_table_array(v)}
+    nested = [(k, v) for k, v in data.items() if k not in inline]
+    if header is not None and (inline or not nested):
+        out.append(f"\n{header}\n")
+    for key, value in inline.items():
+        out.append(f"{quote_key(key)} = {_inline(value)}\n")
+    for key, value in nested:
+        sub = (*path, quote_key(key))
+        name = ".".join(sub)
+        if type(value) is dict:
+            _table(value, sub, out, header=f"[{name}]")
+        else:
+            for item in value:
+                out.append(f"\n[[{name}]]\n")
+                _table(item, sub, out, header=None)
+
+
+_WIDTH = 88
+
+
+def _inline(value: Any, one_line: bool = False) -> str:
+    if type(value) is list:
+        items = [_inline(v, one_line) for v in value]
+        flat = "[" + ", ".join(items) + "]"
+        if one_line or (len(flat) <= _WIDTH and "\n" not in flat):
+            return flat
+        return "[\n" + "".join(f"    {item},\n" for item in items) + "]"
+    if type(value) is dict:
+        if not value:
+            return "{}"
+        # TOML 1.0 inline tables end at the line's end, so all of it stays on one line
+        return "{ " + ", ".join(f"{quote_key(k)} = {_inline(v, True)}" for k, v in value.items()) + " }"
+    # tomli-w knows every scalar's TOML spelling (escapes, inf, dates); ask it for one
+    return tomli_w.dumps({"v": value})[4:-1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import sys
 import typing
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar, dataclass_transform
@@ -29,7 +30,7 @@ def config(cls: _C) -> _C:
     for base in cls.__mro__[1:-1]:
         if hasattr(base, "__attrs_attrs__") and spec_of(base) is None:
             raise DefinitionError(f"{cls.__qualname__}: base class {base.__qualname__} is not a tmlcfg config")
-    hints = _hints(cls)
+    hints = _hints(cls, sys._getframe(1).f_locals)
     own = inspect.get_annotations(cls)
     for name in own:
         if typing.get_origin(hints.get(name)) is ClassVar or hints.get(name) is ClassVar:
@@ -54,9 +55,14 @@ def config(cls: _C) -> _C:
     return new_cls
 
 
-def _hints(cls: type) -> dict[str, Any]:
+def _hints(cls: type, caller_locals: dict[str, Any]) -> dict[str, Any]:
     try:
         return typing.get_type_hints(cls, include_extras=True)
+    except NameError:
+        pass
+    try:
+        # string annotations naming classes local to a function (as in tests)
+        return typing.get_type_hints(cls, localns=dict(caller_locals), include_extras=True)
     except NameError as e:
         raise DefinitionError(
             f"{cls.__qualname__}: cannot resolve annotation {e.name!r}; define it before the config that uses it"

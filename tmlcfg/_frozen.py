@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 _V = TypeVar("_V", covariant=True)
@@ -18,18 +19,19 @@ class FrozenDict(Mapping[str, _V]):
 
     __slots__ = ("_data", "_hash")
 
-    _data: dict[str, _V]
+    # a read-only view, so not even the private attribute can be edited in place
+    _data: MappingProxyType[str, _V]
     _hash: int | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        object.__setattr__(self, "_data", dict(*args, **kwargs))
+        object.__setattr__(self, "_data", MappingProxyType(dict(*args, **kwargs)))
         object.__setattr__(self, "_hash", None)
 
     @classmethod
     def _wrap(cls, data: dict[str, Any]) -> FrozenDict[Any]:
         # Skips the copy in __init__: only for dicts nobody else holds.
         new = object.__new__(cls)
-        object.__setattr__(new, "_data", data)
+        object.__setattr__(new, "_data", MappingProxyType(data))
         object.__setattr__(new, "_hash", None)
         return new
 
@@ -60,7 +62,7 @@ class FrozenDict(Mapping[str, _V]):
         return h
 
     def __repr__(self) -> str:
-        return f"FrozenDict({self._data!r})"
+        return f"FrozenDict({dict(self._data)!r})"
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")
@@ -69,4 +71,4 @@ class FrozenDict(Mapping[str, _V]):
         raise AttributeError(f"{type(self).__name__} is immutable")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (FrozenDict, (self._data,))
+        return (FrozenDict, (dict(self._data),))

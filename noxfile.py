@@ -1,0 +1,68 @@
+"""Sessions: ``nox`` runs tests on every Python, coverage, lint, typing and docs."""
+
+from __future__ import annotations
+
+import os
+
+import nox
+
+nox.options.sessions = ["tests", "coverage", "lint", "typing", "docs"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.default_venv_backend = "venv"
+
+PYTHONS = ["3.11", "3.12", "3.13"]
+TEST_DEPS = ["pytest>=8", "coverage[toml]>=7.4", "jsonschema>=4.20", "pyyaml>=6"]
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """The test suite under coverage; ``HYPOTHESIS_PROFILE=ci`` makes it thorough."""
+    session.install("-e", ".[testing,wandb,yaml]", *TEST_DEPS)
+    session.run(
+        "coverage",
+        "run",
+        "--parallel-mode",
+        "-m",
+        "pytest",
+        *session.posargs,
+        env={"COVERAGE_FILE": f".coverage.{session.python}"},
+    )
+
+
+@nox.session
+def coverage(session: nox.Session) -> None:
+    """Combine the test runs' coverage and hold it to the floor in pyproject.toml."""
+    session.install("coverage[toml]>=7.4")
+    session.run("coverage", "combine", *[f for f in os.listdir(".") if f.startswith(".coverage.")])
+    session.run("coverage", "report")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", "tmlcfg", "tests", "examples", "benchmarks", "docs", "noxfile.py")
+    session.run("ruff", "format", "--check", "tmlcfg", "tests", "examples", "benchmarks", "docs", "noxfile.py")
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    """mypy --strict on the package; mypy and pyright on what users' code must see."""
+    session.install("-e", ".[testing,wandb]", "mypy>=1.10", "pyright>=1.1.380", "pytest>=8")
+    session.run("mypy", "--strict", "tmlcfg", "tests/typing/good.py")
+    session.run("pyright", "tmlcfg", "tests/typing/good.py")
+    session.run("python", "tests/typing/check_bad.py")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the docs with warnings as errors, and run their examples as doctests."""
+    session.install("-e", ".[testing]", "sphinx>=7", "myst-parser>=2", "furo")
+    for builder in ("html", "doctest"):
+        session.run("sphinx-build", "-W", "--keep-going", "-b", builder, "docs", f"docs/_build/{builder}")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Side-by-side timings against pydantic v2, msgspec and attrs+cattrs (not run by default)."""
+    session.install("-e", ".", "pydantic>=2", "msgspec", "pydantic-settings")
+    session.run("python", "-m", "benchmarks", *session.posargs)

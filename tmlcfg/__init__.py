@@ -1,7 +1,5 @@
 """Typed, frozen, TOML-first configuration for machine-learning experiments."""
 
-from __future__ import annotations
-
 from ._convert import from_dict, to_dict
 from ._define import config
 from ._errors import ConfigError, DefinitionError, Problem, TmlcfgError

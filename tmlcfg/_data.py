@@ -81,6 +81,9 @@ def set_path(node: Node, data: dict[str, Any], path: PathTuple, value: Any) -> N
             here[step] = value
             return
         below = here[step] if isinstance(step, int) else here.get(step)
+        if below is None and isinstance(path[depth + 1], int):
+            where = path[: depth + 1]
+            raise Invalid.one(f"no array is given here to index with [{path[depth + 1]}]; set the whole array", where)
         if below is None:
             below = {}
         elif type(below) is dict or type(below) is list:

@@ -104,6 +104,7 @@ def _quoted(text: str, i: int) -> tuple[str, int]:
                 out.append(_UNESCAPES[nxt])
                 i += 2
                 continue
+            raise PathSyntaxError(f"bad escape at column {i + 1} of {text!r}")
         out.append(ch)
         i += 1
     raise PathSyntaxError(f"unterminated quoted key in {text!r}")

@@ -27,17 +27,25 @@ _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)
 
 @attrs.define
 class Layer:
-    """One source of values: a file's text and parsed document, or an override."""
+    """One source of values: a file's text and document, or the overrides' paths."""
 
     source: str | None
     text: str | None
     data: dict[str, Any]
+    overridden: tuple[PathTuple, ...] = ()
     _lines: dict[PathTuple, int] | None = None
 
     def lines(self) -> dict[PathTuple, int]:
         if self._lines is None:
             self._lines = key_lines(self.text) if self.text is not None else {}
         return self._lines
+
+    def owns(self, path: PathTuple, anchor: PathTuple | None) -> bool:
+        """Whether this layer gave the value at ``path`` itself."""
+        if self.overridden:
+            return any(path[: len(p)] == p for p in self.overridden)
+        lines = self.lines()
+        return path in lines or (anchor is not None and anchor in lines)
 
 
 def _parse(text: str, source: str | None, target: str) -> dict[str, Any]:
@@ -87,12 +95,11 @@ def _locate(layers: list[Layer], raw: list[RawProblem]) -> list[Problem]:
     for path, message, anchor in raw:
         found: tuple[int, Layer, int | None] | None = None
         for rank, layer in reversed(list(enumerate(layers))):
-            lines = layer.lines()
-            exact = path in lines or (anchor is not None and anchor in lines)
-            if exact or (found is None and line_for(lines, path) is not None):
-                found = (rank, layer, line_for(lines, path, anchor))
-                if exact:
-                    break
+            if layer.owns(path, anchor):
+                found = (rank, layer, line_for(layer.lines(), path, anchor))
+                break
+            if found is None and line_for(layer.lines(), path) is not None:
+                found = (rank, layer, line_for(layer.lines(), path))
         if found is None:
             found = (len(layers) - 1, layers[-1], None)
         rank, layer, line = found
@@ -102,7 +109,12 @@ def _locate(layers: list[Layer], raw: list[RawProblem]) -> list[Problem]:
     return [p for _, _, p in located]
 
 
-def _resolve(cls: type[_C], layers: list[Layer], env: Mapping[str, str] | None) -> _C:
+def _resolve(
+    cls: type[_C],
+    layers: list[Layer],
+    env: Mapping[str, str] | None,
+    overrides: list[tuple[PathTuple, Any]] = (),  # type: ignore[assignment]
+) -> _C:
     spec = require_spec(cls)
     unset: list[Problem] = []
     data: dict[str, Any] = {}
@@ -113,6 +125,19 @@ def _resolve(cls: type[_C], layers: list[Layer], env: Mapping[str, str] | None) 
             layer.data = substitute(layer.data, env, raw, ())
             unset += _locate([layer], raw)
         data = merge(node, data, layer.data)
+    if overrides:
+        bad: list[RawProblem] = []
+        for path, value in overrides:
+            try:
+                set_path(node, data, path, value)
+            except Invalid as e:
+                bad += e.problems
+        if bad:
+            problems = [Problem(format_path(p), m, "override") for p, m, _ in bad]
+            raise ConfigError(problems, target=cls.__name__)
+        layers = [*layers, Layer("override", None, {}, tuple(p for p, _ in overrides))]
+    if not layers:
+        layers = [Layer(None, None, {})]
     try:
         result = structured(cls, data, lambda raw: _locate(layers, raw))
     except ConfigError as e:
@@ -164,25 +189,9 @@ def load(
     Tables merge key by key; arrays and scalars are replaced whole; naming a
     member of a ``one_of`` group in a later layer drops the earlier choice.
     """
-    spec = require_spec(cls)
+    require_spec(cls)
     layers = [_read(p, cls.__name__) for p in paths]
-    overrides = list(overrides)
-    if overrides:
-        data: dict[str, Any] = {}
-        node = ConfigNode(spec)
-        problems: list[RawProblem] = []
-        for text in overrides:
-            path, value = parse_override(text)
-            try:
-                set_path(node, data, path, value)
-            except Invalid as e:
-                problems += e.problems
-        if problems:
-            raise ConfigError([Problem(format_path(p), m, "override") for p, m, _ in problems], target=cls.__name__)
-        layers.append(Layer("override", None, data))
-    if not layers:
-        layers.append(Layer(None, None, {}))
-    return _resolve(cls, layers, env)
+    return _resolve(cls, layers, env, [parse_override(text) for text in overrides])
 
 
 def dumps(config: Any) -> str:

@@ -1,0 +1,43 @@
+"""The public surface is pinned: adding or removing a name is a decision."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import tmlcfg
+
+
+def test_all_is_sorted_and_complete() -> None:
+    """__all__ is sorted and names exactly the public attributes."""
+    assert tmlcfg.__all__ == sorted(tmlcfg.__all__)
+    public = {n for n in dir(tmlcfg) if not n.startswith("_")}
+    assert public == set(tmlcfg.__all__)
+    assert tmlcfg.__all__ == [
+        "ConfigError",
+        "DefinitionError",
+        "FrozenDict",
+        "NonNegativeFloat",
+        "NonNegativeInt",
+        "PositiveFloat",
+        "PositiveInt",
+        "Problem",
+        "TmlcfgError",
+        "config",
+        "dump",
+        "dumps",
+        "field",
+        "from_dict",
+        "load",
+        "loads",
+        "pretty_print",
+        "replace",
+        "to_dict",
+    ]
+
+
+def test_import_is_light() -> None:
+    """import tmlcfg pulls in neither wandb, Hypothesis nor YAML."""
+    code = "import sys, tmlcfg; print(sorted(m for m in ('wandb', 'hypothesis', 'yaml') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -20,3 +20,6 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# Read by type checkers only (the typing session); importing them would run them.
+collect_ignore = ["typing"]

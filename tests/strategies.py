@@ -38,8 +38,9 @@ toml_scalars = st.one_of(st.booleans(), ints, floats, texts, datetimes, st.dates
 #: what a Mapping[str, Any] holds after structuring: tuples and FrozenDicts, no None
 frozen_toml_values = st.recursive(
     toml_scalars,
-    lambda inner: st.lists(inner, max_size=3).map(tuple)
-    | st.dictionaries(keys, inner, max_size=3).map(tmlcfg.FrozenDict),
+    lambda inner: (
+        st.lists(inner, max_size=3).map(tuple) | st.dictionaries(keys, inner, max_size=3).map(tmlcfg.FrozenDict)
+    ),
     max_leaves=8,
 )
 
@@ -159,7 +160,7 @@ def config_classes(draw: st.DrawFn, depth: int = 0) -> Generated:
         kind = draw(kinds(depth))
         shape = draw(st.sampled_from(["required", "default", "default", "optional"]))
         if shape == "optional":
-            annotations[name] = kind.annotation | None if isinstance(kind.annotation, type) else Union[kind.annotation, None]  # noqa: UP007
+            annotations[name] = Union[kind.annotation, None]  # noqa: UP007
             namespace[name] = None
             strategies[name] = st.none() | kind.values
         else:
@@ -201,9 +202,11 @@ def _group_values(
 ) -> st.SearchStrategy[dict[str, Any]]:
     choices: list[str | None] = list(members) if exactly_one else [None, *members]
     return st.sampled_from(choices).flatmap(
-        lambda chosen: st.just({m: None for m in members})
-        if chosen is None
-        else values[chosen].map(lambda v: {**{m: None for m in members}, chosen: v})
+        lambda chosen: (
+            st.just(dict.fromkeys(members))
+            if chosen is None
+            else values[chosen].map(lambda v: {**dict.fromkeys(members), chosen: v})
+        )
     )
 
 

@@ -135,7 +135,7 @@ def test_other_refusals() -> None:
         tmlcfg.field(default=1, factory=int)
     with pytest.raises(tmlcfg.DefinitionError, match="decorates classes"):
         tmlcfg.config(3)  # type: ignore[type-var]
-    with pytest.raises(tmlcfg.DefinitionError, match="decorate it with @tmlcfg.config"):
+    with pytest.raises(tmlcfg.DefinitionError, match=r"decorate it with @tmlcfg\.config"):
         tmlcfg.config(type("Holder", (), {"__annotations__": {"x": Plain}}))
     with pytest.raises(tmlcfg.DefinitionError, match="is not a tmlcfg config"):
         tmlcfg.from_dict(Plain, {})
@@ -199,9 +199,7 @@ def test_post_init_runs_after_checks_and_reports_at_its_path() -> None:
 
     with pytest.raises(tmlcfg.ConfigError) as info:
         tmlcfg.from_dict(Outer, {"windows": [{}, {"lo": 5, "hi": 2}]})
-    assert [(p.path, p.message) for p in info.value.problems] == [
-        ("windows[1]", "lo must be below hi, got 5 >= 2")
-    ]
+    assert [(p.path, p.message) for p in info.value.problems] == [("windows[1]", "lo must be below hi, got 5 >= 2")]
     with pytest.raises(tmlcfg.ConfigError, match="1 problem in Window:\n  lo must be below hi"):
         Window(lo=3, hi=3)
 

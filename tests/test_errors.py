@@ -146,7 +146,7 @@ def test_quoted_keys_in_paths() -> None:
     with pytest.raises(tmlcfg.ConfigError) as info:
         tmlcfg.loads(Weights, text, source="w.toml")
     assert str(info.value.problems[0]) == (
-        'w.toml:2: tasks."recap.engagement.is_favorited".pos_weight: expected float, got str \'high\''
+        "w.toml:2: tasks.\"recap.engagement.is_favorited\".pos_weight: expected float, got str 'high'"
     )
 
 

@@ -61,7 +61,9 @@ def test_at_most_one_of() -> None:
     """at_most_one_of allows none or one member."""
     assert Init() == Init(checkpoint=None, snapshot=None)
     assert Init(checkpoint="c").checkpoint == "c"
-    with pytest.raises(tmlcfg.ConfigError, match="at most one of checkpoint, snapshot may be set; got checkpoint, snapshot"):
+    with pytest.raises(
+        tmlcfg.ConfigError, match="at most one of checkpoint, snapshot may be set; got checkpoint, snapshot"
+    ):
         Init(checkpoint="c", snapshot="s")
 
 

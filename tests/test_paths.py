@@ -8,9 +8,11 @@ from hypothesis import strategies as st
 
 from tmlcfg._paths import PathSyntaxError, format_path, parse_path
 
-paths = st.lists(st.text(max_size=8), min_size=1, max_size=5).flatmap(
-    lambda keys: st.tuples(*(st.tuples(st.just(k), st.lists(st.integers(0, 99), max_size=2)) for k in keys))
-).map(lambda parts: tuple(seg for key, idx in parts for seg in (key, *idx)))
+paths = (
+    st.lists(st.text(max_size=8), min_size=1, max_size=5)
+    .flatmap(lambda keys: st.tuples(*(st.tuples(st.just(k), st.lists(st.integers(0, 99), max_size=2)) for k in keys)))
+    .map(lambda parts: tuple(seg for key, idx in parts for seg in (key, *idx)))
+)
 
 
 @given(paths)

@@ -83,8 +83,11 @@ def problems(**data: Any) -> list[tuple[str, str]]:
         ({"extra": {"a": "1"}}, ("extra.a", "expected int, got str '1'")),
         ({"extra": {1: 1}}, ("extra.1", "keys must be strings, got 1")),
         ({"extra": []}, ("extra", "expected Mapping[str, int], got array")),
-        ({"free": {"a": None}}, ("free.a", "expected a TOML value (bool, number, str, date/time, array or table), got nothing (None)")),
-        ({"free": {"a": [1, {"b": float("nan")}]}}, ('free.a[1].b', "nan is not allowed; use inf or a number")),
+        (
+            {"free": {"a": None}},
+            ("free.a", "expected a TOML value (bool, number, str, date/time, array or table), got nothing (None)"),
+        ),
+        ({"free": {"a": [1, {"b": float("nan")}]}}, ("free.a[1].b", "nan is not allowed; use inf or a number")),
         (
             {"when": dt.datetime(2020, 1, 1, tzinfo=dt.timezone(dt.timedelta(seconds=30)))},
             ("when", "TOML offsets are whole minutes; got an offset with seconds"),

@@ -51,7 +51,7 @@ def structured(
     except Invalid as e:
         raw = e.problems
     except RecursionError:
-        raw = [((), "nesting too deep to read", None)]
+        raw = [((), "nesting too deep to read", ())]
     problems = locate(raw) if locate is not None else [to_problem(p) for p in raw]
     raise ConfigError(problems, target=cls.__name__) from None
 

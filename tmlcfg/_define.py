@@ -42,12 +42,10 @@ def config(cls: _C) -> _C:
         value = cls.__dict__.get(name, NOTHING)
         opts = value if isinstance(value, FieldOptions) else FieldOptions(default=value)
         setattr(cls, name, _attrs_field(opts))
-    user_post_init = getattr(cls, "__attrs_post_init__", None)
-    if "__attrs_post_init__" in cls.__dict__:
-        # attrs would call it from its own __init__; tmlcfg calls it after its checks instead
-        delattr(cls, "__attrs_post_init__")
+    # init=False: tmlcfg's own __init__ checks everything, then calls __attrs_post_init__.
+    # Taken from the new class, whose methods attrs gave the right __class__ cell for super().
     new_cls = attrs.define(cls, frozen=True, slots=True, kw_only=True, init=False, eq=True, auto_attribs=True)
-    spec = _spec(new_cls, hints, user_post_init)
+    spec = _spec(new_cls, hints, getattr(new_cls, "__attrs_post_init__", None))
     # set after attrs built the class: the spec needs the final (slotted) class
     type.__setattr__(new_cls, "__tmlcfg_spec__", spec)
     type.__setattr__(new_cls, "__init__", _make_init(spec))

@@ -48,7 +48,7 @@ def _one(text: str, env: Mapping[str, str], problems: list[RawProblem], path: Pa
             return value
         if default is not None:
             return default
-        problems.append((path, f"environment variable {name} is not set; set it or write ${{{name}:-default}}", None))
+        problems.append((path, f"environment variable {name} is not set; set it or write ${{{name}:-default}}", ()))
         return m.group(0)
 
     return _PATTERN.sub(replace, text)

@@ -62,8 +62,9 @@ class Invalid(Exception):
 
     Raised inside structuring and caught by the enclosing config or container,
     which prefixes its own key; only the public entry points turn it into a
-    :class:`ConfigError`.  Problems are ``(path, message, anchor)`` tuples, the
-    anchor being a path to look up a line for when the path has none of its own.
+    :class:`ConfigError`.  Problems are ``(path, message, anchors)`` tuples, the
+    anchors being paths whose last line stands for the problem when the path
+    has no line of its own (the members set in a group, say).
     """
 
     __slots__ = ("problems",)
@@ -73,14 +74,14 @@ class Invalid(Exception):
 
     @classmethod
     def one(cls, message: str, path: PathTuple = ()) -> Invalid:
-        return cls([(path, message, None)])
+        return cls([(path, message, ())])
 
 
-RawProblem = tuple[PathTuple, str, "PathTuple | None"]
+RawProblem = tuple[PathTuple, str, tuple[PathTuple, ...]]
 
 
 def prefixed(key: str | int, problems: Iterable[RawProblem]) -> list[RawProblem]:
-    return [((key, *path), msg, None if anchor is None else (key, *anchor)) for path, msg, anchor in problems]
+    return [((key, *path), msg, tuple((key, *a) for a in anchors)) for path, msg, anchors in problems]
 
 
 def to_problem(raw: RawProblem, source: str | None = None, line: int | None = None) -> Problem:

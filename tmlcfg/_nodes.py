@@ -417,7 +417,7 @@ class MappingNode(Node):
         structure = self.value.structure
         for k, v in value.items():
             if type(k) is not str:
-                problems.append(((str(k),), f"keys must be strings, got {literal(k)}", None))
+                problems.append(((str(k),), f"keys must be strings, got {literal(k)}", ()))
                 continue
             try:
                 out[k] = structure(v)

@@ -198,11 +198,13 @@ def key_lines(text: str) -> dict[PathTuple, int]:
     return scanner.lines
 
 
-def line_for(lines: dict[PathTuple, int], path: PathTuple, anchor: PathTuple | None = None) -> int | None:
-    """The line of ``path``; else of ``anchor``; else its first descendant; else its parent."""
-    for candidate in (path, anchor):
-        if candidate is not None and candidate in lines:
-            return lines[candidate]
+def line_for(lines: dict[PathTuple, int], path: PathTuple, anchors: tuple[PathTuple, ...] = ()) -> int | None:
+    """The last line of ``anchors``; else of ``path``; else its first descendant; else its parent."""
+    found = [lines[a] for a in anchors if a in lines]
+    if found:
+        return max(found)
+    if path in lines:
+        return lines[path]
     n = len(path)
     below = [line for p, line in lines.items() if len(p) > n and p[:n] == path]
     if below:

@@ -31,7 +31,7 @@ def replace(config: _C, changes: Mapping[str, Any] | None = None, /, **top_level
             path = parse_path(text) if text not in spec.by_name else (text,)
             set_path(node, data, path, value)
         except PathSyntaxError as e:
-            problems.append(((), str(e), None))
+            problems.append(((), str(e), ()))
         except Invalid as e:
             problems += e.problems
     try:

@@ -6,8 +6,9 @@ import difflib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._errors import Invalid, RawProblem, prefixed
+from ._errors import ConfigError, Invalid, RawProblem, prefixed
 from ._nodes import Node
+from ._paths import PathSyntaxError, PathTuple, parse_path
 from ._show import got, literal
 
 MISSING: Any = object()
@@ -99,7 +100,7 @@ class Group:
             text = f"at most one of {names} may be set; got {', '.join(chosen)}"
         else:
             return None
-        return ((), text, (chosen[-1],) if chosen else None)
+        return ((), text, tuple((m,) for m in chosen))
 
 
 class ClassSpec:
@@ -142,7 +143,7 @@ class ClassSpec:
                     values[name] = _GROUP_DEFAULT
                     continue
                 if f.default is MISSING and f.factory is None:
-                    problems.append(((name,), "missing required key", None))
+                    problems.append(((name,), "missing required key", ()))
                     continue
                 try:
                     values[name] = f.default_value()
@@ -171,10 +172,11 @@ class ClassSpec:
         if self.post_init is not None:
             try:
                 self.post_init(inst)
-            except Invalid:
-                raise
+            except ConfigError as e:
+                # a check may name the paths below it: ConfigError([Problem("relations[2].rhs", ...)])
+                raise Invalid([(_relative(p.path), p.message, ()) for p in e.problems]) from None
             except ValueError as e:
-                raise Invalid([((), str(e), None)]) from None
+                raise Invalid([((), str(e), ())]) from None
 
     def _unknown(self, data: Mapping[str, Any]) -> list[RawProblem]:
         problems: list[RawProblem] = []
@@ -183,7 +185,7 @@ class ClassSpec:
             if key in self.by_name:
                 continue
             if type(key) is not str:
-                problems.append(((literal(key),), f"keys must be strings, {got(key)}", None))
+                problems.append(((literal(key),), f"keys must be strings, {got(key)}", ()))
                 continue
             close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
             if close:
@@ -194,7 +196,7 @@ class ClassSpec:
                 hint = "expected one of " + ", ".join(names)
             else:
                 hint = f"see the {len(names)} keys of {self.cls.__name__} with tmlcfg template"
-            problems.append(((key,), f"unknown key; {hint}", None))
+            problems.append(((key,), f"unknown key; {hint}", ()))
         return problems
 
     def unstructure(self, inst: Any, mask: bool = False) -> dict[str, Any]:
@@ -218,3 +220,10 @@ def spec_of(cls: Any) -> ClassSpec | None:
         return cls.__dict__.get("__tmlcfg_spec__")  # type: ignore[no-any-return]
     except AttributeError:
         return None
+
+
+def _relative(path: str) -> PathTuple:
+    try:
+        return parse_path(path) if path else ()
+    except PathSyntaxError:
+        return (path,)

@@ -40,12 +40,12 @@ class Layer:
             self._lines = key_lines(self.text) if self.text is not None else {}
         return self._lines
 
-    def owns(self, path: PathTuple, anchor: PathTuple | None) -> bool:
+    def owns(self, path: PathTuple, anchors: tuple[PathTuple, ...]) -> bool:
         """Whether this layer gave the value at ``path`` itself."""
         if self.overridden:
             return any(path[: len(p)] == p for p in self.overridden)
         lines = self.lines()
-        return path in lines or (anchor is not None and anchor in lines)
+        return path in lines or any(a in lines for a in anchors)
 
 
 def _parse(text: str, source: str | None, target: str) -> dict[str, Any]:
@@ -92,11 +92,11 @@ def _read(path: str | os.PathLike[str], target: str) -> Layer:
 def _locate(layers: list[Layer], raw: list[RawProblem]) -> list[Problem]:
     """Give each problem the file and line of the last layer that holds its path."""
     located: list[tuple[int, int, Problem]] = []
-    for path, message, anchor in raw:
+    for path, message, anchors in raw:
         found: tuple[int, Layer, int | None] | None = None
         for rank, layer in reversed(list(enumerate(layers))):
-            if layer.owns(path, anchor):
-                found = (rank, layer, line_for(layer.lines(), path, anchor))
+            if layer.owns(path, anchors):
+                found = (rank, layer, line_for(layer.lines(), path, anchors))
                 break
             if found is None and line_for(layer.lines(), path) is not None:
                 found = (rank, layer, line_for(layer.lines(), path))

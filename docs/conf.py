@@ -1,0 +1,37 @@
+"""Sphinx configuration: MyST Markdown, furo, autodoc and doctests."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+sys.path.insert(0, os.path.abspath(".."))
+
+project = "tmlcfg"
+author = "The tmlcfg developers"
+copyright = "2026, The tmlcfg developers"
+
+extensions = [
+    "myst_parser",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.doctest",
+    "_ext.reference",
+]
+sys.path.insert(0, os.path.abspath("."))
+source_suffix = {".md": "markdown"}
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_heading_anchors = 3
+html_theme = "furo"
+html_title = "tmlcfg"
+exclude_patterns = ["_build"]
+autodoc_member_order = "bysource"
+autodoc_typehints = "description"
+autodoc_preserve_defaults = True
+nitpicky = False
+
+doctest_global_setup = """
+import os, tempfile
+import tmlcfg
+_doc_dir = tempfile.mkdtemp()
+os.chdir(_doc_dir)
+"""

@@ -1,0 +1,18 @@
+"""Must fail to type-check, each marked line with the error named beside it."""
+
+from __future__ import annotations
+
+import tmlcfg
+
+
+@tmlcfg.config
+class Training:
+    num_train_steps: int = 10
+    name: str = "run"
+
+
+Training(num_train_steps="7")  # E: arg-type
+Training(num_train_step=7)  # E: call-arg
+Training(7)  # E: misc
+t = Training()
+t.name = "other"  # E: misc

@@ -1,0 +1,91 @@
+"""Markdown references of config classes, written from their fields' docs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._convert import require_spec
+from ._nodes import ConfigNode, ConstrainedNode, Node
+from ._paths import PathTuple, format_path
+from ._spec import ClassSpec, FieldSpec
+
+
+def _default_text(f: FieldSpec) -> str:
+    if f.secret and not f.required:
+        return "`'***'`"
+    if f.group is not None and f.group.default_member == f.name:
+        return f"`{f.node.describe()}()` unless another member of {f.group.name!r} is set"
+    if f.required:
+        return "required"
+    if f.factory is not None:
+        value = f.default_value()
+    else:
+        value = f.default
+    if value is None:
+        return "unset"
+    if isinstance(f.node, ConfigNode):
+        return f"`{f.node.describe()}()`"
+    return f"`{_toml_literal(f.node, value)}`"
+
+
+def _bounds(node: Node) -> str:
+    if not isinstance(node, ConstrainedNode):
+        return ""
+    return " (" + ", ".join(text.removeprefix("be ") for _, text, _ in node.checks) + ")"
+
+
+def _toml_literal(node: Node, value: Any) -> str:
+    from ._toml_write import _inline
+
+    return _inline(node.unstructure(value, False), one_line=True)
+
+
+def _rows(spec: ClassSpec, prefix: PathTuple, seen: set[type]) -> list[str]:
+    rows = []
+    nested: list[tuple[PathTuple, ClassSpec]] = []
+    for f in spec.fields:
+        path = (*prefix, f.name)
+        group = ""
+        if f.group is not None:
+            kind = "one of" if f.group.exactly_one else "at most one of"
+            group = f" ({kind} {', '.join(f.group.members)})"
+        doc = (f.doc or "").replace("\n", " ")
+        kind = f"`{f.type_text}`" + _bounds(f.node)
+        cells = [f"`{format_path(path)}`", kind, _default_text(f), doc + group]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        if isinstance(f.node, ConfigNode) and f.node.cls not in seen:
+            nested.append((path, f.node.spec))
+    for path, child in nested:
+        rows += _rows(child, path, seen | {child.cls})
+    return rows
+
+
+def markdown_reference(cls: type, heading: str = "##") -> str:
+    """A Markdown section: the class's doc, then a table of every field path."""
+    spec = require_spec(cls)
+    lines = [f"{heading} `{cls.__module__}.{cls.__qualname__}`", ""]
+    if spec.doc:
+        lines += [spec.doc, ""]
+    lines += ["| path | type | default | doc |", "| --- | --- | --- | --- |"]
+    lines += _rows(spec, (), {cls})
+    return "\n".join(lines) + "\n"
+
+
+def generated_pages() -> dict[str, str]:
+    """The docs pages written from code when the docs are built."""
+    from . import embedding, optimizers, training, wandb
+
+    shipped = [
+        wandb.WandbConfig,
+        training.RuntimeConfig,
+        training.TrainingConfig,
+        optimizers.OptimizerConfig,
+        optimizers.LearningRate,
+        embedding.LargeEmbeddingsConfig,
+    ]
+    parts = [
+        "# Shipped configs reference\n",
+        "Generated from the fields' docs when these docs were built; every class builds from defaults alone.\n",
+    ]
+    parts += [markdown_reference(cls) for cls in shipped]
+    return {"shipped-configs-reference": "\n".join(parts)}

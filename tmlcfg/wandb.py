@@ -1,0 +1,37 @@
+"""Weights & Biases: ``WandbConfig``, and the calls that log in and start runs.
+
+Importing this module never imports wandb; each call that needs it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._define import config
+from ._fields import field
+
+__all__ = ["WandbConfig"]
+
+
+@config
+class WandbConfig:
+    """Where and how a run is logged to Weights & Biases; every field is optional."""
+
+    host: str | None = field(
+        default=None,
+        doc="Server URL, passed to wandb.login(host=...); unset uses wandb's own default (WANDB_BASE_URL).",
+    )
+    key_path: str | None = field(
+        default=None,
+        doc="File holding the API key, read by login and passed to wandb.login(key=...); "
+        "unset uses WANDB_API_KEY or ~/.netrc, and with no key anywhere the run is offline.",
+    )
+    name: str | None = field(default=None, doc="Run name, passed to wandb.init(name=...); unset lets wandb pick.")
+    entity: str | None = field(default=None, doc="Team or user, passed to wandb.init(entity=...).")
+    project: str | None = field(default=None, doc="Project, passed to wandb.init(project=...).")
+    tags: tuple[str, ...] = field(default=(), doc="Tags, passed to wandb.init(tags=...).")
+    notes: str | None = field(default=None, doc="A longer description, passed to wandb.init(notes=...).")
+    metadata: Mapping[str, Any] | None = field(
+        default=None, doc="Extra values logged at the top level of the run's config, beside the experiment's."
+    )

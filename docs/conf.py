@@ -29,9 +29,12 @@ autodoc_typehints = "description"
 autodoc_preserve_defaults = True
 nitpicky = False
 
-doctest_global_setup = """
-import os, tempfile
+ROOT = os.path.abspath("..")
+doctest_global_setup = f"""
+import os, sys, tempfile
 import tmlcfg
+ROOT = {ROOT!r}
+sys.path.insert(0, ROOT)
 _doc_dir = tempfile.mkdtemp()
 os.chdir(_doc_dir)
 """

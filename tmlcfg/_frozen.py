@@ -12,6 +12,7 @@ _V = TypeVar("_V", covariant=True)
 class FrozenDict(Mapping[str, _V]):
     """A read-only ``dict``: equal to any mapping with the same items, and hashable.
 
+    >>> from tmlcfg import FrozenDict
     >>> d = FrozenDict({"a": 1})
     >>> d["a"], hash(d) == hash(FrozenDict(a=1)), d == {"a": 1}
     (1, True, True)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tmlcfg._positions import key_lines, line_for
-from tmlcfg._toml_write import write_toml
+from tmlcfg._write import write_toml
 
 leaves = st.one_of(st.integers(), st.text(max_size=5), st.booleans(), st.lists(st.integers(), max_size=3))
 names = st.text(min_size=1, max_size=5) | st.sampled_from(["a.b", "x", '"', "'''"])

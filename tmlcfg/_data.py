@@ -78,7 +78,10 @@ def set_path(node: Node, data: dict[str, Any], path: PathTuple, value: Any) -> N
             if depth < len(path) - 1 or value is not None:
                 drop_rivals(node, here, step)
         if depth == len(path) - 1:
-            here[step] = value
+            if value is None and isinstance(step, str) and not isinstance(node, ConfigNode):
+                here.pop(step, None)  # unsetting a mapping's key removes it
+            else:
+                here[step] = value
             return
         below = here[step] if isinstance(step, int) else here.get(step)
         if below is None and isinstance(path[depth + 1], int):

@@ -20,27 +20,37 @@ def _login_name() -> str | None:
         return None
 
 
-def substitute(data: Any, env: Mapping[str, str], problems: list[RawProblem], path: PathTuple = ()) -> Any:
+def substitute(
+    data: Any,
+    env: Mapping[str, str],
+    problems: list[RawProblem],
+    used: dict[PathTuple, list[str]],
+    path: PathTuple = (),
+) -> Any:
     """A copy of ``data`` with every string substituted; unset variables become problems.
 
     Runs on parsed values, never on TOML text, so a variable can add no key.
+    ``used`` collects the variables read at each path, for origins.
     """
     if type(data) is str:
         if "$" not in data:
             return data
-        return _one(data, env, problems, path)
+        return _one(data, env, problems, used, path)
     if isinstance(data, dict):
-        return {k: substitute(v, env, problems, (*path, k)) for k, v in data.items()}
+        return {k: substitute(v, env, problems, used, (*path, k)) for k, v in data.items()}
     if isinstance(data, list):
-        return [substitute(v, env, problems, (*path, i)) for i, v in enumerate(data)]
+        return [substitute(v, env, problems, used, (*path, i)) for i, v in enumerate(data)]
     return data
 
 
-def _one(text: str, env: Mapping[str, str], problems: list[RawProblem], path: PathTuple) -> str:
+def _one(
+    text: str, env: Mapping[str, str], problems: list[RawProblem], used: dict[PathTuple, list[str]], path: PathTuple
+) -> str:
     def replace(m: re.Match[str]) -> str:
         name, default = m.group(1), m.group(2)
         if name is None:
             return "$"
+        used.setdefault(path, []).append(name)
         value = env.get(name)
         if value is None and name == "USER":
             value = _login_name()

@@ -28,14 +28,15 @@ def _default_text(f: FieldSpec) -> str:
     return f"`{_toml_literal(f.node, value)}`"
 
 
-def _bounds(node: Node) -> str:
+def bounds(node: Node) -> list[str]:
+    """The node's constraints as a reader says them: ``> 0``, ``at least 1 item``."""
     if not isinstance(node, ConstrainedNode):
-        return ""
-    return " (" + ", ".join(text.removeprefix("be ") for _, text, _ in node.checks) + ")"
+        return []
+    return [text.removeprefix("be ").removeprefix("have ") for _, text, _ in node.checks]
 
 
 def _toml_literal(node: Node, value: Any) -> str:
-    from ._toml_write import _inline
+    from ._write import _inline
 
     return _inline(node.unstructure(value, False), one_line=True)
 
@@ -50,7 +51,7 @@ def _rows(spec: ClassSpec, prefix: PathTuple, seen: set[type]) -> list[str]:
             kind = "one of" if f.group.exactly_one else "at most one of"
             group = f" ({kind} {', '.join(f.group.members)})"
         doc = (f.doc or "").replace("\n", " ")
-        kind = f"`{f.type_text}`" + _bounds(f.node)
+        kind = ", ".join([f"`{f.type_text}`", *bounds(f.node)])
         cells = [f"`{format_path(path)}`", kind, _default_text(f), doc + group]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         if isinstance(f.node, ConfigNode) and f.node.cls not in seen:

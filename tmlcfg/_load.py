@@ -1,10 +1,9 @@
-"""TOML in and out: ``loads``, ``load``, ``dumps``, ``dump`` and ``pretty_print``."""
+"""Reading experiments: TOML files layered in order, overrides, and ``${VAR}`` substitution."""
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -12,14 +11,13 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ._convert import require_spec, structured, to_dict
+from ._convert import require_spec, structured
 from ._data import merge, set_path
 from ._env import substitute
 from ._errors import ConfigError, Invalid, Problem, RawProblem
 from ._nodes import ConfigNode
 from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._positions import key_lines, line_for
-from ._toml_write import write_toml
 
 _C = TypeVar("_C")
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
@@ -33,6 +31,7 @@ class Layer:
     text: str | None
     data: dict[str, Any]
     overridden: tuple[PathTuple, ...] = ()
+    substituted: dict[PathTuple, list[str]] = attrs.Factory(dict)
     _lines: dict[PathTuple, int] | None = None
 
     def lines(self) -> dict[PathTuple, int]:
@@ -40,12 +39,22 @@ class Layer:
             self._lines = key_lines(self.text) if self.text is not None else {}
         return self._lines
 
-    def owns(self, path: PathTuple, anchors: tuple[PathTuple, ...]) -> bool:
+    def owns(self, path: PathTuple, anchors: tuple[PathTuple, ...] = ()) -> bool:
         """Whether this layer gave the value at ``path`` itself."""
         if self.overridden:
             return any(path[: len(p)] == p for p in self.overridden)
         lines = self.lines()
         return path in lines or any(a in lines for a in anchors)
+
+    def origin(self, path: PathTuple) -> str:
+        """Where this layer's value at ``path`` came from, as ``file:line`` or ``override``."""
+        where = self.source or "<text>"
+        line = self.lines().get(path)
+        text = f"{where}:{line}" if line is not None else where
+        names = self.substituted.get(path)
+        if names:
+            text += " via " + ", ".join(f"${{{n}}}" for n in names)
+        return text
 
 
 def _parse(text: str, source: str | None, target: str) -> dict[str, Any]:
@@ -115,6 +124,7 @@ def _resolve(
     env: Mapping[str, str] | None,
     overrides: list[tuple[PathTuple, Any]] = (),  # type: ignore[assignment]
 ) -> _C:
+    """Substitute, merge and structure the layers; ``layers`` gains the overrides' layer."""
     spec = require_spec(cls)
     unset: list[Problem] = []
     data: dict[str, Any] = {}
@@ -122,7 +132,7 @@ def _resolve(
     for layer in layers:
         if env is not None:
             raw: list[RawProblem] = []
-            layer.data = substitute(layer.data, env, raw, ())
+            layer.data = substitute(layer.data, env, raw, layer.substituted)
             unset += _locate([layer], raw)
         data = merge(node, data, layer.data)
     if overrides:
@@ -135,9 +145,9 @@ def _resolve(
         if bad:
             problems = [Problem(format_path(p), m, "override") for p, m, _ in bad]
             raise ConfigError(problems, target=cls.__name__)
-        layers = [*layers, Layer("override", None, {}, tuple(p for p, _ in overrides))]
+        layers.append(Layer("override", None, {}, tuple(p for p, _ in overrides)))
     if not layers:
-        layers = [Layer(None, None, {})]
+        layers.append(Layer(None, None, {}))
     try:
         result = structured(cls, data, lambda raw: _locate(layers, raw))
     except ConfigError as e:
@@ -189,32 +199,40 @@ def load(
     Tables merge key by key; arrays and scalars are replaced whole; naming a
     member of a ``one_of`` group in a later layer drops the earlier choice.
     """
+    return load_layers(cls, *paths, overrides=overrides, env=env)[0]
+
+
+def load_layers(
+    cls: type[_C],
+    *paths: str | os.PathLike[str],
+    overrides: Iterable[str] = (),
+    env: Mapping[str, str] | None = os.environ,
+) -> tuple[_C, list[Layer]]:
+    """:func:`load`, also giving the layers that made the config, for origins."""
     require_spec(cls)
     layers = [_read(p, cls.__name__) for p in paths]
-    return _resolve(cls, layers, env, [parse_override(text) for text in overrides])
+    parsed = [parse_override(text) for text in overrides]
+    return _resolve(cls, layers, env, parsed), layers
 
 
-def dumps(config: Any) -> str:
-    """TOML text of ``config``, laid out like a hand-written experiment file."""
-    return write_toml(to_dict(config))
+def origins(config: Any, layers: list[Layer]) -> dict[PathTuple, str]:
+    """Where each value of a loaded config came from: ``file:line``, ``override`` or ``default``."""
+    out: dict[PathTuple, str] = {}
 
+    def walk(value: Any, path: PathTuple) -> None:
+        if isinstance(value, dict) and value:
+            for k, v in value.items():
+                walk(v, (*path, k))
+            return
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for i, v in enumerate(value):
+                walk(v, (*path, i))
+            return
+        for layer in reversed(layers):
+            if layer.source is not None and layer.owns(path):
+                out[path] = layer.origin(path)
+                return
+        out[path] = "default"
 
-def pretty_print(config: Any) -> str:
-    """TOML text for logs: like :func:`dumps`, with every secret shown as ``'***'``."""
-    return write_toml(require_spec(type(config)).unstructure(config, mask=True))
-
-
-def dump(config: Any, path: str | os.PathLike[str]) -> None:
-    """Write ``config`` as TOML to ``path`` atomically: a failure leaves the old file as it was."""
-    text = dumps(config)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    walk(require_spec(type(config)).unstructure(config), ())
+    return out

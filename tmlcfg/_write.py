@@ -1,4 +1,4 @@
-"""TOML that reads like a hand-written experiment file: ``[tables]`` and ``[[arrays of tables]]``.
+"""Writing TOML that reads like a hand-written experiment file: ``[tables]`` and ``[[arrays of tables]]``.
 
 tomli-w formats every value; this module only decides the layout, since tomli-w
 writes an array of tables as an inline array.
@@ -6,10 +6,14 @@ writes an array of tables as an inline array.
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+from ._convert import require_spec, to_dict
 from ._paths import quote_key
 
 
@@ -58,3 +62,29 @@ def _inline(value: Any, one_line: bool = False) -> str:
         return "{ " + ", ".join(f"{quote_key(k)} = {_inline(v, True)}" for k, v in value.items()) + " }"
     # tomli-w knows every scalar's TOML spelling (escapes, inf, dates); ask it for one
     return tomli_w.dumps({"v": value})[4:-1]
+
+
+def dumps(config: Any) -> str:
+    """TOML text of ``config``, laid out like a hand-written experiment file."""
+    return write_toml(to_dict(config))
+
+
+def pretty_print(config: Any) -> str:
+    """TOML text for logs: like :func:`dumps`, with every secret shown as ``'***'``."""
+    return write_toml(require_spec(type(config)).unstructure(config, mask=True))
+
+
+def dump(config: Any, path: str | os.PathLike[str]) -> None:
+    """Write ``config`` as TOML to ``path`` atomically: a failure leaves the old file as it was."""
+    text = dumps(config)
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,115 @@
+"""json_schema agrees with tmlcfg on generated classes (checked with the jsonschema package)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+import annotated_types as at
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tmlcfg
+from tmlcfg._nodes import ConfigNode, MappingNode
+from tmlcfg._schema import json_plain
+from tmlcfg._spec import spec_of
+from tmlcfg.optimizers import OptimizerConfig
+
+from .strategies import Generated, classes_with_instances
+
+
+def validator(cls: type) -> jsonschema.Draft202012Validator:
+    schema = tmlcfg.json_schema(cls)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@given(classes_with_instances())
+def test_every_instance_validates(case: tuple[Generated, Any]) -> None:
+    """to_dict of every generated instance is valid under the class's schema."""
+    generated, config = case
+    validator(generated.cls).validate(json_plain(tmlcfg.to_dict(config)))
+
+
+@given(classes_with_instances(), st.data())
+def test_documents_tmlcfg_rejects_the_schema_rejects(case: tuple[Generated, Any], data: st.DataObject) -> None:
+    """An unknown key or a value of the wrong kind is refused by tmlcfg and by the schema."""
+    generated, config = case
+    document = tmlcfg.to_dict(config)
+    spec = spec_of(generated.cls)
+    assert spec is not None
+    candidates = [f for f in spec.fields if not f.secret]
+    mistake = data.draw(st.sampled_from(["unknown", "type"] if candidates else ["unknown"]))
+    if mistake == "unknown":
+        document["zz_not_a_field"] = 1
+    else:
+        f = data.draw(st.sampled_from(candidates))
+        takes_tables = isinstance(f.node, (ConfigNode, MappingNode)) or "table" in f.node.toml_kinds
+        document[f.name] = [[["deep"]]] if takes_tables else {"not": "a value"}
+    with pytest.raises(tmlcfg.ConfigError):
+        tmlcfg.from_dict(generated.cls, document)
+    assert not validator(generated.cls).is_valid(json_plain(document))
+
+
+def test_schema_content() -> None:
+    """Titles, docs, defaults, bounds, enums, groups and no extra keys."""
+
+    @tmlcfg.config
+    class Small:
+        """A small config."""
+
+        steps: tmlcfg.PositiveInt = tmlcfg.field(default=10, doc="How many.")
+        name: Annotated[str, at.MinLen(1)] = "x"
+        extra: Mapping[str, int] = tmlcfg.field(factory=dict)
+        optimizer: OptimizerConfig = tmlcfg.field(factory=OptimizerConfig)
+        pair: tuple[int, str] = (1, "a")
+
+    schema = tmlcfg.json_schema(Small)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["title"] == "Small"
+    assert schema["description"] == "A small config."
+    assert schema["additionalProperties"] is False
+    assert schema["properties"]["steps"] == {
+        "type": "integer",
+        "exclusiveMinimum": 0,
+        "description": "How many.",
+        "default": 10,
+    }
+    assert schema["properties"]["name"]["minLength"] == 1
+    assert schema["properties"]["pair"]["prefixItems"] == [{"type": "integer"}, {"type": "string"}]
+    optimizer = schema["$defs"]["OptimizerConfig"]
+    assert optimizer["allOf"] == [
+        {
+            "not": {
+                "anyOf": [
+                    {"required": ["adam", "sgd"]},
+                    {"required": ["adam", "adagrad"]},
+                    {"required": ["sgd", "adagrad"]},
+                ]
+            }
+        }
+    ]
+    check = validator(Small)
+    assert not check.is_valid({"steps": 0})
+    assert not check.is_valid({"name": ""})
+    assert not check.is_valid({"optimizer": {"adam": {}, "sgd": {}}})
+    assert not check.is_valid({"optimizer": {"sgd": {"lr": -1}}})
+    assert check.is_valid({"optimizer": {"sgd": {"lr": 1}}})
+    lr = schema["$defs"]["LearningRate"]
+    assert lr["allOf"][0]["not"]["anyOf"][0] == {"required": ["constant", "linear_ramp_to_cosine"]}
+
+
+def test_required_group_is_one_of() -> None:
+    """A one_of group without a default member requires exactly one member."""
+
+    @tmlcfg.config
+    class Pick:
+        a: int | None = tmlcfg.field(default=None, one_of="g")
+        b: str | None = tmlcfg.field(default=None, one_of="g")
+
+    check = validator(Pick)
+    assert check.is_valid({"a": 1})
+    assert not check.is_valid({})
+    assert not check.is_valid({"a": 1, "b": "x"})

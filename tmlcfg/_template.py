@@ -1,0 +1,80 @@
+"""A commented TOML template of a config class: every field, its doc, type and default."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from ._convert import require_spec
+from ._nodes import ConfigNode
+from ._paths import PathTuple, format_path, quote_key
+from ._reference import bounds
+from ._spec import ClassSpec, FieldSpec
+from ._write import _inline
+
+
+def template(cls: type) -> str:
+    """TOML with every field of ``cls``: set fields hold their defaults, the rest are comments.
+
+    Loading the template of a class whose fields all have defaults gives ``cls()``;
+    required fields are commented placeholders that loading reports as missing.
+    """
+    spec = require_spec(cls)
+    lines: list[str] = []
+    if spec.doc:
+        lines += [f"# {line}".rstrip() for line in spec.doc.splitlines()] + [""]
+    default = _default_instance(spec)
+    _table(spec, default, (), lines, commented=False)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _default_instance(spec: ClassSpec) -> Any:
+    try:
+        return spec.build({})
+    except Exception:
+        return None
+
+
+def _field_default(f: FieldSpec, parent: Any) -> Any:
+    if parent is not None:
+        return getattr(parent, f.name)
+    if f.required or (f.group is not None and f.group.default_member == f.name):
+        return None
+    return f.default_value()
+
+
+def _comment(f: FieldSpec) -> list[str]:
+    about = ", ".join([f.type_text, *bounds(f.node)])
+    if f.required:
+        about += ", required"
+    if f.group is not None:
+        kind = "exactly one" if f.group.exactly_one else "at most one"
+        about += f"; {kind} of {', '.join(f.group.members)}"
+    text = f"{f.doc} ({about})" if f.doc else f"({about})"
+    return [f"# {line}" for line in textwrap.wrap(text, 86)]
+
+
+def _table(spec: ClassSpec, value: Any, path: PathTuple, lines: list[str], commented: bool) -> None:
+    hide = "# " if commented else ""
+    tables: list[tuple[FieldSpec, Any]] = []
+    for f in spec.fields:
+        current = _field_default(f, value)
+        if isinstance(f.node, ConfigNode):
+            tables.append((f, current))
+            continue
+        lines += _comment(f)
+        key = quote_key(f.name)
+        if current is None or f.secret:
+            placeholder = '"***"' if f.secret and current is not None else f"<{f.type_text}>"
+            lines.append(f"# {key} = {placeholder}")
+        else:
+            lines.append(f"{hide}{key} = {_inline(f.node.unstructure(current, False), one_line=True)}")
+        lines.append("")
+    for f, current in tables:
+        assert isinstance(f.node, ConfigNode)
+        sub = (*path, f.name)
+        lines += _comment(f)
+        hidden = commented or current is None
+        lines.append(f"{'# ' if hidden else ''}[{format_path(sub)}]")
+        lines.append("")
+        _table(f.node.spec, current, sub, lines, hidden)

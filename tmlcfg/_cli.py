@@ -55,7 +55,8 @@ def import_class(target: str) -> type:
 
 def _split(items: Sequence[str]) -> tuple[list[str], list[str]]:
     """Files and ``path=value`` overrides, in their order on the command line."""
-    files, overrides = [], []
+    files: list[str] = []
+    overrides: list[str] = []
     for item in items:
         (overrides if "=" in item and not Path(item).exists() else files).append(item)
     return files, overrides
@@ -86,6 +87,7 @@ def _check(args: argparse.Namespace) -> str:
 def _show(args: argparse.Namespace) -> str:
     cls = import_class(args.target)
     files, overrides = _split(args.inputs)
+    config: Any
     config, layers = load_layers(cls, *files, overrides=overrides)
     if args.origins:
         return annotate(write_toml(require_spec(cls).unstructure(config, mask=True)), origins(config, layers))

@@ -15,7 +15,7 @@ INSTALL_HINT = "converting YAML needs PyYAML: pip install 'tmlcfg[yaml]'"
 
 def _yaml() -> Any:
     try:
-        import yaml
+        import yaml  # type: ignore[import-untyped,unused-ignore]
     except ImportError:  # pragma: no cover - the test environment has PyYAML
         raise ImportError(INSTALL_HINT) from None
     return yaml

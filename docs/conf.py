@@ -38,3 +38,8 @@ sys.path.insert(0, ROOT)
 _doc_dir = tempfile.mkdtemp()
 os.chdir(_doc_dir)
 """
+
+# Exception messages in the docs are checked too (Sphinx ignores them by default).
+import doctest  # noqa: E402
+
+doctest_default_flags = doctest.ELLIPSIS | doctest.DONT_ACCEPT_TRUE_FOR_1

@@ -35,6 +35,19 @@ def test_applying_the_right_hand_values_gives_b(case: tuple[Generated, Any, Any]
     assert (differences == []) == (a == b)
 
 
+def test_bools_ints_and_floats_differ() -> None:
+    """False, 0 and 0.0 are equal in Python but different configs: diff and == say so."""
+
+    @tmlcfg.config
+    class Mixed:
+        values: tuple[float | bool, ...] = ()
+
+    a, b = Mixed(values=(0.0,)), Mixed(values=(False,))
+    assert a != b
+    assert [str(d) for d in tmlcfg.diff(a, b)] == ["values: [0.0] -> [false]"]
+    assert tmlcfg.fingerprint(a) != tmlcfg.fingerprint(b)
+
+
 def test_group_switch_reads_as_a_switch() -> None:
     """A changed group member shows as 'optimizer: adam -> sgd'."""
 

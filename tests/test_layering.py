@@ -24,10 +24,8 @@ def _leaves(data: dict[str, Any], below: dict[str, Any] | None, path: PathTuple 
     for key, value in data.items():
         here = (*path, key)
         under = below.get(key) if isinstance(below, dict) else None
-        if isinstance(value, dict) and value:
-            out += _leaves(value, under, here)
-        elif isinstance(value, dict) and isinstance(under, dict):
-            continue  # an empty table over a table changes nothing
+        if isinstance(value, dict) and isinstance(under, dict):
+            out += _leaves(value, under, here)  # tables merge key by key (an empty one changes nothing)
         else:
             out.append((here, value))
     return out

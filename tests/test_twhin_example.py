@@ -260,3 +260,35 @@ def test_mistakes_together_are_reported_together(tmp_path: pathlib.Path) -> None
     lines = [p.line or 0 for p in info.value.problems]
     assert len(info.value.problems) == 5
     assert lines == sorted(lines)
+
+
+def test_each_twhin_class_obeys_the_laws() -> None:
+    """check_config_class on every class of the example, with overrides where its checks need them."""
+    from hypothesis import strategies as st
+
+    from examples.twhin.config import (
+        EmbeddingBagConfig,
+        EmbeddingSnapshot,
+        Relation,
+        TwhinDataConfig,
+        TwhinEmbeddingsConfig,
+        TwhinModelConfig,
+    )
+    from tmlcfg.testing import check_config_class, configs
+
+    # All tables share one embedding_dim and data_type; relations must name tables.
+    tables = st.lists(
+        configs(EmbeddingBagConfig, embedding_dim=4, data_type=DataType.FP32),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda t: t.name,
+    ).map(tuple)
+    relations = configs(Relation, lhs="user", rhs="tweet").map(lambda r: (r,))
+    user_tweet = st.just(
+        TwhinEmbeddingsConfig(tables=(EmbeddingBagConfig(name="user"), EmbeddingBagConfig(name="tweet")))
+    )
+    for cls in (EmbeddingSnapshot, Relation, TwhinDataConfig, EmbeddingBagConfig):
+        check_config_class(cls, max_examples=25)
+    check_config_class(TwhinEmbeddingsConfig, max_examples=25, tables=tables)
+    check_config_class(TwhinModelConfig, max_examples=25, embeddings=user_tweet, relations=relations)
+    check_config_class(TwhinConfig, max_examples=10, **{"model.embeddings": user_tweet, "model.relations": relations})

@@ -12,6 +12,11 @@ from ._replace import replace
 from ._schema import json_schema
 from ._write import dump, dumps, pretty_print
 
+# Shown as tmlcfg.ConfigError, not tmlcfg._errors.ConfigError, in tracebacks and reprs.
+for _public in (ConfigError, DefinitionError, Difference, FrozenDict, Problem, TmlcfgError):
+    _public.__module__ = __name__
+del _public
+
 __all__ = [
     "ConfigError",
     "DefinitionError",

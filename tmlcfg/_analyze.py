@@ -142,6 +142,26 @@ def analyze(tp: Any) -> Node:
     raise Refused(f"unsupported type {_name(tp)}; supported: {SUPPORTED}")
 
 
+_NUMBERS = frozenset({"bool", "int", "float"})
+
+
+def needs_strict_key(node: Node) -> bool:
+    """Whether values of ``node`` may be ``==`` in Python yet differ in TOML (``False``, ``0``, ``0.0``)."""
+    if isinstance(node, AnyNode):
+        return True
+    if isinstance(node, UnionNode):
+        kinds = {
+            k for option in node.options for k in option.toml_kinds if not isinstance(option, FloatNode) or k != "int"
+        }
+        if len(kinds & _NUMBERS) > 1:
+            return True
+    if isinstance(node, LiteralNode) and len({type(v) for v in node.values} & {bool, int}) > 1:
+        return True
+    if isinstance(node, ConfigNode):
+        return False
+    return any(needs_strict_key(child) for child in node.children())
+
+
 def _enum(cls: type[enum.Enum]) -> Node:
     kinds = {type(m.value) for m in cls}
     if not kinds:

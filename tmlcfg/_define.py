@@ -10,9 +10,10 @@ from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 import attrs
 
-from ._analyze import Refused, analyze_field
+from ._analyze import Refused, analyze_field, needs_strict_key
 from ._errors import ConfigError, DefinitionError, Invalid, to_problem
 from ._fields import NOTHING, FieldOptions, field
+from ._frozen import strict_key
 from ._spec import MISSING, ClassSpec, FieldSpec, Group, spec_of
 
 _C = TypeVar("_C", bound=type)
@@ -35,13 +36,17 @@ def config(cls: _C) -> _C:
     for name in own:
         if typing.get_origin(hints.get(name)) is ClassVar or hints.get(name) is ClassVar:
             continue
+        try:
+            node, _ = analyze_field(hints[name])
+        except Refused as e:
+            raise DefinitionError(f"{cls.__qualname__}.{name}: {e}") from None
         if name.startswith("_"):
             raise DefinitionError(
                 f"{cls.__qualname__}.{name}: field names may not start with '_' (TOML keys are public)"
             )
         value = cls.__dict__.get(name, NOTHING)
         opts = value if isinstance(value, FieldOptions) else FieldOptions(default=value)
-        setattr(cls, name, _attrs_field(opts))
+        setattr(cls, name, _attrs_field(opts, needs_strict_key(node)))
     # init=False: tmlcfg's own __init__ checks everything, then calls __attrs_post_init__.
     # Taken from the new class, whose methods attrs gave the right __class__ cell for super().
     new_cls = attrs.define(cls, frozen=True, slots=True, kw_only=True, init=False, eq=True, auto_attribs=True)
@@ -67,11 +72,12 @@ def _hints(cls: type, caller_locals: dict[str, Any]) -> dict[str, Any]:
         ) from None
 
 
-def _attrs_field(opts: FieldOptions) -> Any:
+def _attrs_field(opts: FieldOptions, strict: bool) -> Any:
     secret_repr: Callable[[Any], str] | bool = (lambda _: "'***'") if opts.secret else True
+    eq: Callable[[Any], Any] | bool = strict_key if strict else True
     if opts.factory is not None:
-        return attrs.field(factory=opts.factory, repr=secret_repr, metadata={"tmlcfg": opts})
-    return attrs.field(default=opts.default, repr=secret_repr, metadata={"tmlcfg": opts})
+        return attrs.field(factory=opts.factory, repr=secret_repr, eq=eq, metadata={"tmlcfg": opts})
+    return attrs.field(default=opts.default, repr=secret_repr, eq=eq, metadata={"tmlcfg": opts})
 
 
 def _spec(cls: type, hints: dict[str, Any], post_init: Callable[[Any], None] | None) -> ClassSpec:

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from ._convert import require_spec
+from ._frozen import strict_key
 from ._nodes import ConfigNode, ConstrainedNode, MappingNode, Node, TupleNode
 from ._paths import PathTuple, format_path
 from ._spec import ClassSpec
@@ -68,8 +69,17 @@ def _config(spec: ClassSpec, a: dict[str, Any], b: dict[str, Any], path: PathTup
         _value(f.node, a.get(f.name), b.get(f.name), (*path, f.name), out)
 
 
+def _tagged(value: Any) -> Any:
+    # plain values with False, 0 and 0.0 told apart, as config equality does
+    if isinstance(value, dict):
+        return {k: _tagged(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tagged(v) for v in value]
+    return strict_key(value)
+
+
 def _value(node: Node | None, a: Any, b: Any, path: PathTuple, out: list[Difference]) -> None:
-    if a == b and type(a) is type(b):
+    if _tagged(a) == _tagged(b):
         return
     if isinstance(node, ConstrainedNode):
         node = node.inner

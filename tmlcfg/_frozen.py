@@ -73,3 +73,24 @@ class FrozenDict(Mapping[str, _V]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (FrozenDict, (dict(self._data),))
+
+
+_TAGGED = (bool, int, float)
+
+
+def strict_key(value: Any) -> Any:
+    """``value`` with bools, ints and floats told apart, for ``==`` and ``hash``.
+
+    Python holds ``False == 0 == 0.0``; TOML writes them as three different
+    values, so a field that may hold more than one of them compares by this key.
+    """
+    kind = type(value)
+    if kind in _TAGGED:
+        return (kind.__name__, value)
+    if kind is tuple:
+        return tuple(strict_key(v) for v in value)
+    if kind is frozenset:
+        return frozenset(strict_key(v) for v in value)
+    if kind is FrozenDict:
+        return FrozenDict({k: strict_key(v) for k, v in value.items()})
+    return value

@@ -171,11 +171,30 @@ def loads(cls: type[_C], text: str, *, source: str | None = None, env: Mapping[s
     return _resolve(cls, [Layer(source, text, _parse(text, source, cls.__name__))], env)
 
 
+def _split_override(text: str) -> tuple[str, str] | None:
+    """Split at the first ``=`` outside a quoted key, which may hold one."""
+    quoted = escaped = False
+    for i, ch in enumerate(text):
+        if quoted:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted, escaped = True, False
+        elif ch == "=":
+            return text[:i], text[i + 1 :]
+    return None
+
+
 def parse_override(text: str) -> tuple[PathTuple, Any]:
     """``path=value``: the value read as TOML, else taken as a plain string."""
-    path_text, sep, value_text = text.partition("=")
-    if not sep:
+    parts = _split_override(text)
+    if parts is None:
         raise ConfigError([Problem("", f"override {text!r} needs the form path=value", "override")])
+    path_text, value_text = parts
     try:
         path = parse_path(path_text.strip())
     except PathSyntaxError as e:
@@ -211,7 +230,10 @@ def load_layers(
     """:func:`load`, also giving the layers that made the config, for origins."""
     require_spec(cls)
     layers = [_read(p, cls.__name__) for p in paths]
-    parsed = [parse_override(text) for text in overrides]
+    try:
+        parsed = [parse_override(text) for text in overrides]
+    except ConfigError as e:
+        raise ConfigError(e.problems, target=cls.__name__) from None
     return _resolve(cls, layers, env, parsed), layers
 
 

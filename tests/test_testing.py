@@ -1,0 +1,167 @@
+"""tmlcfg.testing: strategies and law checks for users' own config classes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+import tmlcfg
+from tmlcfg import embedding, optimizers, training, wandb
+from tmlcfg.testing import LawBroken, check_config_class, configs
+
+from .strategies import Generated, config_classes
+
+SHIPPED = [
+    wandb.WandbConfig,
+    training.RuntimeConfig,
+    training.TrainingConfig,
+    optimizers.PiecewiseConstant,
+    optimizers.LinearRampToConstant,
+    optimizers.LinearRampToCosine,
+    optimizers.LearningRate,
+    optimizers.AdamConfig,
+    optimizers.SgdConfig,
+    optimizers.AdagradConfig,
+    optimizers.OptimizerConfig,
+    embedding.EmbeddingSnapshot,
+    embedding.EmbeddingBagConfig,
+    embedding.LargeEmbeddingsConfig,
+]
+
+
+@given(config_classes().flatmap(lambda g: st.tuples(st.just(g), configs(g.cls))))
+def test_every_drawn_instance_is_accepted(case: tuple[Generated, Any]) -> None:
+    """Meta-property: whatever configs(C) draws, from_dict(C, to_dict(x)) accepts and returns."""
+    generated, config = case
+    assert type(config) is generated.cls
+    assert tmlcfg.from_dict(generated.cls, tmlcfg.to_dict(config)) == config
+
+
+@given(config_classes().filter(lambda g: bool(g.groups)))
+@settings(max_examples=10, suppress_health_check=[HealthCheck.nested_given, HealthCheck.too_slow])
+def test_drawn_instances_cover_every_group_member(generated: Generated) -> None:
+    """Meta-property: for every group, some drawn instance sets each member."""
+    for members in generated.groups.values():
+        for member in members:
+            found = find(
+                configs(generated.cls),
+                lambda c, m=member: getattr(c, m) is not None,
+                settings=settings(max_examples=300, database=None, phases=[Phase.generate]),
+            )
+            assert getattr(found, member) is not None
+
+
+@pytest.mark.parametrize("cls", SHIPPED, ids=lambda c: c.__name__)
+def test_shipped_classes_obey_the_laws(cls: type) -> None:
+    """check_config_class passes for every shipped class."""
+    check_config_class(cls, max_examples=30)
+
+
+def test_overrides_fix_fields() -> None:
+    """Overrides give a field a fixed value or a strategy of its own."""
+    strategy = configs(
+        optimizers.OptimizerConfig, **{"sgd.lr": 0.5, "learning_rate": st.none(), "sgd.momentum": st.just(0.25)}
+    )
+    drawn = find(strategy, lambda c: True, settings=settings(database=None))
+    assert drawn.sgd == optimizers.SgdConfig(lr=0.5, momentum=0.25)
+    assert drawn.learning_rate is None
+    with pytest.raises(InvalidArgument, match=r"sgd\.lrr is not a field path of OptimizerConfig; did you mean 'lr'\?"):
+        configs(optimizers.OptimizerConfig, **{"sgd.lrr": 1.0})
+    with pytest.raises(InvalidArgument, match=r"override 'a\.\.b'"):
+        configs(optimizers.OptimizerConfig, **{"a..b": 1.0})
+
+
+@tmlcfg.config
+class Window:
+    lo: int = 0
+    hi: int = 1000
+
+    def __attrs_post_init__(self) -> None:
+        if self.lo + 1000 != self.hi:
+            raise tmlcfg.ConfigError([tmlcfg.Problem("hi", "must be lo + 1000")])
+
+
+def test_hopeless_checks_get_a_clear_message() -> None:
+    """A check that refuses nearly every draw says which override to pass."""
+
+    @given(configs(Window))
+    @settings(database=None)
+    def uses(window: Window) -> None:
+        pass
+
+    with pytest.raises(InvalidArgument, match=r"refused \d+ draws and passed \d+(.|\n)*override for 'hi'"):
+        uses()
+    with pytest.raises(LawBroken, match="override"):
+        check_config_class(Window, max_examples=5)
+    check_config_class(Window, max_examples=5, hi=st.just(1000), lo=0)
+
+
+def test_broken_classes_fail_naming_the_law() -> None:
+    """A lying __eq__, a lying __hash__ and a check that changes values are each caught."""
+
+    @tmlcfg.config
+    class Liar:
+        x: int = 0
+
+    Liar.__eq__ = lambda self, other: False  # type: ignore[method-assign,assignment,misc]
+    with pytest.raises(LawBroken, match="Liar breaks the dict round-trip law\n  instance: Liar"):
+        check_config_class(Liar, max_examples=5)
+
+    @tmlcfg.config
+    class Unhashed:
+        x: int = 0
+
+    counter = iter(range(10**9))
+    Unhashed.__hash__ = lambda self: next(counter)  # type: ignore[method-assign,assignment,misc]
+    with pytest.raises(LawBroken, match="breaks the hash agrees with == law"):
+        check_config_class(Unhashed, max_examples=5)
+
+    @tmlcfg.config
+    class Drifting:
+        """Its check 'normalizes' a value each time: not idempotent."""
+
+        steps: int = 0
+
+        def __attrs_post_init__(self) -> None:
+            object.__setattr__(self, "steps", self.steps + 1)
+
+    with pytest.raises(LawBroken, match=r"Drifting breaks the dict round-trip law\n  instance: Drifting\(steps=\d+\)"):
+        check_config_class(Drifting, max_examples=5)
+
+    @tmlcfg.config
+    class Leaky:
+        items: tuple[int, ...] = ()
+
+        def __attrs_post_init__(self) -> None:
+            object.__setattr__(self, "items", list(self.items))
+
+    with pytest.raises(LawBroken, match=r"immutability|round-trip"):
+        check_config_class(Leaky, max_examples=5)
+
+
+def test_defaults_law_is_checked() -> None:
+    """An all-default class whose C() fails breaks the defaults law."""
+
+    @tmlcfg.config
+    class NoDefault:
+        x: int = 0
+
+        def __attrs_post_init__(self) -> None:
+            if self.x == 0:
+                raise ValueError("x must not be 0")
+
+    with pytest.raises(LawBroken, match=r"breaks the defaults law: NoDefault\(\) failed"):
+        check_config_class(NoDefault, max_examples=5)
+
+
+def test_without_hypothesis_the_import_says_how_to_install() -> None:
+    """import tmlcfg.testing without Hypothesis is an ImportError with the install hint."""
+    code = "import sys; sys.modules['hypothesis'] = None; import tmlcfg.testing"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert "ImportError: tmlcfg.testing needs Hypothesis: pip install 'tmlcfg[testing]'" in out.stderr

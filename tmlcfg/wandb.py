@@ -1,6 +1,7 @@
-"""Weights & Biases: ``WandbConfig``, and the calls that log in and start runs.
+"""Weights & Biases: ``WandbConfig``, and the calls that log in, start runs, restore and sweep.
 
-Importing this module never imports wandb; each call that needs it does.
+Importing this module never imports wandb; each call that needs it does, and
+without the ``wandb`` extra it says how to install it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ from typing import Any
 
 from ._define import config
 from ._fields import field
+from ._sweep import sweep_config
+from ._wandb_bridge import KeyFileWarning, apply_sweep, init, login, restore
 
-__all__ = ["WandbConfig"]
+KeyFileWarning.__module__ = __name__
+
+__all__ = ["KeyFileWarning", "WandbConfig", "apply_sweep", "init", "login", "restore", "sweep_config"]
 
 
 @config

@@ -149,3 +149,44 @@ def test_arbitrary_text_gives_a_config_or_a_config_error(generated: Generated, t
         tmlcfg.loads(generated.cls, text)
     except tmlcfg.ConfigError as e:
         assert e.problems
+
+
+def _outcome(run: Any) -> Any:
+    try:
+        return ("ok", run())
+    except tmlcfg.ConfigError as e:
+        return ("error", [str(p) for p in e.problems])
+
+
+@st.composite
+def documents_for(draw: st.DrawFn, generated: Generated) -> dict[str, Any]:
+    """Arbitrary documents, valid ones, and valid ones with one value changed."""
+    kind = draw(st.sampled_from(["arbitrary", "valid", "changed"]))
+    if kind == "arbitrary":
+        return _plain(draw(toml_documents))
+    document = tmlcfg.to_dict(draw(generated.instances))
+    if kind == "changed" and document:
+        key = draw(st.sampled_from(sorted(document)))
+        document[key] = _plain(draw(frozen_toml_values))
+    return document
+
+
+@given(config_classes().flatmap(lambda g: st.tuples(st.just(g), documents_for(g))))
+def test_fast_path_agrees_with_the_checked_path(case: tuple[Generated, dict[str, Any]]) -> None:
+    """The generated fast path accepts exactly what the checked path accepts, with the same result."""
+    from tmlcfg._errors import Invalid, to_problem
+    from tmlcfg._spec import spec_of
+
+    generated, data = case
+    spec = spec_of(generated.cls)
+    assert spec is not None
+
+    def checked() -> Any:
+        instance = object.__new__(generated.cls)
+        try:
+            spec.fill_checked(instance, data)
+        except Invalid as e:
+            raise tmlcfg.ConfigError([to_problem(p) for p in e.problems]) from None
+        return instance
+
+    assert _outcome(lambda: tmlcfg.from_dict(generated.cls, data)) == _outcome(checked)

@@ -121,15 +121,32 @@ class ClassSpec:
         self.doc = (cls.__doc__ or "").strip() or None
         grouped = {m for g in groups for m in g.members}
         self._plain = [(f.name, f) for f in fields if f.name not in grouped]
+        self._fast: tuple[Callable[[Any], Any], Callable[[Any, Any], None]] | None = None
         self._unstructure = [(f.name, None if f.node.plain else f.node.unstructure, f.secret) for f in fields]
 
+    def fast_build(self) -> Callable[[Any], Any]:
+        """The generated ``build`` (made on first use, then kept for the process)."""
+        if self._fast is None:
+            from ._fastpath import compile_build
+
+            self._fast = compile_build(self)
+        return self._fast[0]
+
     def build(self, data: Mapping[str, Any]) -> Any:
-        inst: Any = object.__new__(self.cls)
-        self.fill(inst, data)
-        return inst
+        """A new instance from ``data``; raises :class:`Invalid` with every problem."""
+        return self.fast_build()(data)
 
     def fill(self, inst: Any, data: Mapping[str, Any]) -> None:
-        """Structure ``data`` into ``inst``: every field, groups, then the user's check."""
+        """Structure ``data`` into ``inst``, by the generated fast path when the data is valid."""
+        self.fast_build()
+        assert self._fast is not None
+        try:
+            self._fast[1](inst, data)
+        except Exception:
+            self.fill_checked(inst, data)
+
+    def fill_checked(self, inst: Any, data: Mapping[str, Any]) -> None:
+        """Structure ``data`` into ``inst``: every field, groups, then the user's check; every problem."""
         problems: list[RawProblem] = []
         by_name = self.by_name
         if len(data) > len(by_name) or any(k not in by_name for k in data):

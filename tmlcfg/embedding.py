@@ -61,14 +61,18 @@ class LargeEmbeddingsConfig:
     )
 
     def __attrs_post_init__(self) -> None:
-        problems = []
         names = [t.name for t in self.tables]
+        unique = set(names)
+        if len(unique) == len(names) and unique.issuperset(self.tables_to_log or ()):
+            return  # the common case, checked in linear time
+        problems = []
+        seen: set[str] = set()
         for i, name in enumerate(names):
-            if name in names[:i]:
+            if name in seen:
                 problems.append(Problem(f"tables[{i}].name", f"table name {name!r} is used twice"))
+            seen.add(name)
         for i, name in enumerate(self.tables_to_log or ()):
-            if name not in names:
+            if name not in unique:
                 known = ", ".join(repr(n) for n in names)
                 problems.append(Problem(f"tables_to_log[{i}]", f"{name!r} is not a table; tables are {known}"))
-        if problems:
-            raise ConfigError(problems)
+        raise ConfigError(problems)

@@ -87,16 +87,17 @@ class TwhinModelConfig:
     )
 
     def __attrs_post_init__(self) -> None:
-        tables = [t.name for t in self.embeddings.tables]
-        known = ", ".join(repr(t) for t in tables)
+        tables = {t.name for t in self.embeddings.tables}
+        if all(r.lhs in tables and r.rhs in tables for r in self.relations):
+            return
+        known = ", ".join(repr(t.name) for t in self.embeddings.tables)
         problems = [
             tmlcfg.Problem(f"relations[{i}].{side}", f"{getattr(r, side)!r} is not a table; tables are {known}")
             for i, r in enumerate(self.relations)
             for side in ("lhs", "rhs")
             if getattr(r, side) not in tables
         ]
-        if problems:
-            raise tmlcfg.ConfigError(problems)
+        raise tmlcfg.ConfigError(problems)
 
 
 @tmlcfg.config

@@ -1,19 +1,61 @@
 """Typed, frozen, TOML-first configuration for machine-learning experiments."""
 
-from ._argv import from_argv
+import typing as _typing
+
 from ._convert import from_dict, to_dict
 from ._define import config
-from ._diff import Difference, diff, fingerprint
 from ._errors import ConfigError, DefinitionError, Problem, TmlcfgError
-from ._fields import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt, field
+from ._fields import field
 from ._frozen import FrozenDict
-from ._load import load, loads
-from ._replace import replace
-from ._schema import json_schema
-from ._write import dump, dumps, pretty_print
+
+if _typing.TYPE_CHECKING:
+    from ._argv import from_argv
+    from ._diff import Difference, diff, fingerprint
+    from ._load import load, loads
+    from ._numbers import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
+    from ._replace import replace
+    from ._schema import json_schema
+    from ._write import dump, dumps, pretty_print
+
+# Imported on first use, so that `import tmlcfg` costs hardly more than attrs and
+# cattrs themselves: these pull in argparse, hashlib, json and annotated-types.
+_LAZY = {
+    "dump": "_write",
+    "dumps": "_write",
+    "load": "_load",
+    "loads": "_load",
+    "pretty_print": "_write",
+    "replace": "_replace",
+    "Difference": "_diff",
+    "diff": "_diff",
+    "fingerprint": "_diff",
+    "from_argv": "_argv",
+    "json_schema": "_schema",
+    "NonNegativeFloat": "_numbers",
+    "NonNegativeInt": "_numbers",
+    "PositiveFloat": "_numbers",
+    "PositiveInt": "_numbers",
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+        if name == "Difference":
+            value.__module__ = __name__
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 # Shown as tmlcfg.ConfigError, not tmlcfg._errors.ConfigError, in tracebacks and reprs.
-for _public in (ConfigError, DefinitionError, Difference, FrozenDict, Problem, TmlcfgError):
+for _public in (ConfigError, DefinitionError, FrozenDict, Problem, TmlcfgError):
     _public.__module__ = __name__
 del _public
 

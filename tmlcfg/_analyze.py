@@ -10,7 +10,6 @@ import types
 import typing
 from typing import Annotated, Any, Literal, Union
 
-from ._constraints import constrain
 from ._nodes import (
     AnyNode,
     BoolNode,
@@ -86,6 +85,8 @@ def analyze_field(tp: Any) -> tuple[Node, bool]:
 
 
 def _constrained(node: Node, metadata: tuple[Any, ...]) -> Node:
+    from ._constraints import constrain  # imports annotated-types: only for classes that use bounds
+
     result = constrain(node, metadata)
     if isinstance(result, str):
         raise Refused(result)

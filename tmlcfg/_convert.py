@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -32,11 +33,26 @@ def _unstructure_hook(inst: Any) -> dict[str, Any]:
     return require_spec(type(inst)).unstructure(inst)
 
 
-#: tmlcfg's strict hooks on a cattrs converter: cattrs dispatches, tmlcfg's
-#: compiled nodes check and freeze (cattrs' own int hook would take "7" or 1.9).
-converter = cattrs.Converter()
-converter.register_structure_hook_func(lambda t: spec_of(t) is not None, _structure_hook)
-converter.register_unstructure_hook_func(lambda t: spec_of(t) is not None, _unstructure_hook)
+def register_hooks(converter: cattrs.Converter) -> cattrs.Converter:
+    """Give a cattrs converter tmlcfg's strict hooks for every config class.
+
+    cattrs dispatches; tmlcfg's compiled nodes check and freeze (cattrs' own
+    int hook would take ``"7"`` or ``1.9``). Structuring raises :class:`Invalid`.
+    """
+    converter.register_structure_hook_func(lambda t: spec_of(t) is not None, _structure_hook)
+    converter.register_unstructure_hook_func(lambda t: spec_of(t) is not None, _unstructure_hook)
+    return converter
+
+
+_converter: cattrs.Converter | None = None
+
+
+def converter() -> cattrs.Converter:
+    """The process's converter with tmlcfg's hooks, made on first use (it costs half a millisecond)."""
+    global _converter
+    if _converter is None:
+        _converter = register_hooks(cattrs.Converter())
+    return _converter
 
 
 def structured(
@@ -46,15 +62,23 @@ def structured(
 ) -> _C:
     """Structure ``data`` or raise one :class:`ConfigError` with every problem located."""
     spec = require_spec(cls)
+    # Building thousands of frozen objects makes no cycles, yet would set off the cyclic
+    # garbage collector again and again, over a heap that grows: cost would grow faster
+    # than the file. So it waits until the config is built.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         if type(data) is dict:
             # the hook cattrs would dispatch to, called directly: this is the hot path
             return spec.build(data)  # type: ignore[no-any-return]
-        return converter.structure(data, cls)
+        return converter().structure(data, cls)
     except Invalid as e:
         raw = e.problems
     except RecursionError:
         raw = [((), "nesting too deep to read", ())]
+    finally:
+        if collecting:
+            gc.enable()
     problems = locate(raw) if locate is not None else [to_problem(p) for p in raw]
     raise ConfigError(problems, target=cls.__name__) from None
 
@@ -74,5 +98,5 @@ def from_dict(cls: type[_C], data: Mapping[str, Any]) -> _C:
 
 def to_dict(config: Any) -> dict[str, Any]:
     """Plain dicts, lists and scalars; ``None`` fields left out, enums as values, paths as str."""
-    require_spec(type(config))
-    return converter.unstructure(config)  # type: ignore[no-any-return]
+    # what converter().unstructure(config) does, without the dispatch
+    return require_spec(type(config)).unstructure(config)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +13,8 @@ _PATTERN = re.compile(r"\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\})")
 
 
 def _login_name() -> str | None:
+    import getpass
+
     try:
         return getpass.getuser()
     except (OSError, KeyError):  # no USER, LOGNAME or passwd entry (some containers)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-import attrs
-
 from ._paths import PathTuple, format_path
 
 
@@ -17,14 +15,38 @@ class DefinitionError(TmlcfgError, TypeError):
     """A config class that could not round-trip through TOML (law 6)."""
 
 
-@attrs.frozen
 class Problem:
-    """One thing wrong with an input: where it is and what to do about it."""
+    """One thing wrong with an input: where it is and what to do about it.
+
+    ``path`` is in the path language (``model.relations[3].lhs``); ``source`` is
+    the file (or ``"override"``) and ``line`` its line, where they are known.
+    """
+
+    __slots__ = ("line", "message", "path", "source")
 
     path: str
     message: str
-    source: str | None = None
-    line: int | None = None
+    source: str | None
+    line: int | None
+
+    def __init__(self, path: str, message: str, source: str | None = None, line: int | None = None) -> None:
+        # a plain class, not attrs: it is made at import-light speed and never changes
+        self.path = path
+        self.message = message
+        self.source = source
+        self.line = line
+
+    def _key(self) -> tuple[str, str, str | None, int | None]:
+        return (self.path, self.message, self.source, self.line)
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Problem) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Problem(path={self.path!r}, message={self.message!r}, source={self.source!r}, line={self.line!r})"
 
     def __str__(self) -> str:
         where = ""

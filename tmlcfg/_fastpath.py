@@ -93,7 +93,7 @@ def _value(node: Node, var: str, src: _Source, indent: int) -> None:
         return
     if isinstance(node, ConfigNode):
         cls = src.const(node.cls, "cls")
-        build = src.const(node.spec.fast_build(), "build")
+        build = src.const(node.spec.fast_attempt(), "attempt")
         src.emit(indent, f"if type({var}) is dict: {var} = {build}({var})")
         src.emit(indent, f"elif type({var}) is not {cls}: raise GiveUp")
         return
@@ -106,7 +106,7 @@ def _value(node: Node, var: str, src: _Source, indent: int) -> None:
         return
     if isinstance(node, TupleNode) and isinstance(node.item, ConfigNode):
         cls = src.const(node.item.cls, "cls")
-        build = src.const(node.item.spec.fast_build(), "build")
+        build = src.const(node.item.spec.fast_attempt(), "attempt")
         src.emit(indent, f"if type({var}) is not list and type({var}) is not tuple: raise GiveUp")
         src.emit(indent, f"{var} = tuple([{build}(_x) if type(_x) is dict else _x for _x in {var}])")
         src.emit(indent, f"for _x in {var}:")
@@ -177,11 +177,16 @@ def _body(spec: ClassSpec, src: _Source, indent: int) -> None:
         src.emit(indent, f"{src.const(spec.post_init, 'post_init')}(inst)")
 
 
-def compile_build(spec: ClassSpec) -> tuple[Callable[[Any], Any], Callable[[Any, Any], None]]:
-    """``build(data)`` and ``fill(inst, data)``: the fast path, and the checked one when it gives up.
+Compiled = tuple[Callable[[Any], Any], Callable[[Any, Any], None], Callable[[Any], Any]]
 
-    ``fill`` raises on invalid data (for ``__init__`` to report); ``build`` runs
-    ``spec.fill_checked`` itself, which raises the detailed problems.
+
+def compile_build(spec: ClassSpec) -> Compiled:
+    """``build(data)``, ``fill(inst, data)`` and ``attempt(data)``.
+
+    ``build`` runs the fast path and, when it gives up, ``spec.fill_checked``,
+    which raises the detailed problems. ``fill`` and ``attempt`` only give up:
+    nested configs use ``attempt``, so that a mistake deep inside is checked in
+    detail once, from the top, not once more at every level above it.
     """
     src = _Source()
     src.emit(0, "def fill(inst, data):")
@@ -196,13 +201,17 @@ def compile_build(spec: ClassSpec) -> tuple[Callable[[Any], Any], Callable[[Any,
     src.emit(1, "except Exception:")
     src.emit(2, f"{checked}(inst, data)")
     src.emit(1, "return inst")
+    src.emit(0, "def attempt(data):")
+    src.emit(1, f"inst = {new}({cls})")
+    _body(spec, src, 1)
+    src.emit(1, "return inst")
     # Constants become closure variables of a maker: cell lookups on the hot path, not global ones.
     params = ", ".join(src.names)
-    text = f"def make({params}):\n" + "".join(f"    {line}\n" for line in src.lines) + "    return build, fill\n"
+    text = f"def make({params}):\n" + "".join(f"    {line}\n" for line in src.lines) + "    return build, fill, attempt\n"
     filename = f"<tmlcfg generated build {spec.cls.__module__}.{spec.cls.__qualname__}>"
     # so tracebacks and profilers can show the generated lines
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     namespace: dict[str, Any] = {}
     exec(compile(text, filename, "exec"), namespace)
-    made: tuple[Callable[[Any], Any], Callable[[Any, Any], None]] = namespace["make"](**src.names)
+    made: Compiled = namespace["make"](**src.names)
     return made

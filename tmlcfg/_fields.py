@@ -1,36 +1,41 @@
-"""``tmlcfg.field`` and the ready-made constrained number types."""
+"""``tmlcfg.field``: what a field's default, doc, group and flags are."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar, overload
+from typing import Any, TypeVar, overload
 
-import annotated_types as at
 import attrs
 
 from ._errors import DefinitionError
 
 _T = TypeVar("_T")
 
-PositiveInt = Annotated[int, at.Gt(0)]
-NonNegativeInt = Annotated[int, at.Ge(0)]
-PositiveFloat = Annotated[float, at.Gt(0)]
-NonNegativeFloat = Annotated[float, at.Ge(0)]
-
 NOTHING: Any = attrs.NOTHING
 
 
-@attrs.frozen
 class FieldOptions:
     """What ``tmlcfg.field`` was told; the decorator turns it into an attrs field."""
 
-    default: Any = NOTHING
-    factory: Callable[[], Any] | None = None
-    doc: str | None = None
-    one_of: str | None = None
-    at_most_one_of: str | None = None
-    validator: Callable[[Any], object] | None = None
-    secret: bool = False
+    __slots__ = ("at_most_one_of", "default", "doc", "factory", "one_of", "secret", "validator")
+
+    def __init__(
+        self,
+        default: Any = NOTHING,
+        factory: Callable[[], Any] | None = None,
+        doc: str | None = None,
+        one_of: str | None = None,
+        at_most_one_of: str | None = None,
+        validator: Callable[[Any], object] | None = None,
+        secret: bool = False,
+    ) -> None:
+        self.default = default
+        self.factory = factory
+        self.doc = doc
+        self.one_of = one_of
+        self.at_most_one_of = at_most_one_of
+        self.validator = validator
+        self.secret = secret
 
 
 @overload

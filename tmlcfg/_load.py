@@ -9,33 +9,35 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-import attrs
-
 from ._convert import require_spec, structured
 from ._data import merge, set_path
-from ._env import substitute
 from ._errors import ConfigError, Invalid, Problem, RawProblem
 from ._nodes import ConfigNode
 from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
-from ._positions import key_lines, line_for
 
 _C = TypeVar("_C")
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
 
 
-@attrs.define
 class Layer:
     """One source of values: a file's text and document, or the overrides' paths."""
 
-    source: str | None
-    text: str | None
-    data: dict[str, Any]
-    overridden: tuple[PathTuple, ...] = ()
-    substituted: dict[PathTuple, list[str]] = attrs.Factory(dict)
-    _lines: dict[PathTuple, int] | None = None
+    __slots__ = ("_lines", "data", "overridden", "source", "substituted", "text")
+
+    def __init__(
+        self, source: str | None, text: str | None, data: dict[str, Any], overridden: tuple[PathTuple, ...] = ()
+    ) -> None:
+        self.source = source
+        self.text = text
+        self.data = data
+        self.overridden = overridden
+        self.substituted: dict[PathTuple, list[str]] = {}
+        self._lines: dict[PathTuple, int] | None = None
 
     def lines(self) -> dict[PathTuple, int]:
         if self._lines is None:
+            from ._positions import key_lines  # only when something is wrong, or origins are asked for
+
             self._lines = key_lines(self.text) if self.text is not None else {}
         return self._lines
 
@@ -100,6 +102,8 @@ def _read(path: str | os.PathLike[str], target: str) -> Layer:
 
 def _locate(layers: list[Layer], raw: list[RawProblem]) -> list[Problem]:
     """Give each problem the file and line of the last layer that holds its path."""
+    from ._positions import line_for
+
     located: list[tuple[int, int, Problem]] = []
     for path, message, anchors in raw:
         found: tuple[int, Layer, int | None] | None = None
@@ -128,18 +132,21 @@ def _resolve(
     spec = require_spec(cls)
     unset: list[Problem] = []
     data: dict[str, Any] = {}
-    node = ConfigNode(spec)
+    node = ConfigNode(spec) if len(layers) > 1 or overrides else None
+    if env is not None:
+        from ._env import substitute
     for layer in layers:
         if env is not None:
             raw: list[RawProblem] = []
             layer.data = substitute(layer.data, env, raw, layer.substituted)
             unset += _locate([layer], raw)
-        data = merge(node, data, layer.data)
+        # one file alone needs no merging (and no copy: structuring never edits its input)
+        data = layer.data if len(layers) == 1 and not overrides else merge(node, data, layer.data)
     if overrides:
         bad: list[RawProblem] = []
         for path, value in overrides:
             try:
-                set_path(node, data, path, value)
+                set_path(ConfigNode(spec), data, path, value)
             except Invalid as e:
                 bad += e.problems
         if bad:

@@ -7,15 +7,16 @@ import re
 PathTuple = tuple["str | int", ...]
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+_PLAIN = re.compile(r'[^"\\\x00-\x1f\x7f]*\Z')
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
-def quote_key(key: str) -> str:
-    """A key as TOML writes it: bare when it can be, a basic string otherwise."""
-    if _BARE_KEY.match(key):
-        return key
+def basic_string(text: str) -> str:
+    """``text`` as a TOML basic string, with quotes, backslashes and control characters escaped."""
+    if _PLAIN.match(text):
+        return f'"{text}"'
     out = []
-    for ch in key:
+    for ch in text:
         if ch in _ESCAPES:
             out.append(_ESCAPES[ch])
         elif ch < " " or ch == "\x7f":
@@ -23,6 +24,11 @@ def quote_key(key: str) -> str:
         else:
             out.append(ch)
     return '"' + "".join(out) + '"'
+
+
+def quote_key(key: str) -> str:
+    """A key as TOML writes it: bare when it can be, a basic string otherwise."""
+    return key if _BARE_KEY.match(key) else basic_string(key)
 
 
 def format_path(path: PathTuple) -> str:

@@ -7,10 +7,16 @@ assume valid TOML, and it never raises: a part it cannot read just has no line.
 from __future__ import annotations
 
 import contextlib
+import re
 
 from ._paths import PathTuple
 
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+# Fast forms for what most files are made of; anything else takes the character-level way.
+_BARE_DOTTED = re.compile(r"[ \t]*([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)[ \t]*(?=[=\]])")
+_WS = re.compile(r"(?:[ \t]|#[^\n]*)*")
+_WS_NL = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
+_SCALAR = re.compile(r"[^,\]}\n\r#\[{\"']*")
 _ESC = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 
@@ -33,18 +39,13 @@ class _Scanner:
         self.lines.setdefault(path, line)
 
     def skip_ws(self, newlines: bool = False) -> None:
-        s, n = self.s, len(self.s)
-        while self.i < n:
-            c = s[self.i]
-            if c in " \t" or (newlines and c in "\r\n"):
-                self.i += 1
-            elif c == "#":
-                end = s.find("\n", self.i)
-                self.i = n if end == -1 else end
-            else:
-                return
+        self.i = (_WS_NL if newlines else _WS).match(self.s, self.i).end()  # type: ignore[union-attr]
 
     def key(self) -> list[str]:
+        fast = _BARE_DOTTED.match(self.s, self.i)
+        if fast:
+            self.i = fast.end()
+            return [part.strip() for part in fast.group(1).split(".")]
         parts = []
         while True:
             self.skip_ws()
@@ -178,8 +179,7 @@ class _Scanner:
         elif c == "'":
             self.i = s.index("'", self.i + 1) + 1
         else:
-            while self.i < len(s) and s[self.i] not in ",]}\n\r#":
-                self.i += 1
+            self.i = _SCALAR.match(s, self.i).end()  # type: ignore[union-attr]
 
 
 def _escaped(s: str, i: int) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -121,16 +120,22 @@ class ClassSpec:
         self.doc = (cls.__doc__ or "").strip() or None
         grouped = {m for g in groups for m in g.members}
         self._plain = [(f.name, f) for f in fields if f.name not in grouped]
-        self._fast: tuple[Callable[[Any], Any], Callable[[Any, Any], None]] | None = None
+        self._fast: tuple[Callable[[Any], Any], Callable[[Any, Any], None], Callable[[Any], Any]] | None = None
         self._unstructure = [(f.name, None if f.node.plain else f.node.unstructure, f.secret) for f in fields]
 
-    def fast_build(self) -> Callable[[Any], Any]:
-        """The generated ``build`` (made on first use, then kept for the process)."""
+    def _compiled(self) -> tuple[Callable[[Any], Any], Callable[[Any, Any], None], Callable[[Any], Any]]:
+        """The generated code (made on first use, then kept for the process)."""
         if self._fast is None:
             from ._fastpath import compile_build
 
             self._fast = compile_build(self)
-        return self._fast[0]
+        return self._fast
+
+    def fast_build(self) -> Callable[[Any], Any]:
+        return self._compiled()[0]
+
+    def fast_attempt(self) -> Callable[[Any], Any]:
+        return self._compiled()[2]
 
     def build(self, data: Mapping[str, Any]) -> Any:
         """A new instance from ``data``; raises :class:`Invalid` with every problem."""
@@ -138,10 +143,8 @@ class ClassSpec:
 
     def fill(self, inst: Any, data: Mapping[str, Any]) -> None:
         """Structure ``data`` into ``inst``, by the generated fast path when the data is valid."""
-        self.fast_build()
-        assert self._fast is not None
         try:
-            self._fast[1](inst, data)
+            self._compiled()[1](inst, data)
         except Exception:
             self.fill_checked(inst, data)
 
@@ -196,6 +199,8 @@ class ClassSpec:
                 raise Invalid([((), str(e), ())]) from None
 
     def _unknown(self, data: Mapping[str, Any]) -> list[RawProblem]:
+        import difflib
+
         problems: list[RawProblem] = []
         names = list(self.by_name)
         for key in data:

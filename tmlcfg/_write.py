@@ -7,14 +7,16 @@ writes an array of tables as an inline array.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
 from ._convert import require_spec, to_dict
-from ._paths import quote_key
+from ._paths import basic_string, quote_key
+
+_INF = float("inf")
+_SPECIAL = {"inf": "inf", "-inf": "-inf", "nan": "nan"}
 
 
 def _is_table_array(value: Any) -> bool:
@@ -60,7 +62,17 @@ def _inline(value: Any, one_line: bool = False) -> str:
             return "{}"
         # TOML 1.0 inline tables end at the line's end, so all of it stays on one line
         return "{ " + ", ".join(f"{quote_key(k)} = {_inline(v, True)}" for k, v in value.items()) + " }"
-    # tomli-w knows every scalar's TOML spelling (escapes, inf, dates); ask it for one
+    kind = type(value)
+    if kind is str:
+        return basic_string(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if kind is float:
+        # repr is the shortest text that reads back to the same float; TOML spells the rest
+        return repr(value) if value == value and value not in (_INF, -_INF) else _SPECIAL[repr(value)]
+    # dates and times: tomli-w knows their TOML spelling
     return tomli_w.dumps({"v": value})[4:-1]
 
 
@@ -76,6 +88,8 @@ def pretty_print(config: Any) -> str:
 
 def dump(config: Any, path: str | os.PathLike[str]) -> None:
     """Write ``config`` as TOML to ``path`` atomically: a failure leaves the old file as it was."""
+    import tempfile
+
     text = dumps(config)
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

@@ -13,7 +13,8 @@ import annotated_types as at
 
 from ._define import config
 from ._errors import ConfigError, Problem
-from ._fields import PositiveInt, field
+from ._fields import field
+from ._numbers import PositiveInt
 from .optimizers import OptimizerConfig
 
 __all__ = ["DataType", "EmbeddingBagConfig", "EmbeddingSnapshot", "LargeEmbeddingsConfig"]

@@ -14,7 +14,8 @@ import annotated_types as at
 
 from ._define import config
 from ._errors import ConfigError, Problem
-from ._fields import NonNegativeFloat, PositiveFloat, PositiveInt, field
+from ._fields import field
+from ._numbers import NonNegativeFloat, PositiveFloat, PositiveInt
 
 __all__ = [
     "AdagradConfig",

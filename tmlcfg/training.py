@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ._define import config
-from ._fields import PositiveFloat, PositiveInt, field
+from ._fields import field
+from ._numbers import PositiveFloat, PositiveInt
 from .wandb import WandbConfig
 
 __all__ = ["RuntimeConfig", "TrainingConfig"]

@@ -7,14 +7,42 @@ without the ``wandb`` extra it says how to install it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._define import config
 from ._fields import field
-from ._sweep import sweep_config
-from ._wandb_bridge import KeyFileWarning, apply_sweep, init, login, restore
 
-KeyFileWarning.__module__ = __name__
+if TYPE_CHECKING:
+    from ._sweep import sweep_config
+    from ._wandb_bridge import KeyFileWarning, apply_sweep, init, login, restore
+
+_LAZY = {
+    "KeyFileWarning": "_wandb_bridge",
+    "apply_sweep": "_wandb_bridge",
+    "init": "_wandb_bridge",
+    "login": "_wandb_bridge",
+    "restore": "_wandb_bridge",
+    "sweep_config": "_sweep",
+}
+
+
+def __getattr__(name: str) -> Any:
+    # the calls (and what they import: sockets, netrc, tomllib) load on first use;
+    # a config that only names WandbConfig does not pay for them
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f"tmlcfg.{_LAZY[name]}"), name)
+        if name == "KeyFileWarning":
+            value.__module__ = __name__
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = ["KeyFileWarning", "WandbConfig", "apply_sweep", "init", "login", "restore", "sweep_config"]
 

@@ -207,7 +207,8 @@ def compile_build(spec: ClassSpec) -> Compiled:
     src.emit(1, "return inst")
     # Constants become closure variables of a maker: cell lookups on the hot path, not global ones.
     params = ", ".join(src.names)
-    text = f"def make({params}):\n" + "".join(f"    {line}\n" for line in src.lines) + "    return build, fill, attempt\n"
+    body = "".join(f"    {line}\n" for line in src.lines)
+    text = f"def make({params}):\n{body}    return build, fill, attempt\n"
     filename = f"<tmlcfg generated build {spec.cls.__module__}.{spec.cls.__qualname__}>"
     # so tracebacks and profilers can show the generated lines
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)

@@ -95,3 +95,36 @@ def test_diff(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> Non
     )
     assert main(["diff", TWHIN, LOCAL, str(other)]) == 0
     assert capsys.readouterr().out == "training.num_epochs: 5 -> 6\nmodel.translation_optimizer.sgd.lr: 0.05 -> 0.1\n"
+
+
+def test_python_dash_m_runs_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """python -m tmlcfg is the same command."""
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["tmlcfg", "check", TWHIN, LOCAL])
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(SystemExit) as info:
+        runpy.run_module("tmlcfg", run_name="__main__")
+    assert info.value.code == 0
+    assert "make a valid TwhinConfig" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "examples.twhin.config"], "expected module:Class"),
+        (["check", "examples.twhin.config:Nope"], "has no 'Nope'"),
+        (["check", "no_such_module_here:X"], "cannot import 'no_such_module_here'"),
+        (["check", "examples.twhin.config:Operator"], "is not a tmlcfg config"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad module:Class is a usage error with its reason."""
+    assert main(args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_check_defaults_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """check with no files checks the defaults."""
+    assert main(["check", "tmlcfg.training:TrainingConfig"]) == 0
+    assert capsys.readouterr().out == "ok: defaults make a valid TrainingConfig\n"

@@ -380,3 +380,60 @@ def test_the_example_training_run(wandb_env: pathlib.Path) -> None:
     assert bad.returncode == 2
     assert "training.num_train_steps: must be > 0, got 0" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_sweep_config_refuses_malformed_parameters() -> None:
+    """Unknown sweep keys, empty values, half ranges and unsafe distributions are each named."""
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        sweep_config(
+            TwhinConfig,
+            {
+                "training.num_epochs": {"valuez": [1]},
+                "training.num_train_steps": {"values": []},
+                "training.checkpoint_every_n": {"min": 1},
+                "training.eval_timeout_in_s": {"min": 1.0, "max": 2.0, "distribution": "normal"},
+                "training.num_eval_steps": {"distribution": "uniform"},
+                "model.translation_optimizer.sgd.lr": {"min": 0.1, "max": 1.0, "distribution": "weird"},
+                "training.save_dir": "not a table",
+                "a..b": {"value": 1},
+                "model": {"parameters": {"nope": {"value": 1}}},
+            },
+            method="random",
+            metric={"name": "loss", "goal": "up"},
+        )
+    messages = [str(p) for p in info.value.problems]
+    assert messages[0] == "metric goal must be minimize or maximize, got 'up'"
+    assert "training.num_epochs: unknown sweep keys ['valuez']; wandb knows" in messages[1]
+    assert "training.num_epochs: give value, values, or min and max" in messages
+    assert "training.num_train_steps: values must be a non-empty list" in messages
+    assert "training.checkpoint_every_n: give both min and max" in messages
+    assert "training.eval_timeout_in_s: distribution 'normal' can draw values outside the field's bounds" in messages
+    assert "training.num_eval_steps: distribution 'uniform' needs min and max" in messages
+    assert "model.translation_optimizer.sgd.lr: unknown distribution 'weird'" in messages
+    assert "training.save_dir: a parameter is a table such as {values = [1, 2]}" in messages
+    assert any(m.startswith('"a..b": expected a key') for m in messages)
+    assert "model.nope: not a field of TwhinConfig" in messages
+
+
+def test_restore_takes_the_public_api_shape_and_enum_names() -> None:
+    """Values wrapped as {"value": ...} and enums given by member name are read back."""
+    experiment = _experiment()
+    logged = {k: {"value": v, "desc": None} for k, v in tmlcfg.to_dict(experiment).items()}
+    logged["model"]["value"]["embeddings"]["tables"][0]["data_type"] = "FP32"
+    logged["not.a.field"] = 1
+    logged["bad path["] = 2
+    assert restore(TwhinConfig, logged) == experiment
+
+
+def test_key_elsewhere(wandb_env: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key in .netrc for the host counts as a key; a broken .netrc does not."""
+    from tmlcfg._wandb_bridge import key_elsewhere
+
+    netrc = wandb_env / "home" / ".netrc"
+    assert key_elsewhere(WandbConfig()) is False
+    netrc.write_text("machine api.wandb.ai\n  login user\n  password " + "k" * 40 + "\n")
+    netrc.chmod(0o600)
+    assert key_elsewhere(WandbConfig()) is True
+    assert key_elsewhere(WandbConfig(host="http://127.0.0.1:1")) is False
+    netrc.write_text("machine\n")
+    assert key_elsewhere(WandbConfig()) is False

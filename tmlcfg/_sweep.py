@@ -100,6 +100,10 @@ def _check_parameter(f: FieldSpec, spec: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+class _BadPath(str):
+    """Why a parameter's name is not a path (kept apart from parameters given as strings)."""
+
+
 def _flatten(parameters: Mapping[str, Any], prefix: PathTuple = ()) -> list[tuple[PathTuple, Any]]:
     """Flat paths of parameters given flat (dotted names) or nested (``{"parameters": {...}}``)."""
     out: list[tuple[PathTuple, Any]] = []
@@ -107,7 +111,7 @@ def _flatten(parameters: Mapping[str, Any], prefix: PathTuple = ()) -> list[tupl
         try:
             path = (*prefix, *parse_path(name))
         except PathSyntaxError as e:
-            out.append(((*prefix, name), str(e)))
+            out.append(((*prefix, name), _BadPath(e)))
             continue
         if isinstance(spec, Mapping) and "parameters" in spec and isinstance(spec["parameters"], Mapping):
             out += _flatten(spec["parameters"], path)
@@ -143,8 +147,8 @@ def sweep_config(
         problems.append(Problem("", "a sweep needs at least one parameter"))
     for path, param in _flatten(parameters):
         where = format_path(path)
-        if isinstance(param, str):
-            problems.append(Problem(where, param))
+        if isinstance(param, _BadPath):
+            problems.append(Problem(where, str(param)))
             continue
         if not isinstance(param, Mapping):
             problems.append(Problem(where, "a parameter is a table such as {values = [1, 2]}"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pathlib
-from typing import Any
 
 import pytest
 
@@ -12,6 +11,8 @@ import tmlcfg
 from examples.twhin.config import TwhinConfig
 from tmlcfg._cli import main
 from tmlcfg._yaml import yaml_to_toml
+
+from .helpers import without_nulls
 
 YAML = """\
 training:
@@ -108,14 +109,6 @@ def test_missing_yaml_file(tmp_path: pathlib.Path) -> None:
         yaml_to_toml(tmp_path / "nope.yaml")
 
 
-def _without_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
-
-
 def test_reference_recap_file_converts_back_from_its_parse(tmp_path: pathlib.Path) -> None:
     """The Recap reference parse, written as YAML, converts to the reference TOML's values."""
     import tomllib
@@ -129,4 +122,4 @@ def test_reference_recap_file_converts_back_from_its_parse(tmp_path: pathlib.Pat
     converted = tomllib.loads(yaml_to_toml(source))
     reference = tomllib.loads((data / "recap_local_prod.toml").read_text())
     assert converted.keys() == reference.keys()
-    assert converted == _without_nulls(parsed)
+    assert converted == without_nulls(parsed)

@@ -12,27 +12,11 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import tmlcfg
-from tmlcfg import embedding, optimizers, training, wandb
+from tmlcfg import optimizers
 from tmlcfg.testing import LawBroken, check_config_class, configs
 
 from .strategies import Generated, config_classes
-
-SHIPPED = [
-    wandb.WandbConfig,
-    training.RuntimeConfig,
-    training.TrainingConfig,
-    optimizers.PiecewiseConstant,
-    optimizers.LinearRampToConstant,
-    optimizers.LinearRampToCosine,
-    optimizers.LearningRate,
-    optimizers.AdamConfig,
-    optimizers.SgdConfig,
-    optimizers.AdagradConfig,
-    optimizers.OptimizerConfig,
-    embedding.EmbeddingSnapshot,
-    embedding.EmbeddingBagConfig,
-    embedding.LargeEmbeddingsConfig,
-]
+from .test_shipped import SHIPPED
 
 
 @given(config_classes().flatmap(lambda g: st.tuples(st.just(g), configs(g.cls))))
@@ -71,7 +55,9 @@ def test_overrides_fix_fields() -> None:
     drawn = find(strategy, lambda c: True, settings=settings(database=None))
     assert drawn.sgd == optimizers.SgdConfig(lr=0.5, momentum=0.25)
     assert drawn.learning_rate is None
-    with pytest.raises(InvalidArgument, match=r"sgd\.lrr is not a field path of OptimizerConfig; did you mean 'lr'\?"):
+    with pytest.raises(
+        InvalidArgument, match=r"sgd\.lrr is not a field path of OptimizerConfig; did you mean 'sgd\.lr'\?"
+    ):
         configs(optimizers.OptimizerConfig, **{"sgd.lrr": 1.0})
     with pytest.raises(InvalidArgument, match=r"override 'a\.\.b'"):
         configs(optimizers.OptimizerConfig, **{"a..b": 1.0})

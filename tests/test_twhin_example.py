@@ -11,6 +11,8 @@ import pytest
 import tmlcfg
 from examples.twhin.config import DataType, Operator, TwhinConfig
 
+from .helpers import without_nulls
+
 ROOT = pathlib.Path(__file__).parent.parent
 LOCAL = ROOT / "examples" / "twhin" / "local.toml"
 DATA = pathlib.Path(__file__).parent / "data"
@@ -71,18 +73,10 @@ def test_local_toml_gives_the_original_values() -> None:
     assert config.model.relations[0].operator is Operator.TRANSLATION
 
 
-def _without_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
-
-
 def test_matches_what_the_original_pydantic_code_parsed() -> None:
     """The load equals the-algorithm-ml's own parse of the same experiment (nulls dropped)."""
     original = json.loads((DATA / "tml_reference_parse.json").read_text())["twhin"]
-    assert tmlcfg.to_dict(tmlcfg.load(TwhinConfig, LOCAL)) == _without_nulls(original)
+    assert tmlcfg.to_dict(tmlcfg.load(TwhinConfig, LOCAL)) == without_nulls(original)
 
 
 def test_round_trips() -> None:

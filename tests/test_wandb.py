@@ -318,7 +318,8 @@ def test_sweep_config_checks_every_parameter() -> None:
     assert [str(p) for p in info.value.problems] == [
         "bayes needs a metric: metric={'name': 'loss', 'goal': 'minimize'}",
         "training.num_train_steps: min -5: must be > 0, got -5",
-        "training.num_train_step: not a field of TwhinConfig; did you mean 'training.num_train_steps'?",
+        "training.num_train_step: training.num_train_step is not a field path of TwhinConfig; "
+        "did you mean 'training.num_train_steps'?",
         "training.num_epochs: an int field needs int min and max (wandb reads floats as a uniform float draw)",
         "training.num_epochs: min 1.5: expected int, got float 1.5",
         "training.num_epochs: max 3.0: expected int, got float 3.0",
@@ -412,7 +413,7 @@ def test_sweep_config_refuses_malformed_parameters() -> None:
     assert "model.translation_optimizer.sgd.lr: unknown distribution 'weird'" in messages
     assert "training.save_dir: a parameter is a table such as {values = [1, 2]}" in messages
     assert any(m.startswith('"a..b": expected a key') for m in messages)
-    assert "model.nope: not a field of TwhinConfig" in messages
+    assert "model.nope: model.nope is not a field path of TwhinConfig" in messages
 
 
 def test_restore_takes_the_public_api_shape_and_enum_names() -> None:

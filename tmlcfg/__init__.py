@@ -7,6 +7,7 @@ from ._define import config
 from ._errors import ConfigError, DefinitionError, Problem, TmlcfgError
 from ._fields import field
 from ._frozen import FrozenDict
+from ._lazy import lazy_attributes as _lazy_attributes
 
 if _typing.TYPE_CHECKING:
     from ._argv import from_argv
@@ -38,20 +39,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> _typing.Any:
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-        if name == "Difference":
-            value.__module__ = __name__
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, public=("Difference",))
 
 
 # Shown as tmlcfg.ConfigError, not tmlcfg._errors.ConfigError, in tracebacks and reprs.

@@ -17,6 +17,11 @@ _BARE_DOTTED = re.compile(r"[ \t]*([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+
 _WS = re.compile(r"(?:[ \t]|#[^\n]*)*")
 _WS_NL = re.compile(r"(?:[ \t\r\n]|#[^\n]*)*")
 _SCALAR = re.compile(r"[^,\]}\n\r#\[{\"']*")
+_DOTTED = r"([A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*)"
+_END = r"[ \t]*(?:#[^\n]*)?(?=\r?\n|\Z)"
+# a whole line of the commonest kinds: a header, or a bare key with a one-line scalar
+_HEADER_LINE = re.compile(r"\[(\[)?[ \t]*" + _DOTTED + r"[ \t]*\]\]?" + _END)
+_SCALAR_LINE = re.compile(_DOTTED + r'[ \t]*=[ \t]*(?:"(?:[^"\\\n]|\\.)*"|[^\s"\'\[{#,]+)' + _END)
 _ESC = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 
@@ -95,6 +100,19 @@ class _Scanner:
                 path = (*path, self.arrays[path])
         return path
 
+    def header(self, keys: list[str], array_of_tables: bool, line: int) -> PathTuple:
+        """The table a ``[header]`` or ``[[header]]`` opens; an array's next element for the latter."""
+        if not array_of_tables:
+            table = self.resolve(keys)
+        else:
+            array = (*self.resolve(keys[:-1]), keys[-1])
+            index = self.arrays.get(array, -1) + 1
+            self.arrays[array] = index
+            table = (*array, index)
+            self.note(array, line)
+        self.note(table, line)
+        return table
+
     def document(self) -> None:
         table: PathTuple = ()
         s = self.s
@@ -103,23 +121,26 @@ class _Scanner:
             if self.i >= len(s):
                 return
             line = self.line()
+            quick = _SCALAR_LINE.match(s, self.i)
+            if quick:
+                path = (*table, *(part.strip() for part in quick.group(1).split(".")))
+                for depth in range(len(table) + 1, len(path) + 1):
+                    self.note(path[:depth], line)
+                self.i = quick.end()
+                continue
+            header = _HEADER_LINE.match(s, self.i)
+            if header:
+                table = self.header([part.strip() for part in header.group(2).split(".")], bool(header.group(1)), line)
+                self.i = header.end()
+                continue
             if s.startswith("[[", self.i):
                 self.i += 2
-                keys = self.key()
+                table = self.header(self.key(), True, line)
                 self.i += 2
-                parent = self.resolve(keys[:-1])
-                array = (*parent, keys[-1])
-                index = self.arrays.get(array, -1) + 1
-                self.arrays[array] = index
-                table = (*array, index)
-                self.note(array, line)
-                self.note(table, line)
             elif s[self.i] == "[":
                 self.i += 1
-                keys = self.key()
+                table = self.header(self.key(), False, line)
                 self.i += 1
-                table = self.resolve(keys)
-                self.note(table, line)
             else:
                 keys = self.key()
                 self.i += 1  # '='

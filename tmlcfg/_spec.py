@@ -236,6 +236,28 @@ class ClassSpec:
         return out
 
 
+def field_at(spec: ClassSpec, path: PathTuple) -> FieldSpec | str:
+    """The field at a path of field names through nested configs, or why there is none."""
+    import difflib
+
+    from ._nodes import ConfigNode
+    from ._paths import format_path
+
+    current: ClassSpec | None = spec
+    found: FieldSpec | None = None
+    for depth, step in enumerate(path):
+        if current is None or not isinstance(step, str) or step not in current.by_name:
+            names = list(current.by_name) if current is not None else []
+            close = difflib.get_close_matches(str(step), names, n=1)
+            hint = f"; did you mean {format_path((*path[:depth], close[0]))!r}?" if close else ""
+            return f"{format_path(path[: depth + 1])} is not a field path of {spec.cls.__name__}{hint}"
+        found = current.by_name[step]
+        current = found.node.spec if isinstance(found.node, ConfigNode) else None
+    if found is None:
+        return "an empty path names no field"
+    return found
+
+
 def spec_of(cls: Any) -> ClassSpec | None:
     """The spec of a config class (decorated itself, not only a subclass of one)."""
     try:

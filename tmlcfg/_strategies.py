@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import pathlib
 from collections.abc import Mapping
@@ -39,7 +38,7 @@ from ._nodes import (
     UnionNode,
 )
 from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
-from ._spec import ClassSpec
+from ._spec import ClassSpec, field_at
 
 #: collections stay small: a config holds many of them, and Hypothesis's buffer is finite
 MAX_ITEMS = 3
@@ -255,16 +254,9 @@ def _override_paths(spec: ClassSpec, overrides: Mapping[str, Any]) -> dict[PathT
             path = parse_path(text)
         except PathSyntaxError as e:
             raise InvalidArgument(f"override {text!r}: {e}") from None
-        current: ClassSpec | None = spec
-        for depth, step in enumerate(path):
-            if current is None or not isinstance(step, str) or step not in current.by_name:
-                names = list(current.by_name) if current is not None else []
-                close = difflib.get_close_matches(str(step), names, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                where = format_path(path[: depth + 1])
-                raise InvalidArgument(f"override {text!r}: {where} is not a field path of {spec.cls.__name__}{hint}")
-            node = current.by_name[step].node
-            current = node.spec if isinstance(node, ConfigNode) else None
+        found = field_at(spec, path)
+        if isinstance(found, str):
+            raise InvalidArgument(f"override {text!r}: {found}")
         out[path] = value
     return out
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
 from ._convert import require_spec
 from ._errors import ConfigError, Invalid, Problem
-from ._nodes import ConfigNode, ConstrainedNode, FloatNode, IntNode, Node
+from ._nodes import ConstrainedNode, FloatNode, IntNode, Node
 from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._show import literal
-from ._spec import ClassSpec, FieldSpec
+from ._spec import FieldSpec, field_at
 
 METHODS = ("grid", "random", "bayes")
 _INT_DISTRIBUTIONS = {"int_uniform", "q_uniform", "q_log_uniform", "q_log_uniform_values", "q_normal", "q_log_normal"}
@@ -26,22 +25,6 @@ _FLOAT_DISTRIBUTIONS = {
 } | _INT_DISTRIBUTIONS
 _UNBOUNDED = {"normal", "log_normal", "q_normal", "q_log_normal", "log_uniform", "q_log_uniform", "inv_log_uniform"}
 _KEYS = {"value", "values", "min", "max", "distribution", "probabilities", "q", "mu", "sigma", "parameters"}
-
-
-def _field(spec: ClassSpec, path: PathTuple) -> FieldSpec | str:
-    """The field at ``path``, or why there is none."""
-    current: ClassSpec | None = spec
-    f: FieldSpec | None = None
-    for depth, step in enumerate(path):
-        if current is None or not isinstance(step, str) or step not in current.by_name:
-            names = list(current.by_name) if current is not None else []
-            close = difflib.get_close_matches(str(step), names, n=1)
-            hint = f"; did you mean {format_path((*path[:depth], close[0]))!r}?" if close else ""
-            return f"not a field of {spec.cls.__name__}{hint}"
-        f = current.by_name[step]
-        current = f.node.spec if isinstance(f.node, ConfigNode) else None
-    assert f is not None
-    return f
 
 
 def _check_value(f: FieldSpec, what: str, value: Any, problems: list[str]) -> None:
@@ -153,7 +136,7 @@ def sweep_config(
         if not isinstance(param, Mapping):
             problems.append(Problem(where, "a parameter is a table such as {values = [1, 2]}"))
             continue
-        f = _field(spec, path)
+        f = field_at(spec, path)
         if isinstance(f, str):
             problems.append(Problem(where, f))
             continue

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from ._define import config
 from ._fields import field
+from ._lazy import lazy_attributes as _lazy_attributes
 
 if TYPE_CHECKING:
-    from ._sweep import sweep_config
-    from ._wandb_bridge import KeyFileWarning, apply_sweep, init, login, restore
+    pass
 
 _LAZY = {
     "KeyFileWarning": "_wandb_bridge",
@@ -26,25 +26,9 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    # the calls (and what they import: sockets, netrc, tomllib) load on first use;
-    # a config that only names WandbConfig does not pay for them
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(f"tmlcfg.{_LAZY[name]}"), name)
-        if name == "KeyFileWarning":
-            value.__module__ = __name__
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
-
-
-__all__ = ["KeyFileWarning", "WandbConfig", "apply_sweep", "init", "login", "restore", "sweep_config"]
+# the calls (and what they import: sockets, netrc, tomllib) load on first use;
+# a config that only names WandbConfig does not pay for them
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, public=("KeyFileWarning",))
 
 
 @config

@@ -64,5 +64,5 @@ def docs(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Side-by-side timings against pydantic v2, msgspec and attrs+cattrs (not run by default)."""
-    session.install("-e", ".", "pydantic>=2", "msgspec", "pydantic-settings")
+    session.install("-e", ".", "pydantic>=2", "msgspec")
     session.run("python", "-m", "benchmarks", *session.posargs)

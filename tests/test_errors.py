@@ -225,3 +225,11 @@ def test_secret_values_never_appear_in_errors() -> None:
     assert "1234567" not in str(info.value)
     assert "key: expected str; the value is secret and not shown" in str(info.value)
     assert "hunter2" not in repr(Login(key="hunter2"))
+
+    @tmlcfg.config
+    class Defaulted:
+        key: str = tmlcfg.field(default="hunter2", secret=True)
+
+    import inspect
+
+    assert str(inspect.signature(Defaulted)) == "(*, key: 'str' = '***')"

@@ -155,14 +155,23 @@ def _make_init(spec: ClassSpec) -> Callable[..., None]:
     return __init__
 
 
+class _Masked:
+    """Stands for a secret default in ``help()`` and signatures."""
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+
 def _signature(spec: ClassSpec) -> inspect.Signature:
+    def default(f: FieldSpec) -> Any:
+        if f.required:
+            return inspect.Parameter.empty
+        if f.secret:
+            return _Masked()
+        return f.default if f.factory is None else f.factory
+
     params = [
-        inspect.Parameter(
-            f.name,
-            inspect.Parameter.KEYWORD_ONLY,
-            default=inspect.Parameter.empty if f.required else (f.default if f.factory is None else f.factory),
-            annotation=f.type_text,
-        )
+        inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=default(f), annotation=f.type_text)
         for f in spec.fields
     ]
     return inspect.Signature(params)

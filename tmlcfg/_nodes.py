@@ -371,18 +371,19 @@ def sort_key(value: Any) -> tuple[str, str]:
 class FrozenSetNode(Node):
     """``frozenset[T]``: an array in TOML, written sorted so files are stable."""
 
-    __slots__ = ("item",)
+    __slots__ = ("_items", "item")
     accepts = (list, tuple, set, frozenset)
     toml_kinds = ("array",)
 
     def __init__(self, item: Node) -> None:
         self.item = item
+        self._items = TupleNode(item)  # checks the elements, with their indexes in problems
 
     def structure(self, value: Any) -> Any:
         if not (_is_array(value) or isinstance(value, (set, frozenset))):
             raise self.fail(value)
         items = sorted(value, key=sort_key) if isinstance(value, (set, frozenset)) else value
-        return frozenset(TupleNode(self.item).structure(items))
+        return frozenset(self._items.structure(items))
 
     def unstructure(self, value: Any, mask: bool) -> Any:
         un = self.item.unstructure
@@ -444,19 +445,25 @@ _ANY_SCALARS = frozenset({bool, int, str, dt.datetime, dt.date, dt.time})
 class AnyNode(Node):
     """Any TOML value (inside a mapping): arrays become tuples, tables FrozenDicts."""
 
-    __slots__ = ()
+    __slots__ = ("_array", "_table")
     toml_kinds = ("bool", "int", "float", "str", "datetime", "date", "time", "array", "table")
+    _float = FloatNode()
+
+    def __init__(self) -> None:
+        # built once, not per value: arrays and tables of Any hold Any again
+        self._array = TupleNode(self)
+        self._table = MappingNode(self)
 
     def structure(self, value: Any) -> Any:
         cls = type(value)
         if cls in _ANY_SCALARS:
             return value
         if cls is float:
-            return FloatNode().structure(value)
+            return self._float.structure(value)
         if cls is list or cls is tuple:
-            return TupleNode(self).structure(value)
+            return self._array.structure(value)
         if isinstance(value, Mapping):
-            return MappingNode(self).structure(value)
+            return self._table.structure(value)
         raise Invalid.one(f"expected a TOML value (bool, number, str, date/time, array or table), {got(value)}")
 
     def unstructure(self, value: Any, mask: bool) -> Any:

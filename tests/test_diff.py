@@ -83,6 +83,14 @@ def test_different_values_give_different_fingerprints(case: tuple[Generated, Any
     assert (tmlcfg.fingerprint(a) == tmlcfg.fingerprint(b)) == (a == b)
 
 
+def test_negative_zero_is_zero() -> None:
+    """-0.0 == 0.0, so configs holding them have one fingerprint and no difference."""
+    a, b = SgdConfig(lr=1.0, momentum=0.0), SgdConfig(lr=1.0, momentum=-0.0)
+    assert a == b
+    assert tmlcfg.fingerprint(a) == tmlcfg.fingerprint(b)
+    assert tmlcfg.diff(a, b) == []
+
+
 def test_fingerprint_ignores_key_order_and_matches_other_processes() -> None:
     """Files in another key order, and another process (another Python too), give the same digest."""
     one = tmlcfg.loads(SgdConfig, "lr = 0.5\nmomentum = 0.9\n")

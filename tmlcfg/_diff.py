@@ -107,8 +107,9 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return {"$" + type(value).__name__: value.isoformat()}
     if isinstance(value, float):
-        # repr is the shortest round-tripping form, the same on every platform and Python
-        return {"$float": repr(value)}
+        # repr is the shortest round-tripping form, the same on every platform and Python;
+        # + 0.0 makes -0.0 read 0.0, as == does
+        return {"$float": repr(value + 0.0)}
     return value
 
 

@@ -91,6 +91,19 @@ def test_negative_zero_is_zero() -> None:
     assert tmlcfg.diff(a, b) == []
 
 
+def test_equal_instants_have_one_fingerprint() -> None:
+    """Aware datetimes equal as instants are equal configs, so they share a fingerprint."""
+    import datetime as dt
+
+    @tmlcfg.config
+    class Run:
+        started: dt.datetime = dt.datetime(2024, 1, 1, 12, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+    other = Run(started=dt.datetime(2024, 1, 1, 11, tzinfo=dt.UTC))
+    assert Run() == other
+    assert tmlcfg.fingerprint(Run()) == tmlcfg.fingerprint(other)
+
+
 def test_fingerprint_ignores_key_order_and_matches_other_processes() -> None:
     """Files in another key order, and another process (another Python too), give the same digest."""
     one = tmlcfg.loads(SgdConfig, "lr = 0.5\nmomentum = 0.9\n")

@@ -104,6 +104,9 @@ def _canonical(value: Any) -> Any:
         return {k: _canonical(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_canonical(v) for v in value]
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        # equal instants are equal datetimes, whatever their offsets: digest them as one
+        return {"$datetime": value.astimezone(dt.UTC).isoformat()}
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return {"$" + type(value).__name__: value.isoformat()}
     if isinstance(value, float):

@@ -131,6 +131,11 @@ class TwhinEmbeddingsConfig(Base):
     tables_to_log: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
+        # the same checks as tmlcfg's LargeEmbeddingsConfig and TwhinEmbeddingsConfig
+        names = [t.name for t in self.tables]
+        unique = set(names)
+        if len(unique) != len(names) or not unique.issuperset(self.tables_to_log or ()):
+            raise ValueError("table names must be distinct, and tables_to_log must name tables")
         first = self.tables[0]
         for table in self.tables[1:]:
             if table.embedding_dim != first.embedding_dim or table.data_type != first.data_type:

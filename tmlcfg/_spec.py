@@ -118,8 +118,6 @@ class ClassSpec:
         self.groups = groups
         self.post_init = post_init
         self.doc = (cls.__doc__ or "").strip() or None
-        grouped = {m for g in groups for m in g.members}
-        self._plain = [(f.name, f) for f in fields if f.name not in grouped]
         self._fast: tuple[Callable[[Any], Any], Callable[[Any, Any], None], Callable[[Any], Any]] | None = None
         self._unstructure = [(f.name, None if f.node.plain else f.node.unstructure, f.secret) for f in fields]
 

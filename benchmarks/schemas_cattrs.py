@@ -13,6 +13,8 @@ import attrs
 from attrs import validators as v
 from cattrs.preconf.tomllib import make_converter
 
+from .checks import check_tables
+
 converter = make_converter(forbid_extra_keys=True)
 positive = v.gt(0)
 
@@ -138,15 +140,7 @@ class TwhinEmbeddingsConfig:
     tables_to_log: tuple[str, ...] | None = None
 
     def __attrs_post_init__(self) -> None:
-        # the same checks as tmlcfg's LargeEmbeddingsConfig and TwhinEmbeddingsConfig
-        names = [t.name for t in self.tables]
-        unique = set(names)
-        if len(unique) != len(names) or not unique.issuperset(self.tables_to_log or ()):
-            raise ValueError("table names must be distinct, and tables_to_log must name tables")
-        first = self.tables[0]
-        for table in self.tables[1:]:
-            if table.embedding_dim != first.embedding_dim or table.data_type != first.data_type:
-                raise ValueError("all tables share one embedding_dim and data_type")
+        check_tables(self.tables, self.tables_to_log)
 
 
 class Operator(str, enum.Enum):

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta, Struct
 
+from .checks import check_tables
+
 Pos = Annotated[int, Meta(gt=0)]
 PosF = Annotated[float, Meta(gt=0)]
 NonNegF = Annotated[float, Meta(ge=0)]
@@ -131,15 +133,7 @@ class TwhinEmbeddingsConfig(Base):
     tables_to_log: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        # the same checks as tmlcfg's LargeEmbeddingsConfig and TwhinEmbeddingsConfig
-        names = [t.name for t in self.tables]
-        unique = set(names)
-        if len(unique) != len(names) or not unique.issuperset(self.tables_to_log or ()):
-            raise ValueError("table names must be distinct, and tables_to_log must name tables")
-        first = self.tables[0]
-        for table in self.tables[1:]:
-            if table.embedding_dim != first.embedding_dim or table.data_type != first.data_type:
-                raise ValueError("all tables share one embedding_dim and data_type")
+        check_tables(self.tables, self.tables_to_log)
 
 
 class Operator(str, enum.Enum):

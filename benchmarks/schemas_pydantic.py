@@ -7,6 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .checks import check_tables
+
 
 class Base(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -133,15 +135,7 @@ class TwhinEmbeddingsConfig(Base):
 
     @model_validator(mode="after")
     def _shared(self) -> Any:
-        # the same checks as tmlcfg's LargeEmbeddingsConfig and TwhinEmbeddingsConfig
-        names = [t.name for t in self.tables]
-        unique = set(names)
-        if len(unique) != len(names) or not unique.issuperset(self.tables_to_log or ()):
-            raise ValueError("table names must be distinct, and tables_to_log must name tables")
-        first = self.tables[0]
-        for table in self.tables[1:]:
-            if table.embedding_dim != first.embedding_dim or table.data_type != first.data_type:
-                raise ValueError("all tables share one embedding_dim and data_type")
+        check_tables(self.tables, self.tables_to_log)
         return self
 
 

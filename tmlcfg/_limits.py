@@ -1,0 +1,26 @@
+"""Every bound tmlcfg puts on its input, in one place; ``docs/limits.md`` lists them for users.
+
+Crossing a bound is a problem at the path where it is crossed (or, for a
+definition, a ``DefinitionError``), never a ``RecursionError``,
+``MemoryError`` or a minutes-long wait.
+"""
+
+#: TOML integers are signed 64-bit; anything outside is refused from files, dicts,
+#: overrides and constructors alike, so every file tmlcfg writes other readers can read.
+INT_MIN = -(2**63)
+INT_MAX = 2**63 - 1
+
+#: How deep tables and arrays may nest in a document or a value, counted from the top.
+MAX_DEPTH = 100
+
+#: The longest key or value shown whole in a message; longer ones are shortened.
+MAX_SHOWN = 80
+
+#: The most digits an index in a key path (``items[12]``) may have.
+MAX_INDEX_DIGITS = 9
+
+#: The most bytes read from a key file (``WandbConfig.key_path``): API keys are short.
+MAX_KEY_FILE_BYTES = 64 * 1024
+
+#: The most nodes a YAML document may expand to through aliases before ``convert`` refuses it.
+MAX_YAML_NODES = 1_000_000

@@ -19,6 +19,7 @@ def test_all_is_sorted_and_complete() -> None:
         "DefinitionError",
         "Difference",
         "FrozenDict",
+        "MigrationWarning",
         "NonNegativeFloat",
         "NonNegativeInt",
         "PositiveFloat",
@@ -37,6 +38,8 @@ def test_all_is_sorted_and_complete() -> None:
         "load",
         "loads",
         "pretty_print",
+        "removed",
+        "renamed",
         "replace",
         "to_dict",
     ]

@@ -8,6 +8,7 @@ from ._errors import ConfigError, DefinitionError, Problem, TmlcfgError
 from ._fields import field
 from ._frozen import FrozenDict
 from ._lazy import lazy_attributes as _lazy_attributes
+from ._migrate import MigrationWarning, removed, renamed
 
 if _typing.TYPE_CHECKING:
     from ._argv import from_argv
@@ -43,7 +44,7 @@ __getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, public=("Difference",))
 
 
 # Shown as tmlcfg.ConfigError, not tmlcfg._errors.ConfigError, in tracebacks and reprs.
-for _public in (ConfigError, DefinitionError, FrozenDict, Problem, TmlcfgError):
+for _public in (ConfigError, DefinitionError, FrozenDict, MigrationWarning, Problem, TmlcfgError):
     _public.__module__ = __name__
 del _public
 
@@ -52,6 +53,7 @@ __all__ = [
     "DefinitionError",
     "Difference",
     "FrozenDict",
+    "MigrationWarning",
     "NonNegativeFloat",
     "NonNegativeInt",
     "PositiveFloat",
@@ -70,6 +72,8 @@ __all__ = [
     "load",
     "loads",
     "pretty_print",
+    "removed",
+    "renamed",
     "replace",
     "to_dict",
 ]

@@ -59,9 +59,19 @@ def structured(
     cls: type[_C],
     data: Any,
     locate: Callable[[list[RawProblem]], list[Problem]] | None = None,
+    *,
+    migrate: bool = True,
 ) -> _C:
-    """Structure ``data`` or raise one :class:`ConfigError` with every problem located."""
+    """Structure ``data`` or raise one :class:`ConfigError` with every problem located.
+
+    Old paths the class's migrations name are first moved to their new ones,
+    with a warning each (``migrate=False`` when the caller has done so).
+    """
     spec = require_spec(cls)
+    if migrate and cls.__dict__.get("__tmlcfg_migrations__") is not None:
+        from ._migrate import migrate_input
+
+        data = migrate_input(cls, data)
     # Building thousands of frozen objects makes no cycles, yet would set off the cyclic
     # garbage collector again and again, over a heap that grows: cost would grow faster
     # than the file. So it waits until the config is built.

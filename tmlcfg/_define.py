@@ -5,8 +5,8 @@ from __future__ import annotations
 import inspect
 import sys
 import typing
-from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar, dataclass_transform
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, TypeVar, dataclass_transform, overload
 
 import attrs
 
@@ -14,24 +14,46 @@ from ._analyze import Refused, analyze_field, needs_strict_key
 from ._errors import ConfigError, DefinitionError, Invalid, to_problem
 from ._fields import NOTHING, FieldOptions, field
 from ._frozen import strict_key
+from ._migrate import Removed, Renamed, compile_plan
 from ._spec import MISSING, ClassSpec, FieldSpec, Group, spec_of
 
 _C = TypeVar("_C", bound=type)
 
 
+@overload
+def config(cls: _C, /) -> _C: ...
+
+
+@overload
+def config(*, migrations: Sequence[Renamed | Removed] = ()) -> Callable[[_C], _C]: ...
+
+
 @dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
-def config(cls: _C) -> _C:
+def config(cls: Any = None, /, *, migrations: Sequence[Renamed | Removed] = ()) -> Any:
     """Make ``cls`` a config: frozen, slotted, keyword-only, comparable and hashable.
 
     Every field is checked now, so a class that could not round-trip through
     TOML is refused with a :class:`DefinitionError` naming the field and the fix.
+    ``@config(migrations=(renamed(...), removed(...)))`` declares the class's
+    history, so that files written for its older versions still load.
     """
+    if cls is None:
+
+        def decorate(cls: _C) -> _C:
+            built: _C = _build(cls, migrations, sys._getframe(1).f_locals)
+            return built
+
+        return decorate
+    return _build(cls, migrations, sys._getframe(1).f_locals)
+
+
+def _build(cls: Any, migrations: Sequence[Renamed | Removed], caller_locals: dict[str, Any]) -> Any:
     if not isinstance(cls, type):
         raise DefinitionError(f"@tmlcfg.config decorates classes, not {cls!r}")
     for base in cls.__mro__[1:-1]:
         if hasattr(base, "__attrs_attrs__") and spec_of(base) is None:
             raise DefinitionError(f"{cls.__qualname__}: base class {base.__qualname__} is not a tmlcfg config")
-    hints = _hints(cls, sys._getframe(1).f_locals)
+    hints = _hints(cls, caller_locals)
     own = inspect.get_annotations(cls)
     for name in own:
         if typing.get_origin(hints.get(name)) is ClassVar or hints.get(name) is ClassVar:
@@ -55,6 +77,7 @@ def config(cls: _C) -> _C:
     type.__setattr__(new_cls, "__tmlcfg_spec__", spec)
     type.__setattr__(new_cls, "__init__", _make_init(spec))
     type.__setattr__(new_cls, "__signature__", _signature(spec))
+    compile_plan(new_cls, spec, migrations)
     return new_cls
 
 

@@ -22,7 +22,7 @@ _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)
 class Layer:
     """One source of values: a file's text and document, or the overrides' paths."""
 
-    __slots__ = ("_lines", "data", "overridden", "source", "substituted", "text")
+    __slots__ = ("_lines", "data", "overridden", "renamed", "source", "substituted", "text")
 
     def __init__(
         self, source: str | None, text: str | None, data: dict[str, Any], overridden: tuple[PathTuple, ...] = ()
@@ -32,6 +32,7 @@ class Layer:
         self.data = data
         self.overridden = overridden
         self.substituted: dict[PathTuple, list[str]] = {}
+        self.renamed: dict[PathTuple, PathTuple] = {}  # new path -> the old path it was read from
         self._lines: dict[PathTuple, int] | None = None
 
     def lines(self) -> dict[PathTuple, int]:
@@ -40,6 +41,13 @@ class Layer:
 
             self._lines = key_lines(self.text) if self.text is not None else {}
         return self._lines
+
+    def rename(self, moves: dict[PathTuple, PathTuple]) -> None:
+        """The data now holds at each new path what the text holds at its old one."""
+        from ._migrate import move_lines
+
+        move_lines(self.lines(), moves)
+        self.renamed.update(moves)
 
     def owns(self, path: PathTuple, anchors: tuple[PathTuple, ...] = ()) -> bool:
         """Whether this layer gave the value at ``path`` itself."""
@@ -56,6 +64,9 @@ class Layer:
         names = self.substituted.get(path)
         if names:
             text += " via " + ", ".join(f"${{{n}}}" for n in names)
+        for new, old in self.renamed.items():
+            if path[: len(new)] == new:
+                return f"renamed from {format_path((*old, *path[len(new) :]))}, {text}"
         return text
 
 
@@ -130,6 +141,10 @@ def _resolve(
 ) -> _C:
     """Substitute, merge and structure the layers; ``layers`` gains the overrides' layer."""
     spec = require_spec(cls)
+    if cls.__dict__.get("__tmlcfg_migrations__") is not None:
+        from ._migrate import migrate_layers
+
+        overrides = migrate_layers(cls, layers, list(overrides))
     unset: list[Problem] = []
     data: dict[str, Any] = {}
     node = ConfigNode(spec) if len(layers) > 1 or overrides else None
@@ -156,7 +171,7 @@ def _resolve(
     if not layers:
         layers.append(Layer(None, None, {}))
     try:
-        result = structured(cls, data, lambda raw: _locate(layers, raw))
+        result = structured(cls, data, lambda raw: _locate(layers, raw), migrate=False)
     except ConfigError as e:
         # a value left as ${VAR} may also have the wrong type: say it once, as unset
         seen = {p.path for p in unset}

@@ -9,7 +9,7 @@ from ._convert import require_spec, structured
 from ._data import set_path
 from ._errors import ConfigError, Invalid, RawProblem, to_problem
 from ._nodes import ConfigNode
-from ._paths import PathSyntaxError, parse_path
+from ._paths import PathSyntaxError, PathTuple, parse_path
 
 _C = TypeVar("_C")
 
@@ -26,16 +26,24 @@ def replace(config: _C, changes: Mapping[str, Any] | None = None, /, **top_level
     node = ConfigNode(spec)
     problems: list[RawProblem] = []
     items = [*(changes or {}).items(), *((name, v) for name, v in top_level.items())]
+    plan = type(config).__dict__.get("__tmlcfg_migrations__")
+    seen: dict[PathTuple, PathTuple] = {}
     for text, value in items:
         try:
             path = parse_path(text) if text not in spec.by_name else (text,)
+            if plan is not None:
+                from ._migrate import replace_path
+
+                path, value = replace_path(plan, path, value, problems, seen, "replace")
+                if not path:
+                    continue
             set_path(node, data, path, value)
         except PathSyntaxError as e:
             problems.append(((), str(e), ()))
         except Invalid as e:
             problems += e.problems
     try:
-        result = structured(type(config), data)
+        result = structured(type(config), data, migrate=False)
     except ConfigError as e:
         raise ConfigError([*(to_problem(p) for p in problems), *e.problems], target=e.target) from None
     if problems:

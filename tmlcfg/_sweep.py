@@ -128,7 +128,13 @@ def sweep_config(
         problems.append(Problem("", f"metric goal must be minimize or maximize, got {metric.get('goal')!r}"))
     if not parameters:
         problems.append(Problem("", "a sweep needs at least one parameter"))
-    for path, param in _flatten(parameters):
+    flat = _flatten(parameters)
+    plan = cls.__dict__.get("__tmlcfg_migrations__")
+    if plan is not None:
+        from ._migrate import sweep_paths
+
+        flat = sweep_paths(plan, flat, problems)
+    for path, param in flat:
         where = format_path(path)
         if isinstance(param, _BadPath):
             problems.append(Problem(where, str(param)))
@@ -145,7 +151,10 @@ def sweep_config(
             problems.append(Problem(where, "grid search needs value or values, not a range"))
     if problems:
         raise ConfigError(problems, target=f"sweep of {cls.__name__}")
-    out: dict[str, Any] = {"method": method, "parameters": dict(parameters)}
+    # an old name is sent under its new one, so the runs' configs use today's names
+    renamed = plan is not None and [p for p, _ in flat] != [p for p, _ in _flatten(parameters)]
+    given = {format_path(p): param for p, param in flat} if renamed else dict(parameters)
+    out: dict[str, Any] = {"method": method, "parameters": given}
     if metric is not None:
         out["metric"] = dict(metric)
     out.update(extra)

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from ._convert import require_spec, structured
 from ._data import merge, set_path
 from ._errors import ConfigError, Invalid, Problem, RawProblem, to_problem
+from ._migrate import migrate_input, plan_of, replace_path
 from ._nodes import AnyNode, ConfigNode, ConstrainedNode, EnumNode
 from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._write import pretty_print
@@ -243,6 +244,8 @@ def _plain(value: Any) -> Any:
 def _split_run_config(cls: type, mapping: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[PathTuple, Any]]]:
     """Fields of ``cls`` as tables, and dotted keys as paths; wandb's keys and metadata dropped."""
     spec = require_spec(cls)
+    plan = plan_of(cls)
+    heads = plan.heads if plan is not None else frozenset()
     tables: dict[str, Any] = {}
     dotted: list[tuple[PathTuple, Any]] = []
     for key, value in _plain(dict(mapping.items())).items():
@@ -250,17 +253,34 @@ def _split_run_config(cls: type, mapping: Mapping[str, Any]) -> tuple[dict[str, 
             continue
         if isinstance(value, dict) and set(value) in ({"value"}, {"value", "desc"}):
             value = value["value"]  # the public API's older shape
-        if key in spec.by_name:
+        if key in spec.by_name or key in heads:
             tables[key] = value
         elif "." in key:
             try:
                 path = parse_path(key)
             except PathSyntaxError:
                 continue
-            if path[0] in spec.by_name:
+            if path[0] in spec.by_name or path[0] in heads:
                 dotted.append((path, value))
+    if plan is not None:
+        # a run logged before the class changed: its keys are the old names
+        tables = migrate_input(cls, tables, "run config")
+        problems: list[RawProblem] = []
+        seen = {path: path for path in _leaves(tables)}
+        moved = [replace_path(plan, p, v, problems, seen, "run config") for p, v in dotted]
+        if problems:
+            raise ConfigError([to_problem(p, "run config") for p in problems], target=cls.__name__)
+        dotted = [(p, v) for p, v in moved if p]
     node = ConfigNode(spec)
     return _by_name(node, _unmask(cls, tables)), [(p, _by_name_at(node, p, v)) for p, v in dotted]
+
+
+def _leaves(data: Mapping[str, Any], prefix: PathTuple = ()) -> list[PathTuple]:
+    out: list[PathTuple] = []
+    for key, value in data.items():
+        path = (*prefix, key)
+        out += _leaves(value, path) if isinstance(value, Mapping) and value else [path]
+    return out
 
 
 def _by_name_at(node: Any, path: PathTuple, value: Any) -> Any:
@@ -284,7 +304,7 @@ def _apply(cls: type[_C], base: dict[str, Any], mapping: Mapping[str, Any]) -> _
             problems += e.problems
     if problems:
         raise ConfigError([to_problem(p) for p in problems], target=cls.__name__)
-    return structured(cls, data)
+    return structured(cls, data, migrate=False)
 
 
 def restore(cls: type[_C], source: str | os.PathLike[str] | Mapping[str, Any]) -> _C:
@@ -313,10 +333,12 @@ def restore(cls: type[_C], source: str | os.PathLike[str] | Mapping[str, Any]) -
             target=cls.__name__,
         )
     try:
-        data = tomllib.loads(found.read_text(encoding="utf-8"))
+        text = found.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise ConfigError([Problem("", f"cannot read it: {e}", str(found))], target=cls.__name__) from None
-    return structured(cls, _unmask(cls, data))
+    data = migrate_input(cls, data, str(found), text)
+    return structured(cls, _unmask(cls, data), migrate=False)
 
 
 def apply_sweep(experiment: _C, run_config: Mapping[str, Any]) -> _C:

@@ -17,7 +17,7 @@ TEST_DEPS = ["pytest>=8", "coverage[toml]>=7.4", "jsonschema>=4.20", "pyyaml>=6"
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The test suite under coverage; ``HYPOTHESIS_PROFILE=ci`` makes it thorough."""
-    session.install("-e", ".[testing,wandb,yaml]", *TEST_DEPS)
+    session.install("-e", ".[testing,wandb,yaml,upgrade]", *TEST_DEPS)
     session.run(
         "coverage",
         "run",

@@ -1,4 +1,4 @@
-"""The ``tmlcfg`` command: check, show, template, schema, docs, diff and convert.
+"""The ``tmlcfg`` command: check, show, template, schema, docs, diff, convert and upgrade.
 
 Exit codes: 0 valid, 1 invalid input (the report goes to stderr), 2 usage error.
 """
@@ -110,6 +110,12 @@ def _convert(args: argparse.Namespace) -> str:
     return text
 
 
+def _upgrade(args: argparse.Namespace) -> str:
+    from ._upgrade import upgrade_files
+
+    return upgrade_files(import_class(args.target), args.files, args.mode or "diff")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="tmlcfg", description="Check, show and document tmlcfg experiment files.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +148,11 @@ def _parser() -> argparse.ArgumentParser:
     p = command("convert", "convert a pydantic-era YAML experiment file to TOML", _convert, takes_class=False)
     p.add_argument("file", metavar="FILE.yaml")
     p.add_argument("--check", metavar="module:Class", help="also validate the result as this class")
+    p = command("upgrade", "rewrite files to the class's current names (a diff unless --in-place)", _upgrade)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--in-place", action="store_const", const="in-place", dest="mode", help="rewrite the files")
+    how.add_argument("--check", action="store_const", const="check", dest="mode", help="exit 1 if any would change")
     return parser
 
 

@@ -281,6 +281,8 @@ class Use(NamedTuple):
     new: PathTuple | None
     reason: str | None
     cls: type
+    span: int = 1  # how many steps of ``old`` the rule named (the rest is the class's place)
+    converts: tuple[Callable[[Any], Any], ...] = ()
 
 
 class Result(NamedTuple):
@@ -346,10 +348,10 @@ class _Run:
         data = pop_path(data, rule.old)
         old = (*path, *rule.old)
         if rule.new is None:
-            self.uses.append(Use(old, None, rule.reason, plan.cls))
+            self.uses.append(Use(old, None, rule.reason, plan.cls, len(rule.old)))
             return data
         new = (*path, *rule.new)
-        self.uses.append(Use(old, new, None, plan.cls))
+        self.uses.append(Use(old, new, None, plan.cls, len(rule.old), rule.converts))
         for convert in rule.converts:
             try:
                 value = convert(value)

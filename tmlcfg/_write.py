@@ -102,3 +102,34 @@ def dump(config: Any, path: str | os.PathLike[str]) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Replace the file at ``path`` with ``text`` atomically, through a symlink, keeping its mode.
+
+    Anything but a regular file (a directory, FIFO or device) is a ``ConfigError`` before anything is written.
+    """
+    import stat
+    import tempfile
+
+    from ._errors import ConfigError, Problem
+
+    target = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
+        if target.exists() and not target.is_file():
+            raise ConfigError([Problem("", "is not a regular file; nothing was written", os.fspath(path))])
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise ConfigError([Problem("", f"cannot write: {e.strerror or e}", os.fspath(path))]) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,188 @@
+"""``tmlcfg upgrade``: experiment files rewritten to a class's current names, keeping their style.
+
+The rewriting goes through tomlkit, which keeps every comment, blank line, key
+order and value spelling it is not asked to change; what changes is decided by
+the same :func:`migrate` every way in uses, so an upgraded file loads, with no
+warning, to the config the old file gave.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from typing import Any
+
+from ._errors import ConfigError, Problem
+from ._migrate import Use, migrate, plan_of
+from ._paths import PathTuple, format_path
+
+
+def _tomlkit() -> Any:
+    try:
+        import tomlkit
+    except ImportError:
+        raise ImportError("tmlcfg upgrade needs tomlkit: pip install 'tmlcfg[upgrade]'") from None
+    return tomlkit
+
+
+def upgrade_text(cls: type, text: str, source: str | None = None) -> tuple[str, list[Use]]:
+    """``text`` with every old path of ``cls`` moved to its new one, and the uses found.
+
+    Raises :class:`ConfigError` when the text is not TOML, when an old path and
+    its new one are both given, or when a converted value cannot be converted.
+    """
+    from ._load import _parse
+    from ._positions import key_lines, line_for
+
+    plan = plan_of(cls)
+    data = _parse(text, source, cls.__name__)
+    if plan is None:
+        return text, []
+    lines: dict[PathTuple, int] = {}
+
+    def where(path: PathTuple) -> str:
+        line = line_for(lines, path)
+        return f"{format_path(path)} (line {line})" if line is not None else format_path(path)
+
+    lines.update(key_lines(text))
+    result = migrate(plan, data, (), where)
+    if result.problems:
+        problems = [Problem(format_path(p), m, source, line_for(lines, p)) for p, m, _ in result.problems]
+        raise ConfigError(problems, target=cls.__name__)
+    if not result.uses:
+        return text, []
+    tomlkit = _tomlkit()
+    doc = tomlkit.parse(text)
+    for use in result.uses:
+        _apply(tomlkit, doc, use)
+    out: str = doc.as_string()
+    # a safety net: what the file now says must be exactly what migrating the old one gave
+    again = migrate(plan, tomllib.loads(out))
+    if again.uses or not same_plain(tomllib.loads(out), result.data):
+        problem = Problem(
+            "", "tmlcfg upgrade could not rewrite this file faithfully; edit the old keys by hand", source
+        )
+        raise ConfigError([problem], target=cls.__name__)
+    return out, result.uses
+
+
+def same_plain(a: Any, b: Any) -> bool:
+    """Equal, and of the same types all the way down (``1``, ``1.0`` and ``True`` differ)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same_plain(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same_plain(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b) or (a != a and b != b)  # NaN is NaN in a file
+
+
+def _container(node: Any) -> Any:
+    """The tomlkit container (with the private ``_replace``) behind a document, table or inline table."""
+    return node if hasattr(node, "_replace") else node.value
+
+
+def _get(doc: Any, path: PathTuple) -> Any:
+    node = doc
+    for step in path:
+        node = node[step]
+    return node
+
+
+def _apply(tomlkit: Any, doc: Any, use: Use) -> None:
+    *parent_path, key = use.old
+    parent = _get(doc, tuple(parent_path))
+    item = _container(parent).item(key)
+    if use.new is None:
+        del parent[key]
+        _prune(doc, use.old, use.span)
+        return
+    new_item = item
+    if use.converts:
+        value = item.unwrap() if hasattr(item, "unwrap") else item
+        for convert in use.converts:
+            value = convert(value)
+        new_item = tomlkit.item(value)
+    *new_parent_path, new_key = use.new
+    if tuple(new_parent_path) == tuple(parent_path):
+        # a rename in place keeps the key where it was, with its comment
+        _container(parent)._replace(key, new_key, new_item)
+        _renamed(new_item)
+        return
+    del parent[key]
+    _prune(doc, use.old, use.span)
+    target = doc
+    for step in new_parent_path:
+        if step not in target:
+            target[step] = tomlkit.table(is_super_table=True)
+        target = target[step]
+    target[new_key] = new_item
+    _renamed(new_item)
+
+
+def _renamed(item: Any) -> None:
+    """Tables moved or renamed must render their headers under their new names."""
+    if hasattr(item, "invalidate_display_name"):
+        item.invalidate_display_name()
+    body = getattr(getattr(item, "value", None), "body", None)
+    if isinstance(body, list):
+        for _, child in body:
+            _renamed(child)
+    elif hasattr(item, "body") and isinstance(item.body, list):  # an array of tables
+        for child in item.body:
+            _renamed(child)
+
+
+def _prune(doc: Any, old: PathTuple, span: int) -> None:
+    """Tables the removal emptied go too, up to the class the rule belongs to."""
+    for depth in range(len(old) - 1, len(old) - span, -1):
+        parent = _get(doc, old[: depth - 1])
+        table = parent[old[depth - 1]]
+        if len(table) != 0:
+            return
+        del parent[old[depth - 1]]
+
+
+def unified_diff(before: str, after: str, name: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def describe(use: Use) -> str:
+    if use.new is None:
+        return f"removed: {use.reason}"
+    return f"renamed to {format_path(use.new)}"
+
+
+def upgrade_files(cls: type, files: list[str], mode: str) -> str:
+    """What ``tmlcfg upgrade`` prints; ``mode`` is ``diff``, ``in-place`` or ``check``.
+
+    ``check`` raises a :class:`ConfigError` listing every old key, located, when
+    any file would change.
+    """
+    from ._load import _read
+    from ._write import write_atomic
+
+    out: list[str] = []
+    stale: list[Problem] = []
+    for name in files:
+        layer = _read(name, cls.__name__)
+        assert layer.text is not None
+        new, uses = upgrade_text(cls, layer.text, name)
+        if new == layer.text:
+            continue
+        if mode == "in-place":
+            write_atomic(name, new)
+            out.append(f"upgraded {name}: {len(uses)} key{'s' if len(uses) != 1 else ''}\n")
+        elif mode == "check":
+            lines = layer.lines()
+            hint = f"run `tmlcfg upgrade {cls.__module__}:{cls.__qualname__} --in-place {name}`"
+            found = [Problem(format_path(u.old), f"{describe(u)}; {hint}", name, lines.get(u.old)) for u in uses]
+            stale += sorted(found, key=lambda p: p.line or 0)
+        else:
+            out.append(unified_diff(layer.text, new, name))
+    if stale:
+        raise ConfigError(stale, target=cls.__name__)
+    return "".join(out)

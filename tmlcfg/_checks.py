@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -63,6 +63,40 @@ def _round_trips(cls: type, config: Any) -> None:
     again: Any = loads(cls, text)
     _law(again == config, "TOML round-trip", cls, config, f"loads(C, dumps(c)) gave {again!r} from:\n{text}")
     _law(hash(back) == hash(config), "hash agrees with ==", cls, config, "an equal config hashed differently")
+    _old_names_load(cls, config)
+
+
+def _old_names_load(cls: type, config: Any) -> None:
+    """For each rename without a convert: the config written under the old name loads equal, with a warning."""
+    import warnings
+
+    from ._migrate import MigrationWarning, declared_paths, get_path, has_path, pop_path, put_path
+    from ._paths import format_path
+    from ._write import write_toml
+
+    for old, new, rule in declared_paths(cls):
+        if new is None or rule.converts:
+            continue
+        data = to_dict(config)
+        found, value = get_path(data, new)
+        if not found:
+            continue
+        data = pop_path(data, new)
+        if has_path(data, old):
+            continue  # another old path stands there (a move out of a table that is still given)
+        data = put_path(data, old, value)
+        readers: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
+            ("dict", lambda d: from_dict(cls, d)),
+            ("TOML", lambda d: loads(cls, write_toml(d))),
+        ]
+        for how, read in readers:
+            with warnings.catch_warnings(record=True) as seen:
+                warnings.simplefilter("always", MigrationWarning)
+                back = read(data)
+            detail = f"{how} under the old name {format_path(old)} gave {back!r}"
+            _law(back == config, f"renamed-key ({format_path(old)} -> {format_path(new)})", cls, config, detail)
+            warned = [w for w in seen if issubclass(w.category, MigrationWarning)]
+            _law(bool(warned), "renamed-key warning", cls, config, f"no MigrationWarning for {format_path(old)}")
 
 
 def check_config_class(cls: type, *, max_examples: int = 100, **overrides: Any) -> None:

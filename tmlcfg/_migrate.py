@@ -497,6 +497,14 @@ def translate(plan: Plan, path: PathTuple) -> Translated:
 # -- telling the user ----------------------------------------------------------------
 
 
+def describe_rule(rule: Rule) -> str:
+    """``num_steps: renamed to num_train_steps`` / ``use_fp16: removed (use runtime.enable_amp)``."""
+    if rule.new is None:
+        return f"{format_path(rule.old)}: removed ({rule.reason})"
+    converted = ", converted" if rule.converts else ""
+    return f"{format_path(rule.old)}: renamed to {format_path(rule.new)}{converted}"
+
+
 def describe_use(use: Use) -> str:
     if use.new is None:
         return f"{format_path(use.old)} was removed ({use.cls.__name__}): {use.reason}"
@@ -777,3 +785,8 @@ def sweep_paths(plan: Plan, flat: list[tuple[PathTuple, Any]], problems: list[Pr
         else:
             out.append((t.path, param))
     return out
+
+
+def history_lines(cls: type) -> list[str]:
+    """One line per old path of ``cls`` and its nested configs, for ``docs`` and ``template``."""
+    return [describe_rule(Rule(old, new, r.converts, r.reason, r.declared)) for old, new, r in declared_paths(cls)]

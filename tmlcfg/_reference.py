@@ -69,6 +69,18 @@ def markdown_reference(cls: type, heading: str = "##") -> str:
         lines += [spec.doc, ""]
     lines += ["| path | type | default | doc |", "| --- | --- | --- | --- |"]
     lines += _rows(spec, (), {cls})
+    from ._migrate import history_lines
+
+    history = history_lines(cls)
+    if history:
+        lines += [
+            "",
+            f"{heading}# Renamed and removed",
+            "",
+            "Old files still load, with a warning; `tmlcfg upgrade` rewrites them.",
+            "",
+        ]
+        lines += [f"- `{text.partition(': ')[0]}`: {text.partition(': ')[2]}" for text in history]
     return "\n".join(lines) + "\n"
 
 

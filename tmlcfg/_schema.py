@@ -90,6 +90,7 @@ class _Builder:
             properties[f.name] = schema
             if f.required:
                 required.append(f.name)
+        properties.update(self.deprecated(spec))
         out: dict[str, Any] = {"type": "object", "title": spec.cls.__name__}
         if spec.doc:
             out["description"] = spec.doc
@@ -106,6 +107,25 @@ class _Builder:
                 rules.append(at_most_one)
         if rules:
             out["allOf"] = rules
+        return out
+
+    def deprecated(self, spec: ClassSpec) -> dict[str, Any]:
+        """Old keys, accepted with a warning: editors strike them through and name the new path."""
+        from ._migrate import describe_rule, plan_of
+        from ._spec import FieldSpec, field_at
+
+        plan = plan_of(spec.cls)
+        out: dict[str, Any] = {}
+        for rule in sorted(plan.rules, key=lambda r: r.old) if plan is not None else ():
+            head = str(rule.old[0])  # old paths name keys only
+            if head in spec.by_name:
+                continue  # a key inside a current field's table: that table's class is shared
+            found = field_at(spec, rule.new) if rule.new is not None and len(rule.old) == 1 else None
+            schema = dict(self.node(found.node)) if isinstance(found, FieldSpec) and not rule.converts else {}
+            text = describe_rule(rule)
+            if head in out:
+                text = f"{out[head]['description']}; {text}"
+            out[head] = {**schema, "deprecated": True, "description": text}
         return out
 
     def node(self, node: Node) -> dict[str, Any]:

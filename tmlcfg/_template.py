@@ -25,6 +25,12 @@ def template(cls: type) -> str:
         lines += [f"# {line}".rstrip() for line in spec.doc.splitlines()] + [""]
     default = _default_instance(spec)
     _table(spec, default, (), lines, commented=False)
+    from ._migrate import history_lines
+
+    history = history_lines(cls)
+    if history:
+        lines += ["# Renamed and removed: old files still load, with a warning; `tmlcfg upgrade` rewrites them."]
+        lines += [f"#   {text}" for text in history]
     return "\n".join(lines).rstrip() + "\n"
 
 

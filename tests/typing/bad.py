@@ -16,3 +16,14 @@ Training(num_train_step=7)  # E: call-arg
 Training(7)  # E: misc
 t = Training()
 t.name = "other"  # E: misc
+
+
+@tmlcfg.config(migrations=(tmlcfg.renamed("steps", "num_train_steps"),))
+class Migrated:
+    num_train_steps: int = 10
+
+
+Migrated(num_train_steps="7")  # E: arg-type
+Migrated(steps=7)  # E: call-arg
+mig = Migrated()
+mig.num_train_steps = 3  # E: misc

@@ -42,3 +42,21 @@ try:
     Training(name="x")
 except tmlcfg.ConfigError as e:
     paths: list[str] = [p.path for p in e.problems]
+
+
+@tmlcfg.config(
+    migrations=(
+        tmlcfg.renamed("steps", "num_train_steps"),
+        tmlcfg.renamed("timeout_in_s", "timeout", convert=lambda s: f"{s}s"),
+        tmlcfg.removed("use_fp16", reason="use amp"),
+    )
+)
+class Migrated:
+    num_train_steps: int = 10
+    timeout: str = "90s"
+    name: str
+
+
+m: Migrated = Migrated(name="x", num_train_steps=3)
+migrated_steps: int = m.num_train_steps
+warning: type[UserWarning] = tmlcfg.MigrationWarning

@@ -90,11 +90,14 @@ def _old_names_load(cls: type, config: Any) -> None:
             ("TOML", lambda d: loads(cls, write_toml(d))),
         ]
         for how, read in readers:
+            law = f"renamed-key ({format_path(old)} -> {format_path(new)})"
             with warnings.catch_warnings(record=True) as seen:
                 warnings.simplefilter("always", MigrationWarning)
-                back = read(data)
-            detail = f"{how} under the old name {format_path(old)} gave {back!r}"
-            _law(back == config, f"renamed-key ({format_path(old)} -> {format_path(new)})", cls, config, detail)
+                try:
+                    back = read(data)
+                except ConfigError as e:
+                    _law(False, law, cls, config, f"{how} under the old name {format_path(old)} failed:\n{e}")
+            _law(back == config, law, cls, config, f"{how} under the old name {format_path(old)} gave {back!r}")
             warned = [w for w in seen if issubclass(w.category, MigrationWarning)]
             _law(bool(warned), "renamed-key warning", cls, config, f"no MigrationWarning for {format_path(old)}")
 

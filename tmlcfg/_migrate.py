@@ -311,6 +311,13 @@ def migrate(
     return Result(out, run.uses, run.problems)
 
 
+def walk(walker: Walker, value: Any, base: PathTuple) -> Result:
+    """:func:`migrate` for a value given whole at ``base``: a config's table, or an array or table of them."""
+    run = _Run(_describe)
+    out = run.walk(walker, value, base)
+    return Result(out, run.uses, run.problems)
+
+
 class _Run:
     __slots__ = ("problems", "uses", "where")
 
@@ -454,7 +461,7 @@ class Translated(NamedTuple):
     use: Use | None
     rule: Rule | None
     exact: bool  # the whole path was the rule's old path, so a convert applies to the value
-    plan: Plan | None  # of the config at the end of the path, for a table given whole
+    walker: Walker | None  # of the configs at the end of the path, for a table or array given whole
 
 
 def translate(plan: Plan, path: PathTuple) -> Translated:
@@ -491,7 +498,7 @@ def translate(plan: Plan, path: PathTuple) -> Translated:
             break
         out = (*out, step)
         state = below[1] if below is not None and below[0] == "config" else below
-    return Translated(out, use, found, exact, state if isinstance(state, Plan) else None)
+    return Translated(out, use, found, exact, ("config", state) if isinstance(state, Plan) else state)
 
 
 # -- telling the user ----------------------------------------------------------------
@@ -587,7 +594,7 @@ def migrate_input(cls: type, data: Any, source: str | None = None, text: str | N
         from ._positions import key_lines
 
         lines = key_lines(text)
-    for use in result.uses:
+    for use in sorted(result.uses, key=lambda u: lines.get(u.old, 0)):
         warn(use, cls, source, lines.get(use.old))
     if result.problems:
         problems = [to_problem(p, source, lines.get(p[0])) for p in result.problems]
@@ -632,7 +639,7 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
         if not result.uses:
             continue
         lines = layer.lines()
-        for use in result.uses:
+        for use in sorted(result.uses, key=lambda u: lines.get(u.old, 0)):
             warn(use, cls, layer.source, lines.get(use.old))
             found.append((layer, use))
         problems += [
@@ -658,8 +665,8 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
     direct = [path for path, _ in overrides]
     for path, value in overrides:
         t = translate(plan, path)
-        if isinstance(value, Mapping) and t.plan is not None:
-            inner = migrate(t.plan, value, t.path)
+        if t.walker is not None:
+            inner = walk(t.walker, value, t.path)
             for use in inner.uses:
                 warn(use, cls, "override")
             problems += [Problem(format_path(p), m, "override") for p, m, _ in inner.problems]
@@ -729,8 +736,8 @@ def replace_path(
     that an old path and its new one given together are reported.
     """
     t = translate(plan, path)
-    if isinstance(value, Mapping) and t.plan is not None:
-        inner = migrate(t.plan, value, t.path)
+    if t.walker is not None:
+        inner = walk(t.walker, value, t.path)
         for use in inner.uses:
             warn(use, plan.cls, source)
         problems += inner.problems

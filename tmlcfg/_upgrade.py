@@ -82,6 +82,25 @@ def _container(node: Any) -> Any:
     return node if hasattr(node, "_replace") else node.value
 
 
+def _spaced_like(old: Any, name: str) -> Any:
+    """A key ``name`` written with the spacing around ``=`` that ``old`` had."""
+    from tomlkit.items import SingleKey
+
+    fresh = SingleKey(name)
+    if old is None or old.is_dotted() or not hasattr(old, "sep"):
+        return name
+    written = old.as_string()
+    space = written[len(written.rstrip()) :]
+    return SingleKey(name, t=fresh.t, sep=old.sep, original=fresh.as_string() + space)
+
+
+def _key_of(container: Any, name: str) -> Any:
+    for key, _ in container.body:
+        if key is not None and key.key == name:
+            return key
+    return None
+
+
 def _get(doc: Any, path: PathTuple) -> Any:
     node = doc
     for step in path:
@@ -105,8 +124,9 @@ def _apply(tomlkit: Any, doc: Any, use: Use) -> None:
         new_item = tomlkit.item(value)
     *new_parent_path, new_key = use.new
     if tuple(new_parent_path) == tuple(parent_path):
-        # a rename in place keeps the key where it was, with its comment
-        _container(parent)._replace(key, new_key, new_item)
+        # a rename in place keeps the key where it was, with its comment and its ' = ' spacing
+        container = _container(parent)
+        container._replace(key, _spaced_like(_key_of(container, str(key)), str(new_key)), new_item)
         _renamed(new_item)
         return
     del parent[key]
@@ -116,8 +136,22 @@ def _apply(tomlkit: Any, doc: Any, use: Use) -> None:
         if step not in target:
             target[step] = tomlkit.table(is_super_table=True)
         target = target[step]
+    _fit(tomlkit, target, new_item)
     target[new_key] = new_item
     _renamed(new_item)
+
+
+def _fit(tomlkit: Any, target: Any, item: Any) -> None:
+    """Indent a moved key like its new neighbours; inside an inline table, one space and no comment."""
+    trivia = getattr(item, "trivia", None)
+    if trivia is None or isinstance(item, tomlkit.items.Table):
+        return
+    if isinstance(target, tomlkit.items.InlineTable):
+        trivia.indent = " " if len(target) else ""
+        trivia.comment = trivia.comment_ws = ""  # a comment cannot sit inside braces
+        return
+    indents = [v.trivia.indent for k, v in _container(target).body if k is not None and hasattr(v, "trivia")]
+    trivia.indent = indents[-1] if indents else ""
 
 
 def _renamed(item: Any) -> None:

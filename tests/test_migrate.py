@@ -1,0 +1,970 @@
+"""Configs that outlive their classes: declared renames, moves and removals, at every way in."""
+
+from __future__ import annotations
+
+import pathlib
+import subprocess
+import sys
+import warnings
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tmlcfg
+from tmlcfg._load import load_layers, origins
+from tmlcfg._migrate import plan_of
+from tmlcfg.testing import check_config_class
+
+from .strategies import classes_with_instances
+
+
+@tmlcfg.config
+class Sgd:
+    lr: float = 0.1
+    momentum: float = 0.0
+
+
+@tmlcfg.config
+class Adam:
+    lr: float = 0.001
+
+
+@tmlcfg.config
+class Optimizer:
+    sgd: Sgd | None = tmlcfg.field(default=None, one_of="algorithm")
+    adam: Adam | None = tmlcfg.field(default=Adam(), one_of="algorithm")
+
+
+@tmlcfg.config(migrations=(tmlcfg.renamed("relation", "name"),))
+class Task:
+    name: str = "follows"
+    weight: float = 1.0
+
+
+@tmlcfg.config(
+    migrations=(
+        tmlcfg.renamed("num_steps", "num_train_steps"),
+        tmlcfg.renamed("lr", "optimizer.sgd.lr"),
+        tmlcfg.renamed("eval_timeout_in_s", "eval_timeout", convert=lambda s: f"{s}s"),
+        tmlcfg.removed("use_fp16", reason="use runtime.enable_amp"),
+        tmlcfg.renamed("api_key", "token"),
+    )
+)
+class Training:
+    num_train_steps: int = 100
+    eval_timeout: str = "60s"
+    optimizer: Optimizer = Optimizer()
+    tasks: tuple[Task, ...] = ()
+    token: str = tmlcfg.field(default="", secret=True)
+    name: str = "run"
+
+
+def recorded() -> Any:
+    """Record every MigrationWarning (pytest turns warnings into errors otherwise)."""
+    return pytest.warns(tmlcfg.MigrationWarning)
+
+
+def migration_warnings(record: Any) -> list[tmlcfg.MigrationWarning]:
+    return [w.message for w in record if isinstance(w.message, tmlcfg.MigrationWarning)]
+
+
+@pytest.fixture
+def experiments(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> pathlib.Path:
+    """A working directory for experiment files, so messages show short relative names."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# -- declaring history ---------------------------------------------------------------------
+
+
+def test_bare_and_called_decorator_make_the_same_kind_of_class() -> None:
+    """@tmlcfg.config and @tmlcfg.config(migrations=...) both make frozen configs; only the latter has a plan."""
+
+    @tmlcfg.config
+    class Bare:
+        steps: int = 1
+
+    @tmlcfg.config()
+    class Called:
+        steps: int = 1
+
+    assert Bare(steps=2) == Bare(steps=2)
+    assert Called(steps=2).steps == 2
+    assert plan_of(Bare) is None
+    assert plan_of(Called) is None
+    assert plan_of(Training) is not None
+
+
+def test_classes_without_history_pay_nothing() -> None:
+    """No plan for a tree with no migrations; a plan for a class that only nests one with migrations."""
+
+    @tmlcfg.config
+    class Plain:
+        sgd: Sgd = Sgd()
+        items: tuple[Sgd, ...] = ()
+
+    @tmlcfg.config
+    class Holder:
+        tasks: tuple[Task, ...] = ()
+
+    assert plan_of(Plain) is None
+    holder = plan_of(Holder)
+    assert holder is not None
+    assert holder.rules == ()
+    with recorded() as record:
+        got = tmlcfg.from_dict(Holder, {"tasks": [{"relation": "x"}, {"name": "y"}]})
+    assert got == Holder(tasks=(Task(name="x"), Task(name="y")))
+    assert [w.old for w in migration_warnings(record)] == ["tasks[0].relation"]
+
+
+@pytest.mark.parametrize(
+    ("migrations", "message"),
+    [
+        (
+            (tmlcfg.renamed("old", "nope"),),
+            "renamed('old', 'nope'): the new path must be a field: nope is not a field path",
+        ),
+        (
+            (tmlcfg.renamed("x", "y"), tmlcfg.renamed("y", "z")),
+            "renamed('y', 'z'): the new path must be a field: z is not a field path",
+        ),
+        ((tmlcfg.renamed("steps", "sgd.lr"),), "steps is a current field; an old path must be gone from the class"),
+        (
+            (tmlcfg.renamed("a", "steps"), tmlcfg.removed("a", reason="gone")),
+            "renamed('a', 'steps') and removed('a', reason='gone') both claim 'a'; keep one",
+        ),
+        (
+            (tmlcfg.renamed("a", "b"), tmlcfg.renamed("b", "c"), tmlcfg.renamed("c", "a")),
+            "migrations form a cycle: renamed('a', 'b') -> renamed('b', 'c') -> renamed('c', 'a') -> renamed('a', 'b')",
+        ),
+        ((tmlcfg.renamed("a[0]", "steps"),), "old must name keys only (no [index])"),
+        ((tmlcfg.renamed("a..b", "steps"),), "old is not a path"),
+        ((tmlcfg.renamed("a", "steps", convert=5),), "convert must be a function of the old value"),  # type: ignore[arg-type]
+        ((tmlcfg.removed("a", reason=" "),), "give a reason"),
+        (("steps",), "migrations= takes tmlcfg.renamed(...) and tmlcfg.removed(...), not 'steps'"),
+        (tmlcfg.renamed("a", "steps"), "migrations= takes a tuple"),
+        ((tmlcfg.renamed("tags.x", "steps"),), "tags is a current Mapping[str, int] field"),
+        ((tmlcfg.renamed("a", "sgd.lrr"),), "sgd.lrr is not a field path of Bad; did you mean 'sgd.lr'?"),
+        ((tmlcfg.renamed("a", 3),), "new must be a path string, got int"),  # type: ignore[arg-type]
+    ],
+)
+def test_bad_declarations_are_definition_errors(migrations: Any, message: str) -> None:
+    """Every broken history is refused when the class is defined, naming the migration and the fix."""
+    from collections.abc import Mapping
+
+    with pytest.raises(tmlcfg.DefinitionError) as e:
+
+        @tmlcfg.config(migrations=migrations)
+        class Bad:
+            steps: int = 1
+            sgd: Sgd = Sgd()
+            tags: Mapping[str, int] = tmlcfg.field(factory=dict)
+
+    assert message in str(e.value)
+    assert str(e.value).startswith("test_bad_declarations_are_definition_errors.<locals>.Bad: ")
+
+
+def test_new_paths_reach_group_members_and_chains_resolve() -> None:
+    """a -> b then b -> c (b gone) lands a at c; a move may end inside a group member."""
+
+    @tmlcfg.config(
+        migrations=(
+            tmlcfg.renamed("b", "c"),
+            tmlcfg.renamed("a", "b"),
+            tmlcfg.renamed("momentum", "optimizer.sgd.momentum"),
+        )
+    )
+    class Chained:
+        c: int = 0
+        optimizer: Optimizer = Optimizer()
+
+    with recorded() as record:
+        got = tmlcfg.from_dict(Chained, {"a": 7, "momentum": 0.5})
+    assert got == Chained(c=7, optimizer=Optimizer(sgd=Sgd(momentum=0.5)))
+    assert [(w.old, w.new) for w in migration_warnings(record)] == [("a", "c"), ("momentum", "optimizer.sgd.momentum")]
+
+
+def test_subclasses_inherit_their_bases_history() -> None:
+    """A subclass of a config with migrations still reads the base's old names."""
+
+    @tmlcfg.config
+    class Longer(Training):
+        epochs: int = 1
+
+    with recorded():
+        assert tmlcfg.from_dict(Longer, {"num_steps": 3, "epochs": 2}) == Longer(num_train_steps=3, epochs=2)
+
+
+def test_migrations_are_shown_as_declared() -> None:
+    """renamed and removed read back as written, convert elided."""
+    assert repr(tmlcfg.renamed("a", "b")) == "renamed('a', 'b')"
+    assert repr(tmlcfg.renamed("a", "b", convert=str)) == "renamed('a', 'b', convert=...)"
+    assert repr(tmlcfg.removed("a", reason="r")) == "removed('a', reason='r')"
+    assert issubclass(tmlcfg.MigrationWarning, UserWarning)
+
+
+# -- every way in --------------------------------------------------------------------------
+
+
+def test_a_dict_under_old_names_gives_the_current_config() -> None:
+    """from_dict: one warning per old key, naming old and new path (or the reason) and tmlcfg upgrade."""
+    data = {"num_steps": 5, "lr": 0.5, "eval_timeout_in_s": 90, "use_fp16": True}
+    with recorded() as record:
+        got = tmlcfg.from_dict(Training, data)
+    assert got == Training(num_train_steps=5, eval_timeout="90s", optimizer=Optimizer(sgd=Sgd(lr=0.5)))
+    assert type(got.optimizer.sgd.lr) is float  # type: ignore[union-attr]
+    assert data == {"num_steps": 5, "lr": 0.5, "eval_timeout_in_s": 90, "use_fp16": True}  # not edited
+    messages = [str(w) for w in migration_warnings(record)]
+    assert messages == [
+        "num_steps was renamed to num_train_steps (Training); run `tmlcfg upgrade` on files that use it",
+        "lr was renamed to optimizer.sgd.lr (Training); run `tmlcfg upgrade` on files that use it",
+        "eval_timeout_in_s was renamed to eval_timeout (Training); run `tmlcfg upgrade` on files that use it",
+        "use_fp16 was removed (Training): use runtime.enable_amp; run `tmlcfg upgrade` on files that use it",
+    ]
+    assert [w.reason for w in migration_warnings(record)][-1] == "use runtime.enable_amp"
+    assert record[0].filename == __file__  # points at the caller, not into tmlcfg
+
+
+def test_a_converted_value_is_held_to_the_new_fields_rules() -> None:
+    """convert's result is structured strictly: a bad one is a ConfigError at the new path."""
+
+    @tmlcfg.config(migrations=(tmlcfg.renamed("timeout_s", "timeout_ms", convert=lambda s: s * 1000),))
+    class Timing:
+        timeout_ms: int = 0
+
+    with recorded():
+        assert tmlcfg.from_dict(Timing, {"timeout_s": 2}).timeout_ms == 2000
+    with recorded(), pytest.raises(tmlcfg.ConfigError, match=r"timeout_ms: expected int, got str 'aaa"):
+        tmlcfg.from_dict(Timing, {"timeout_s": "a"})
+    with (
+        recorded(),
+        pytest.raises(tmlcfg.ConfigError, match=r"timeout_ms: the value of timeout_s could not be converted"),
+    ):
+        tmlcfg.from_dict(Timing, {"timeout_s": None})
+
+
+def test_a_failed_convert_into_a_secret_shows_no_value() -> None:
+    """The conversion error of a secret field's old value does not leak it."""
+
+    def explode(value: Any) -> Any:
+        raise ValueError(f"bad {value}")
+
+    @tmlcfg.config(migrations=(tmlcfg.renamed("password", "token", convert=explode),))
+    class Login:
+        token: str = tmlcfg.field(default="", secret=True)
+
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        tmlcfg.from_dict(Login, {"password": "hunter2"})
+    assert "hunter2" not in str(e.value)
+
+
+def test_a_file_under_old_names_warns_with_file_and_line(experiments: pathlib.Path) -> None:
+    """load: each old key's warning names file:line and the upgrade command for that file."""
+    (experiments / "old.toml").write_text('name = "x"\n# how long\nnum_steps = 5\nuse_fp16 = true\n')
+    with recorded() as record:
+        got = tmlcfg.load(Training, "old.toml", env={})
+    assert got == Training(num_train_steps=5, name="x")
+    found = migration_warnings(record)
+    assert [(w.source, w.line, w.old, w.new) for w in found] == [
+        ("old.toml", 3, "num_steps", "num_train_steps"),
+        ("old.toml", 4, "use_fp16", None),
+    ]
+    assert str(found[0]) == (
+        "old.toml:3: num_steps was renamed to num_train_steps (Training); "
+        "run `tmlcfg upgrade tests.test_migrate:Training old.toml` to rewrite the file"
+    )
+
+
+def test_loads_text_has_lines_without_a_file() -> None:
+    """loads with no source: the warning still says the line, and no file name is made up."""
+    with recorded() as record:
+        tmlcfg.loads(Training, "\n\nnum_steps = 1\n")
+    (w,) = migration_warnings(record)
+    assert (w.source, w.line) == (None, 3)
+    assert str(w).startswith("<text>:3: num_steps was renamed")
+
+
+def test_every_layer_and_nested_configs_are_migrated(experiments: pathlib.Path) -> None:
+    """Old keys in any layer, inside arrays of tables, warn each with their own file and line."""
+    (experiments / "a.toml").write_text("num_steps = 1\n\n[[tasks]]\nrelation = 'likes'\n")
+    (experiments / "b.toml").write_text("lr = 0.3\n")
+    with recorded() as record:
+        got = tmlcfg.load(Training, "a.toml", "b.toml", env={})
+    assert got == Training(num_train_steps=1, tasks=(Task(name="likes"),), optimizer=Optimizer(sgd=Sgd(lr=0.3)))
+    assert [(w.source, w.line, w.old) for w in migration_warnings(record)] == [
+        ("a.toml", 1, "num_steps"),
+        ("a.toml", 4, "tasks[0].relation"),
+        ("b.toml", 1, "lr"),
+    ]
+
+
+def test_overrides_under_old_paths(experiments: pathlib.Path) -> None:
+    """An override by an old path sets the new one (converted), with one warning from 'override'."""
+    with recorded() as record:
+        got = tmlcfg.load(
+            Training, overrides=["num_steps=5", "eval_timeout_in_s=30", "use_fp16=true", "lr=0.2"], env={}
+        )
+    assert got == Training(num_train_steps=5, eval_timeout="30s", optimizer=Optimizer(sgd=Sgd(lr=0.2)))
+    found = migration_warnings(record)
+    assert [(w.source, w.old) for w in found] == [
+        ("override", "num_steps"),
+        ("override", "eval_timeout_in_s"),
+        ("override", "use_fp16"),
+        ("override", "lr"),
+    ]
+    assert str(found[0]) == (
+        "override: num_steps was renamed to num_train_steps (Training); use the new name (`tmlcfg upgrade` rewrites files)"
+    )
+
+
+def test_an_override_table_holding_old_keys(experiments: pathlib.Path) -> None:
+    """A table given whole by an override is migrated by its own class's history."""
+    with recorded() as record:
+        got = tmlcfg.load(Training, overrides=["tasks=[{relation = 'x'}]"], env={})
+    assert got.tasks == (Task(name="x"),)
+    assert [w.old for w in migration_warnings(record)] == ["tasks[0].relation"]
+
+
+def test_replace_with_old_dotted_paths() -> None:
+    """replace takes old paths and old keyword names, one warning each."""
+    base = Training(tasks=(Task(),))
+    with recorded() as record:
+        got = tmlcfg.replace(base, {"tasks[0].relation": "x", "lr": 0.7}, num_steps=9, use_fp16=False)
+    assert got == Training(num_train_steps=9, tasks=(Task(name="x"),), optimizer=Optimizer(sgd=Sgd(lr=0.7)))
+    assert [(w.source, w.old) for w in migration_warnings(record)] == [
+        ("replace", "tasks[0].relation"),
+        ("replace", "lr"),
+        ("replace", "num_steps"),
+        ("replace", "use_fp16"),
+    ]
+
+
+def test_from_argv_with_old_names(experiments: pathlib.Path) -> None:
+    """A training script's old --config files and old overrides give the current config."""
+    (experiments / "old.toml").write_text("num_steps = 4\n")
+    with recorded() as record:
+        got = tmlcfg.from_argv(Training, ["--config", "old.toml", "lr=0.4"])
+    assert got == Training(num_train_steps=4, optimizer=Optimizer(sgd=Sgd(lr=0.4)))
+    assert [(w.source, w.old) for w in migration_warnings(record)] == [("old.toml", "num_steps"), ("override", "lr")]
+
+
+def test_sweeps_map_old_parameter_names() -> None:
+    """sweep_config sends an old parameter under its new path; sweeping a removed or converted key is refused."""
+    from tmlcfg.wandb import apply_sweep, sweep_config
+
+    with recorded() as record:
+        sweep = sweep_config(Training, {"num_steps": {"values": [1, 2]}, "name": {"value": "a"}}, method="grid")
+    assert sweep["parameters"] == {"num_train_steps": {"values": [1, 2]}, "name": {"value": "a"}}
+    assert [(w.source, w.old) for w in migration_warnings(record)] == [("sweep", "num_steps")]
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        sweep_config(
+            Training,
+            {
+                "use_fp16": {"values": [True]},
+                "eval_timeout_in_s": {"values": [1]},
+                "num_steps": {"value": 1},
+                "num_train_steps": {"value": 2},
+            },
+            method="grid",
+        )
+    text = str(e.value)
+    assert "use_fp16: use_fp16 was removed (Training): use runtime.enable_amp; sweeping it would change nothing" in text
+    assert "eval_timeout_in_s: eval_timeout_in_s was renamed to eval_timeout (Training) with a conversion" in text
+    assert "num_train_steps: given both as num_steps and as num_train_steps" in text
+    with recorded() as record:
+        swept = apply_sweep(Training(), {"num_steps": 3, "lr": 0.9, "_wandb": {}})
+    assert swept == Training(num_train_steps=3, optimizer=Optimizer(sgd=Sgd(lr=0.9)))
+    assert [(w.source, w.old) for w in migration_warnings(record)] == [
+        ("run config", "num_steps"),
+        ("run config", "lr"),
+    ]
+
+
+def test_restore_from_an_old_run_config_mapping() -> None:
+    """A run config logged under old names (tables and dotted keys) restores to the current config."""
+    from tmlcfg.wandb import restore
+
+    logged = {"num_steps": 11, "optimizer.sgd.momentum": 0.5, "lr": 0.2, "tasks": [{"relation": "r"}], "_wandb": {}}
+    with recorded() as record:
+        got = restore(Training, logged)
+    assert got == Training(
+        num_train_steps=11, optimizer=Optimizer(sgd=Sgd(lr=0.2, momentum=0.5)), tasks=(Task(name="r"),)
+    )
+    assert sorted(w.old for w in migration_warnings(record)) == ["lr", "num_steps", "tasks[0].relation"]
+    with recorded(), pytest.raises(tmlcfg.ConfigError, match="given both as num_steps and as num_train_steps"):
+        restore(Training, {"num_steps": 1, "num_train_steps": 2})
+
+
+# -- old and new both given ----------------------------------------------------------------
+
+
+def test_old_and_new_in_one_file_is_an_error_naming_both_places() -> None:
+    """One layer giving both: a ConfigError at the new path with both lines."""
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        tmlcfg.loads(Training, "num_train_steps = 1\nnum_steps = 2\n", source="exp.toml")
+    (problem,) = e.value.problems
+    assert (problem.path, problem.source, problem.line) == ("num_train_steps", "exp.toml", 1)
+    assert problem.message.startswith(
+        "given both as num_steps (exp.toml:2) and as num_train_steps (exp.toml:1); "
+        "num_steps is the old name of num_train_steps: keep only num_train_steps"
+    )
+
+
+def test_two_old_names_of_one_field_in_one_input_conflict() -> None:
+    """Two old paths of one new path (a chain's links) are both given too."""
+
+    @tmlcfg.config(migrations=(tmlcfg.renamed("a", "b"), tmlcfg.renamed("b", "c")))
+    class Chain:
+        c: int = 0
+
+    with recorded(), pytest.raises(tmlcfg.ConfigError, match="c: given both as b and as a; b is the old name of c"):
+        tmlcfg.from_dict(Chain, {"a": 1, "b": 2})
+
+
+def test_old_and_new_across_layers_and_overrides(experiments: pathlib.Path) -> None:
+    """Across files, and between a file and an override, both-given names each place."""
+    (experiments / "old.toml").write_text("num_steps = 1\n")
+    (experiments / "new.toml").write_text("\nnum_train_steps = 2\n")
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        tmlcfg.load(Training, "old.toml", "new.toml", env={})
+    (problem,) = e.value.problems
+    assert (problem.path, problem.source, problem.line) == ("num_train_steps", "new.toml", 2)
+    assert "given both as num_steps (old.toml:1) and as num_train_steps (new.toml:2)" in problem.message
+    with (
+        recorded(),
+        pytest.raises(
+            tmlcfg.ConfigError, match=r"given both as num_steps \(old.toml:1\) and as override num_train_steps"
+        ),
+    ):
+        tmlcfg.load(Training, "old.toml", overrides=["num_train_steps=3"], env={})
+    with (
+        recorded(),
+        pytest.raises(
+            tmlcfg.ConfigError, match=r"given both as override num_steps and as num_train_steps \(new.toml:2\)"
+        ),
+    ):
+        tmlcfg.load(Training, "new.toml", overrides=["num_steps=3"], env={})
+    with (
+        recorded(),
+        pytest.raises(tmlcfg.ConfigError, match=r"given both as override num_steps and as override num_train_steps"),
+    ):
+        tmlcfg.load(Training, overrides=["num_train_steps=2", "num_steps=3"], env={})
+    with recorded(), pytest.raises(tmlcfg.ConfigError, match=r"given both as num_steps and as num_train_steps"):
+        tmlcfg.replace(Training(), num_steps=1, num_train_steps=2)
+
+
+def test_old_names_in_two_layers_take_the_later() -> None:
+    """Two layers both under the old name layer as usual: the later wins, each warns."""
+    with recorded() as record:
+        got, _ = load_layers(Training, overrides=["num_steps=1", "num_steps=2"], env={})
+    assert got.num_train_steps == 2
+    assert len(migration_warnings(record)) == 2
+
+
+# -- where values came from ----------------------------------------------------------------
+
+
+def test_origins_say_renamed_from(experiments: pathlib.Path) -> None:
+    """show --origins names the old key and its line for a moved value."""
+    (experiments / "old.toml").write_text("name = 'n'\nnum_steps = 5\nlr = 0.5\n")
+    with recorded():
+        config, layers = load_layers(Training, "old.toml", env={})
+    where = origins(config, layers)
+    assert where[("num_train_steps",)] == "renamed from num_steps, old.toml:2"
+    assert where[("optimizer", "sgd", "lr")] == "renamed from lr, old.toml:3"
+    assert where[("name",)] == "old.toml:1"
+
+
+def test_problems_at_moved_values_point_at_the_old_line() -> None:
+    """A bad value under an old name is reported at its new path, on the old key's line."""
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        tmlcfg.loads(Training, "name = 'a'\n\nnum_steps = 'many'\n", source="exp.toml")
+    (problem,) = e.value.problems
+    assert (problem.path, problem.line) == ("num_train_steps", 3)
+
+
+# -- properties ----------------------------------------------------------------------------
+
+
+def _field_paths(cls: type, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every field path of a generated class through nested configs (group members included)."""
+    from tmlcfg._nodes import ConfigNode
+    from tmlcfg._spec import spec_of
+
+    spec = spec_of(cls)
+    assert spec is not None
+    out = []
+    for f in spec.fields:
+        out.append((*prefix, f.name))
+        if isinstance(f.node, ConfigNode):
+            out += _field_paths(f.node.cls, (*prefix, f.name))
+    return out
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> tuple[type, Any, dict[tuple[str, ...], list[str]]]:
+    """A generated class and instance, and a subclass whose history moves some field paths to old names."""
+    generated, instance = draw(classes_with_instances())
+    paths = _field_paths(generated.cls)
+    chosen: list[tuple[str, ...]] = []
+    for path in draw(st.lists(st.sampled_from(paths), unique=True, max_size=4)) if paths else []:
+        if not any(path[: len(c)] == c or c[: len(path)] == path for c in chosen):
+            chosen.append(path)
+    chains = {path: [f"old{i}_{j}" for j in range(draw(st.integers(1, 3)))] for i, path in enumerate(chosen)}
+    declared = []
+    for path, names in chains.items():
+        targets = [*names[1:], ".".join(path)]
+        declared += [tmlcfg.renamed(a, b) for a, b in zip(names, targets, strict=True)]
+    declared = draw(st.permutations(declared))
+    cls = tmlcfg.config(migrations=tuple(declared))(type("Migrated", (generated.cls,), {}))
+    return cls, instance, chains
+
+
+def _plain(config: Any) -> dict[str, Any]:
+    return tmlcfg.to_dict(config)
+
+
+@settings(deadline=None)
+@given(histories(), st.data())
+def test_generated_histories_load_old_data_to_the_same_config(
+    history: tuple[type, Any, dict[tuple[str, ...], list[str]]], data: st.DataObject
+) -> None:
+    """For generated classes and rename chains, any link of a chain reads back the instance, one warning each."""
+    from tmlcfg._migrate import get_path, pop_path, put_path
+
+    cls, instance, chains = history
+    current = tmlcfg.from_dict(cls, _plain(instance))
+    written = _plain(current)
+    expected_old = []
+    for path, names in chains.items():
+        found, value = get_path(written, path)
+        if not found:
+            continue
+        old = data.draw(st.sampled_from(names))
+        written = put_path(pop_path(written, path), (old,), value)
+        expected_old.append(old)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        back = tmlcfg.from_dict(cls, written)
+        again = tmlcfg.loads(cls, tmlcfg._write.write_toml(written))
+    assert back == current
+    assert again == current
+    olds = [w.message.old for w in record if isinstance(w.message, tmlcfg.MigrationWarning)]
+    assert sorted(olds) == sorted(expected_old * 2)
+
+
+@settings(deadline=None)
+@given(st.integers(2, 6), st.data())
+def test_generated_cycles_are_refused(length: int, data: st.DataObject) -> None:
+    """A rename chain that returns to its start, declared in any order, is a DefinitionError."""
+    names = [f"k{i}" for i in range(length)]
+    declared = data.draw(
+        st.permutations([tmlcfg.renamed(a, b) for a, b in zip(names, [*names[1:], names[0]], strict=True)])
+    )
+    with pytest.raises(tmlcfg.DefinitionError, match="migrations form a cycle"):
+
+        @tmlcfg.config(migrations=tuple(declared))
+        class Cyclic:
+            x: int = 0
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.nested_given])
+@given(classes_with_instances())
+def test_check_config_class_proves_renames_of_generated_classes(generated_instance: tuple[Any, Any]) -> None:
+    """check_config_class passes for a subclass renaming every top-level field from an old name."""
+    generated, _ = generated_instance
+    from tmlcfg._spec import spec_of
+
+    spec = spec_of(generated.cls)
+    assert spec is not None
+    declared = tuple(tmlcfg.renamed(f"was_{f.name}", f.name) for f in spec.fields)
+    cls = tmlcfg.config(migrations=declared)(type("Renamed", (generated.cls,), {}))
+    check_config_class(cls, max_examples=5)
+
+
+def test_check_config_class_catches_old_names_that_do_not_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were old names ignored, check_config_class would fail naming the renamed-key law."""
+    from tmlcfg import _migrate
+    from tmlcfg.testing import LawBroken
+
+    monkeypatch.setattr(_migrate._Run, "apply", lambda self, plan, rule, data, path, placed: data)
+    with pytest.raises(LawBroken, match=r"breaks the renamed-key \(api_key -> token\) law"):
+        check_config_class(Training, max_examples=5)
+
+
+# -- tools ---------------------------------------------------------------------------------
+
+
+def test_json_schema_lists_old_keys_as_deprecated() -> None:
+    """Old keys are deprecated properties naming the new path, typed when there is no convert."""
+    schema = tmlcfg.json_schema(Training)
+    props = schema["properties"]
+    assert props["num_steps"] == {
+        "type": "integer",
+        "deprecated": True,
+        "description": "num_steps: renamed to num_train_steps",
+    }
+    assert props["lr"] == {"type": "number", "deprecated": True, "description": "lr: renamed to optimizer.sgd.lr"}
+    assert props["eval_timeout_in_s"] == {
+        "deprecated": True,
+        "description": "eval_timeout_in_s: renamed to eval_timeout, converted",
+    }
+    assert props["use_fp16"] == {"deprecated": True, "description": "use_fp16: removed (use runtime.enable_amp)"}
+    assert schema["$defs"]["Task"]["properties"]["relation"]["deprecated"] is True
+    assert "num_steps" not in schema.get("required", [])
+
+
+def test_json_schema_of_old_keys_validates_old_files() -> None:
+    """jsonschema accepts a document under old names (and still refuses a wrong type under one)."""
+    import jsonschema
+
+    schema = tmlcfg.json_schema(Training)
+    jsonschema.validate({"num_steps": 5, "use_fp16": True, "eval_timeout_in_s": 3}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"num_steps": "five"}, schema)
+
+
+def test_template_and_docs_have_a_renamed_and_removed_section() -> None:
+    """template and docs end with the history, nested classes' included by full path."""
+    from tmlcfg._reference import markdown_reference
+    from tmlcfg._template import template
+
+    @tmlcfg.config
+    class Outer:
+        training: Training = Training()
+
+    text = template(Outer)
+    assert text.endswith(
+        "# Renamed and removed: old files still load, with a warning; `tmlcfg upgrade` rewrites them.\n"
+        "#   training.api_key: renamed to training.token\n"
+        "#   training.eval_timeout_in_s: renamed to training.eval_timeout, converted\n"
+        "#   training.lr: renamed to training.optimizer.sgd.lr\n"
+        "#   training.num_steps: renamed to training.num_train_steps\n"
+        "#   training.use_fp16: removed (use runtime.enable_amp)\n"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tmlcfg.loads(Outer, text)  # the history is comments only
+    docs = markdown_reference(Training)
+    assert (
+        "### Renamed and removed\n\nOld files still load, with a warning; `tmlcfg upgrade` rewrites them.\n\n" in docs
+    )
+    assert "- `num_steps`: renamed to num_train_steps\n" in docs
+    assert "- `use_fp16`: removed (use runtime.enable_amp)\n" in docs
+    assert "Renamed and removed" not in template(Sgd) + markdown_reference(Sgd)
+
+
+def test_check_config_class_with_history() -> None:
+    """The law of old names holds for the test class (renames without convert)."""
+    check_config_class(Training, max_examples=10)
+
+
+# -- tmlcfg upgrade ------------------------------------------------------------------------
+
+OLD_FILE = """\
+# an experiment from last quarter
+num_steps = 424_241  # steps
+name = 'single quoted'
+use_fp16 = true   # fp16 was faster then
+eval_timeout_in_s = 90 # seconds
+
+[[tasks]]
+relation = "follows" # the edge
+weight = 1e3
+
+[[tasks]]
+name = "likes"
+"""
+
+NEW_FILE = """\
+# an experiment from last quarter
+num_train_steps = 424_241  # steps
+name = 'single quoted'
+eval_timeout = "90s" # seconds
+
+[[tasks]]
+name = "follows" # the edge
+weight = 1e3
+
+[[tasks]]
+name = "likes"
+"""
+
+
+def test_upgrade_text_keeps_everything_but_the_old_keys() -> None:
+    """Renames in place keep comments and spellings; removed keys go with their line; converts apply."""
+    from tmlcfg._upgrade import upgrade_text
+
+    new, uses = upgrade_text(Training, OLD_FILE)
+    assert new == NEW_FILE
+    assert [u.old for u in uses] == [("num_steps",), ("eval_timeout_in_s",), ("use_fp16",), ("tasks", 0, "relation")]
+    with recorded():
+        before = tmlcfg.loads(Training, OLD_FILE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tmlcfg.loads(Training, new) == before
+    assert upgrade_text(Training, NEW_FILE) == (NEW_FILE, [])
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("lr = 0.5\n", "\n[optimizer.sgd]\nlr = 0.5\n"),
+        ("lr = 0.5\n\n[optimizer.sgd]\nmomentum = 0.9\n", "\n[optimizer.sgd]\nmomentum = 0.9\nlr = 0.5\n"),
+        (
+            "name = 'x'\nlr = 0.5 # fast\n[optimizer]\nsgd = {momentum = 0.9}\n",
+            "name = 'x'\n[optimizer]\nsgd = {momentum = 0.9, lr = 0.5}\n",
+        ),
+    ],
+)
+def test_upgrade_moves_keys_into_tables(old: str, new: str) -> None:
+    """A move into a nested config lands in its table, made when missing, inline tables included."""
+    from tmlcfg._upgrade import upgrade_text
+
+    got, _ = upgrade_text(Training, old)
+    assert got == new
+    with recorded():
+        before = tmlcfg.loads(Training, old)
+    assert tmlcfg.loads(Training, got) == before
+
+
+def test_upgrade_renames_and_empties_tables() -> None:
+    """A renamed table keeps its header comment; a table emptied by a move out is removed."""
+    from tmlcfg._upgrade import upgrade_text
+
+    @tmlcfg.config(migrations=(tmlcfg.renamed("optim", "optimizer"), tmlcfg.renamed("extra.steps", "steps")))
+    class Renamed:
+        optimizer: Optimizer = Optimizer()
+        steps: int = 0
+
+    got, _ = upgrade_text(Renamed, "[optim] # the optimizer\nsgd = {lr = 1.0}\n\n[extra]\nsteps = 3\n")
+    assert got == "steps = 3\n\n[optimizer] # the optimizer\nsgd = {lr = 1.0}\n\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tmlcfg.loads(Renamed, got) == Renamed(optimizer=Optimizer(sgd=Sgd(lr=1.0)), steps=3)
+
+
+def test_upgrade_refuses_both_given_and_bad_toml() -> None:
+    """A file giving old and new, or not TOML, is a ConfigError; nothing is guessed."""
+    from tmlcfg._upgrade import upgrade_text
+
+    with pytest.raises(tmlcfg.ConfigError, match="given both as num_steps .line 2. and as num_train_steps .line 1."):
+        upgrade_text(Training, "num_train_steps = 1\nnum_steps = 2\n", "a.toml")
+    with pytest.raises(tmlcfg.ConfigError, match="TOML syntax error"):
+        upgrade_text(Training, "num_steps = \n", "a.toml")
+
+
+_SPELLINGS = {
+    "int": st.sampled_from(["424_241", "0x1F", "7", "+3", "0o17", "1_000"]),
+    "str": st.sampled_from(["'single'", '"double"', "'''lit'''", '"ünï \\u00e9"', '""']),
+    "bool": st.sampled_from(["true", "false"]),
+    "float": st.sampled_from(["1e3", "0.5", "-0.0", "6.626e-34", "inf"]),
+}
+
+
+@tmlcfg.config
+class Inner:
+    rate: float = 0.1
+    depth: int = 1
+
+
+@tmlcfg.config(
+    migrations=(
+        tmlcfg.renamed("steps", "num_steps"),
+        tmlcfg.renamed("num_steps", "num_train_steps"),
+        tmlcfg.renamed("lr", "inner.rate"),
+        tmlcfg.renamed("timeout_s", "timeout", convert=lambda s: f"{s}s"),
+        tmlcfg.removed("fp16", reason="use amp"),
+    )
+)
+class Exp:
+    num_train_steps: int = 1
+    name: str = ""
+    timeout: str = "0s"
+    flag: bool = False
+    inner: Inner = Inner()
+
+
+_OLD_KEYS = ("steps", "num_steps", "lr", "timeout_s", "fp16")
+
+
+@st.composite
+def old_documents(draw: st.DrawFn) -> tuple[str, set[str]]:
+    """A TOML document for Exp mixing old and current keys, comments, blank lines and odd spellings."""
+    entries: list[tuple[str, str]] = []
+    steps = draw(st.sampled_from([None, "steps", "num_steps", "num_train_steps"]))
+    if steps:
+        entries.append((steps, draw(_SPELLINGS["int"])))
+    if draw(st.booleans()):
+        entries.append(("name", draw(_SPELLINGS["str"])))
+    if draw(st.booleans()):
+        entries.append(("flag", draw(_SPELLINGS["bool"])))
+    timeout = draw(st.sampled_from([None, "timeout_s", "timeout"]))
+    if timeout == "timeout_s":
+        entries.append((timeout, draw(st.sampled_from(["90", "1_000", "0x10"]))))
+    elif timeout:
+        entries.append((timeout, draw(st.sampled_from(["'90s'", '"1m"']))))
+    if draw(st.booleans()):
+        entries.append(("fp16", draw(_SPELLINGS["bool"])))
+    rate = draw(st.sampled_from([None, "lr", "inner"]))
+    if rate == "lr":
+        entries.append(("lr", draw(_SPELLINGS["float"])))
+    entries = draw(st.permutations(entries))
+    lines: list[str] = []
+    for key, value in entries:
+        if draw(st.booleans()):
+            lines.append(f"# about {key}")
+        comment = draw(st.sampled_from(["", "  # why", " #no space", "\t# tab"]))
+        sep = draw(st.sampled_from([" = ", "=", "  =  "]))
+        lines.append(f"{key}{sep}{value}{comment}")
+        if draw(st.booleans()):
+            lines.append("")
+    inner = []
+    if rate == "inner":
+        inner.append(f"rate = {draw(_SPELLINGS['float'])}")
+    if draw(st.booleans()):
+        inner.append(f"depth = {draw(_SPELLINGS['int'])} # inner depth")
+    inline = False
+    if inner:
+        shape = draw(st.sampled_from(["table", "dotted", "inline"]))
+        if shape == "table":
+            lines += ["", "[inner] # the inner table", *inner]
+        elif shape == "dotted":
+            lines += [f"inner.{line}" for line in inner]
+        else:
+            inline = True
+            lines.append("inner = {" + ", ".join(i.split(" #")[0] for i in inner) + "}")
+    text = "\n".join(lines) + ("\n" if draw(st.booleans()) else "")
+    exempt = {k for k, _ in entries if k in _OLD_KEYS}
+    if inline and rate == "lr":
+        exempt.add("inner = {")
+    return text, exempt
+
+
+def _is_subsequence(kept: list[str], lines: list[str]) -> bool:
+    it = iter(lines)
+    return all(any(line == k for line in it) for k in kept)
+
+
+@settings(deadline=None)
+@given(old_documents())
+def test_upgrade_round_trips_generated_documents(document: tuple[str, set[str]]) -> None:
+    """The upgraded text differs only on the migrated keys, and loads with no warning to the same config."""
+    from tmlcfg._upgrade import upgrade_text
+
+    text, exempt = document
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        before = tmlcfg.loads(Exp, text)
+    new, uses = upgrade_text(Exp, text)
+    assert {u.old[0] for u in uses} == {k for k in exempt if k in _OLD_KEYS}
+    untouched = [line for line in text.splitlines() if not any(_mentions(line, k) for k in exempt)]
+    assert _is_subsequence(untouched, new.splitlines())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        after = tmlcfg.loads(Exp, new)
+    assert after == before
+    assert upgrade_text(Exp, new) == (new, [])
+
+
+def _mentions(line: str, key: str) -> bool:
+    if key == "inner = {":
+        return line.startswith(key)
+    return line.split("=")[0].strip() == key
+
+
+def _cli(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:
+    root = pathlib.Path(__file__).parent.parent
+    env_path = f"{root}"
+    return subprocess.run(
+        [sys.executable, "-m", "tmlcfg", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+
+
+def test_upgrade_command_diff_check_and_in_place(experiments: pathlib.Path) -> None:
+    """No flag prints a diff; --check lists old keys and exits 1; --in-place rewrites, then --check passes."""
+    from tmlcfg._cli import main
+
+    old = experiments / "old.toml"
+    old.write_text(OLD_FILE)
+    clean = experiments / "clean.toml"
+    clean.write_text(NEW_FILE)
+    target = "tests.test_migrate:Training"
+    sys.path.insert(0, str(pathlib.Path(__file__).parent.parent))
+    try:
+        diff = _cli("upgrade", target, "old.toml", "clean.toml", cwd=experiments)
+        assert diff.returncode == 0, diff.stderr
+        assert diff.stdout.startswith("--- a/old.toml\n+++ b/old.toml\n")
+        assert "-num_steps = 424_241  # steps\n+num_train_steps = 424_241  # steps\n" in diff.stdout
+        assert "clean.toml" not in diff.stdout
+        assert old.read_text() == OLD_FILE
+        check = _cli("upgrade", target, "old.toml", "clean.toml", "--check", cwd=experiments)
+        assert check.returncode == 1
+        assert check.stderr.splitlines() == [
+            "4 problems in old.toml (Training):",
+            f"  old.toml:2: num_steps: renamed to num_train_steps; run `tmlcfg upgrade {target} --in-place old.toml`",
+            f"  old.toml:4: use_fp16: removed: use runtime.enable_amp; run `tmlcfg upgrade {target} --in-place old.toml`",
+            f"  old.toml:5: eval_timeout_in_s: renamed to eval_timeout; run `tmlcfg upgrade {target} --in-place old.toml`",
+            f"  old.toml:8: tasks[0].relation: renamed to tasks[0].name; run `tmlcfg upgrade {target} --in-place old.toml`",
+        ]
+        assert old.read_text() == OLD_FILE
+        link = experiments / "link.toml"
+        link.symlink_to(old)
+        old.chmod(0o640)
+        assert main(["upgrade", target, "link.toml", "--in-place"]) == 0
+        assert link.is_symlink()
+        assert old.read_text() == NEW_FILE
+        assert oct(old.stat().st_mode & 0o777) == oct(0o640)
+        assert main(["upgrade", target, "old.toml", "--check"]) == 0
+        with pytest.raises(SystemExit, match="2"):
+            main(["upgrade", target, "old.toml", "--check", "--in-place"])
+    finally:
+        sys.path.remove(str(pathlib.Path(__file__).parent.parent))
+
+
+def test_upgrade_command_failures_are_one_line(experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing file, a FIFO, a both-given file: exit 1 with a report, never a traceback."""
+    from tmlcfg._cli import main
+
+    target = "tests.test_migrate:Training"
+    assert main(["upgrade", target, "missing.toml"]) == 1
+    assert "missing.toml: file not found" in capsys.readouterr().err
+    (experiments / "both.toml").write_text("num_steps = 1\nnum_train_steps = 2\n")
+    assert main(["upgrade", target, "both.toml", "--in-place"]) == 1
+    assert "both.toml:2: num_train_steps: given both as num_steps (line 1)" in capsys.readouterr().err
+    assert (experiments / "both.toml").read_text() == "num_steps = 1\nnum_train_steps = 2\n"
+    assert main(["upgrade", "tests.test_migrate:Nope", "both.toml"]) == 2
+
+
+def test_import_tmlcfg_does_not_import_tomlkit(tmp_path: pathlib.Path) -> None:
+    """tomlkit is for tmlcfg upgrade only; without it the command says what to install."""
+    code = "import sys, tmlcfg, tmlcfg._upgrade, tmlcfg._cli; print('tomlkit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+    (tmp_path / "old.toml").write_text("num_steps = 1\n")
+    code = (
+        "import sys; sys.modules['tomlkit'] = None\n"
+        "from tmlcfg._cli import main\n"
+        "sys.exit(main(['upgrade', 'tests.test_migrate:Training', 'old.toml']))\n"
+    )
+    root = str(pathlib.Path(__file__).parent.parent)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": root},
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (
+        2,
+        "tmlcfg upgrade: tmlcfg upgrade needs tomlkit: pip install 'tmlcfg[upgrade]'\n",
+    )

@@ -56,7 +56,7 @@ def typing(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the docs with warnings as errors, and run their examples as doctests."""
-    session.install("-e", ".[testing]", "sphinx>=7", "myst-parser>=2", "furo")
+    session.install("-e", ".[testing,upgrade]", "sphinx>=7", "myst-parser>=2", "furo")
     for builder in ("html", "doctest"):
         session.run("sphinx-build", "-W", "--keep-going", "-b", builder, "docs", f"docs/_build/{builder}")
 

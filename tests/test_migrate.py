@@ -968,3 +968,60 @@ def test_import_tmlcfg_does_not_import_tomlkit(tmp_path: pathlib.Path) -> None:
         2,
         "tmlcfg upgrade: tmlcfg upgrade needs tomlkit: pip install 'tmlcfg[upgrade]'\n",
     )
+
+
+def test_upgrade_diff_never_shows_a_secret(experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A renamed secret key, and a secret on a context line, show as "***" in the diff; the file keeps them."""
+    from tmlcfg._cli import main
+
+    (experiments / "secret.toml").write_text('api_key = "hunter2"\nname = "x"\nnum_steps = 3\n')
+    assert main(["upgrade", "tests.test_migrate:Training", "secret.toml"]) == 0
+    out = capsys.readouterr().out
+    assert "hunter2" not in out
+    assert '-api_key = "***"\n+token = "***"\n' in out
+    assert main(["upgrade", "tests.test_migrate:Training", "secret.toml", "--in-place"]) == 0
+    assert (experiments / "secret.toml").read_text() == 'token = "hunter2"\nname = "x"\nnum_train_steps = 3\n'
+
+
+def test_upgrade_refuses_special_files(experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A FIFO or a directory is reported, never read (a FIFO would block) nor replaced."""
+    import os
+
+    from tmlcfg._cli import main
+
+    os.mkfifo(experiments / "pipe.toml")
+    (experiments / "folder.toml").mkdir()
+    for name in ("pipe.toml", "folder.toml"):
+        assert main(["upgrade", "tests.test_migrate:Training", name, "--in-place"]) == 1
+        assert f"{name}: is not a regular file; nothing was read or written" in capsys.readouterr().err
+    assert (experiments / "pipe.toml").is_fifo()
+
+
+def test_upgrade_handles_quoted_and_unicode_keys() -> None:
+    """Old keys that need quotes (a dot, unicode) are found, and new unicode keys are written quoted."""
+    from tmlcfg._upgrade import upgrade_text
+
+    @tmlcfg.config(migrations=(tmlcfg.renamed('"a.b"', '"ключ"'), tmlcfg.renamed('"ünï"', "plain")))
+    class Quoted:
+        ключ: int = 0
+        plain: int = 0
+
+    text = '"a.b" = 1 # dotted\n"ünï" = 2\n'
+    new, _ = upgrade_text(Quoted, text)
+    assert new == '"ключ" = 1 # dotted\nplain = 2\n'
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tmlcfg.loads(Quoted, new) == Quoted(ключ=1, plain=2)
+    with recorded() as record:
+        assert tmlcfg.loads(Quoted, text) == Quoted(ключ=1, plain=2)
+    assert [w.old for w in migration_warnings(record)] == ['"a.b"', '"ünï"']
+
+
+def test_the_converter_hook_migrates_too() -> None:
+    """Configs structured by the cattrs converter (a list of them, say) read old names as well."""
+    from tmlcfg._convert import converter
+
+    with recorded() as record:
+        got = converter().structure([{"relation": "a"}, {"name": "b"}], list[Task])
+    assert got == [Task(name="a"), Task(name="b")]
+    assert [w.old for w in migration_warnings(record)] == ["relation"]

@@ -26,6 +26,10 @@ def require_spec(cls: Any) -> ClassSpec:
 def _structure_hook(data: Any, cls: type) -> Any:
     if not isinstance(data, Mapping):
         raise Invalid.one(f"expected a table ({cls.__name__}), {got(data)}")
+    if cls.__dict__.get("__tmlcfg_migrations__") is not None:
+        from ._migrate import migrate_input
+
+        data = migrate_input(cls, data)
     return require_spec(cls).build(data)
 
 

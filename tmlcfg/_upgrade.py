@@ -9,11 +9,13 @@ warning, to the config the old file gave.
 from __future__ import annotations
 
 import difflib
+import os
 import tomllib
 from typing import Any
 
+from ._convert import require_spec
 from ._errors import ConfigError, Problem
-from ._migrate import Use, migrate, plan_of
+from ._migrate import Use, migrate, plan_of, translate
 from ._paths import PathTuple, format_path
 
 
@@ -177,11 +179,48 @@ def _prune(doc: Any, old: PathTuple, span: int) -> None:
         del parent[old[depth - 1]]
 
 
-def unified_diff(before: str, after: str, name: str) -> str:
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
-    )
+def unified_diff(cls: type, before: str, after: str, name: str) -> str:
+    """A unified diff of the two texts, with the values of secret fields shown as ``"***"``."""
+    old, new = _masked(cls, before), _masked(cls, after)
+    lines = difflib.unified_diff(old, new, f"a/{name}", f"b/{name}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _masked(cls: type, text: str) -> list[str]:
+    from ._positions import key_lines
+
+    lines = text.splitlines(keepends=True)
+    for path, number in key_lines(text).items():
+        line = lines[number - 1]
+        if _secret(cls, path) and "=" in line:
+            key = line.split("=", 1)[0]
+            lines[number - 1] = f'{key}= "***"' + ("\n" if line.endswith("\n") else "")
+    return lines
+
+
+def _secret(cls: type, path: PathTuple) -> bool:
+    """Whether ``path`` is at or below a secret field (a secret config covers all below it)."""
+    from ._data import child
+    from ._nodes import ConfigNode, ConstrainedNode, Node
+
+    plan = plan_of(cls)
+    if plan is not None:
+        path = translate(plan, path).path  # an old key is as secret as the field it now names
+    node: Node | None = ConfigNode(require_spec(cls))
+    for step in path:
+        base = node.inner if isinstance(node, ConstrainedNode) else node
+        if isinstance(base, ConfigNode) and isinstance(step, str):
+            f = base.spec.by_name.get(step)
+            if f is None:
+                return False
+            if f.secret:
+                return True
+            node = f.node
+        else:
+            node = child(node, step)
+        if node is None:
+            return False
+    return False
 
 
 def describe(use: Use) -> str:
@@ -202,6 +241,10 @@ def upgrade_files(cls: type, files: list[str], mode: str) -> str:
     out: list[str] = []
     stale: list[Problem] = []
     for name in files:
+        if os.path.exists(name) and not os.path.isfile(name):
+            raise ConfigError(
+                [Problem("", "is not a regular file; nothing was read or written", name)], target=cls.__name__
+            )
         layer = _read(name, cls.__name__)
         assert layer.text is not None
         new, uses = upgrade_text(cls, layer.text, name)
@@ -216,7 +259,7 @@ def upgrade_files(cls: type, files: list[str], mode: str) -> str:
             found = [Problem(format_path(u.old), f"{describe(u)}; {hint}", name, lines.get(u.old)) for u in uses]
             stale += sorted(found, key=lambda p: p.line or 0)
         else:
-            out.append(unified_diff(layer.text, new, name))
+            out.append(unified_diff(cls, layer.text, new, name))
     if stale:
         raise ConfigError(stale, target=cls.__name__)
     return "".join(out)

@@ -456,12 +456,18 @@ def test_old_and_new_across_layers_and_overrides(experiments: pathlib.Path) -> N
         tmlcfg.replace(Training(), num_steps=1, num_train_steps=2)
 
 
-def test_old_names_in_two_layers_take_the_later() -> None:
-    """Two layers both under the old name layer as usual: the later wins, each warns."""
+def test_old_names_in_two_layers_take_the_later(experiments: pathlib.Path) -> None:
+    """Layers all under the old name layer as usual: the later wins, each warns."""
+    (experiments / "a.toml").write_text("num_steps = 1\n")
+    (experiments / "b.toml").write_text("num_steps = 2\n")
     with recorded() as record:
-        got, _ = load_layers(Training, overrides=["num_steps=1", "num_steps=2"], env={})
-    assert got.num_train_steps == 2
-    assert len(migration_warnings(record)) == 2
+        got, _ = load_layers(Training, overrides=["num_steps=3", "num_steps=4"], env={})
+    assert got.num_train_steps == 4
+    with recorded():
+        assert tmlcfg.load(Training, "a.toml", "b.toml", env={}).num_train_steps == 2
+    with recorded() as record:
+        assert tmlcfg.load(Training, "a.toml", "b.toml", overrides=["num_steps=5"], env={}).num_train_steps == 5
+    assert [w.source for w in migration_warnings(record)] == ["a.toml", "b.toml", "override"]
 
 
 # -- where values came from ----------------------------------------------------------------
@@ -740,11 +746,15 @@ def test_upgrade_renames_and_empties_tables() -> None:
         optimizer: Optimizer = Optimizer()
         steps: int = 0
 
-    got, _ = upgrade_text(Renamed, "[optim] # the optimizer\nsgd = {lr = 1.0}\n\n[extra]\nsteps = 3\n")
+    old = "[optim] # the optimizer\nsgd = {lr = 1.0}\n\n[extra]\nsteps = 3\n"
+    got, _ = upgrade_text(Renamed, old)
     assert got == "steps = 3\n\n[optimizer] # the optimizer\nsgd = {lr = 1.0}\n\n"
+    expected = Renamed(optimizer=Optimizer(sgd=Sgd(lr=1.0)), steps=3)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert tmlcfg.loads(Renamed, got) == Renamed(optimizer=Optimizer(sgd=Sgd(lr=1.0)), steps=3)
+        assert tmlcfg.loads(Renamed, got) == expected
+    with recorded():  # the emptied [extra] is no unknown key when loading the old file either
+        assert tmlcfg.loads(Renamed, old) == expected
 
 
 def test_upgrade_refuses_both_given_and_bad_toml() -> None:

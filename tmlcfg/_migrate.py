@@ -662,6 +662,7 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
                 )
                 problems.append(Problem(format_path(use.new), message, later.source, later.lines().get(use.new)))
     out: list[tuple[PathTuple, Any]] = []
+    current: list[tuple[PathTuple, Any]] = []  # given under today's names
     direct = [path for path, _ in overrides]
     for path, value in overrides:
         t = translate(plan, path)
@@ -673,6 +674,7 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
             value = inner.data
         if t.use is None:
             out.append((path, value))
+            current.append((path, value))
             continue
         warn(t.use, cls, "override")
         if t.use.new is None:
@@ -705,7 +707,7 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
     for layer, use in found:
         if use.new is None:
             continue
-        for path, value in out:
+        for path, value in current:  # an old name in a file and in an override layer as usual
             n = len(path)
             if path[: len(use.new)] == use.new or (use.new[:n] == path and given_at(value, use.new[n:])):
                 message = both_given(

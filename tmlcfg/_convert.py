@@ -27,7 +27,7 @@ def _structure_hook(data: Any, cls: type) -> Any:
     if not isinstance(data, Mapping):
         raise Invalid.one(f"expected a table ({cls.__name__}), {got(data)}")
     if cls.__dict__.get("__tmlcfg_migrations__") is not None:
-        from ._migrate import migrate_input
+        from ._migrate_ways import migrate_input
 
         data = migrate_input(cls, data)
     return require_spec(cls).build(data)
@@ -73,7 +73,7 @@ def structured(
     """
     spec = require_spec(cls)
     if migrate and cls.__dict__.get("__tmlcfg_migrations__") is not None:
-        from ._migrate import migrate_input
+        from ._migrate_ways import migrate_input
 
         data = migrate_input(cls, data)
     # Building thousands of frozen objects makes no cycles, yet would set off the cyclic

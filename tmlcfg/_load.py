@@ -44,7 +44,7 @@ class Layer:
 
     def rename(self, moves: dict[PathTuple, PathTuple]) -> None:
         """The data now holds at each new path what the text holds at its old one."""
-        from ._migrate import move_lines
+        from ._migrate_ways import move_lines
 
         move_lines(self.lines(), moves)
         self.renamed.update(moves)
@@ -142,7 +142,7 @@ def _resolve(
     """Substitute, merge and structure the layers; ``layers`` gains the overrides' layer."""
     spec = require_spec(cls)
     if cls.__dict__.get("__tmlcfg_migrations__") is not None:
-        from ._migrate import migrate_layers
+        from ._migrate_ways import migrate_layers
 
         overrides = migrate_layers(cls, layers, list(overrides))
     unset: list[Problem] = []

@@ -32,7 +32,7 @@ def replace(config: _C, changes: Mapping[str, Any] | None = None, /, **top_level
         try:
             path = parse_path(text) if text not in spec.by_name else (text,)
             if plan is not None:
-                from ._migrate import replace_path
+                from ._migrate_ways import replace_path
 
                 path, value = replace_path(plan, path, value, problems, seen, "replace")
                 if not path:

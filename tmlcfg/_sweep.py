@@ -131,7 +131,7 @@ def sweep_config(
     flat = _flatten(parameters)
     plan = cls.__dict__.get("__tmlcfg_migrations__")
     if plan is not None:
-        from ._migrate import sweep_paths
+        from ._migrate_ways import sweep_paths
 
         flat = sweep_paths(plan, flat, problems)
     for path, param in flat:

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 from ._convert import require_spec, structured
 from ._data import merge, set_path
 from ._errors import ConfigError, Invalid, Problem, RawProblem, to_problem
-from ._migrate import migrate_input, plan_of, replace_path
+from ._migrate import plan_of
+from ._migrate_ways import migrate_input, replace_path
 from ._nodes import AnyNode, ConfigNode, ConstrainedNode, EnumNode
 from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._write import pretty_print

@@ -1035,3 +1035,48 @@ def test_the_converter_hook_migrates_too() -> None:
         got = converter().structure([{"relation": "a"}, {"name": "b"}], list[Task])
     assert got == [Task(name="a"), Task(name="b")]
     assert [w.old for w in migration_warnings(record)] == ["relation"]
+
+
+def test_commands_show_each_old_key_as_one_warning_line(experiments: pathlib.Path) -> None:
+    """tmlcfg check of an old file passes, with one 'warning:' line per old key on stderr and no source dump."""
+    (experiments / "old.toml").write_text("num_steps = 3\nuse_fp16 = true\n")
+    result = _cli("check", "tests.test_migrate:Training", "old.toml", cwd=experiments)
+    assert (result.returncode, result.stdout) == (0, "ok: old.toml make a valid Training\n")
+    target = "tests.test_migrate:Training"
+    assert result.stderr.splitlines() == [
+        "tmlcfg check: warning: old.toml:1: num_steps was renamed to num_train_steps (Training); "
+        f"run `tmlcfg upgrade {target} old.toml` to rewrite the file",
+        "tmlcfg check: warning: old.toml:2: use_fp16 was removed (Training): use runtime.enable_amp; "
+        f"run `tmlcfg upgrade {target} old.toml` to rewrite the file",
+    ]
+
+
+def test_hostile_histories() -> None:
+    """A 5,000-link rename chain defines in linear time; an old path deeper than the bound is refused."""
+    import time
+
+    names = [f"k{i}" for i in range(5000)]
+    started = time.perf_counter()
+
+    @tmlcfg.config(migrations=tuple(tmlcfg.renamed(a, b) for a, b in zip(names, [*names[1:], "x"], strict=True)))
+    class Long:
+        x: int = 0
+
+    assert time.perf_counter() - started < 2.0
+    with recorded() as record:
+        assert tmlcfg.from_dict(Long, {"k0": 3}) == Long(x=3)
+    assert [(w.old, w.new) for w in migration_warnings(record)] == [("k0", "x")]
+    with pytest.raises(tmlcfg.DefinitionError, match="old is 101 keys deep; the most is 100"):
+
+        @tmlcfg.config(migrations=(tmlcfg.renamed(".".join(["a"] * 101), "x"),))
+        class Deep:
+            x: int = 0
+
+
+def test_upgrade_refuses_what_it_cannot_rewrite_faithfully(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were a move lost on the way, upgrade would refuse the file rather than write a different config."""
+    from tmlcfg import _upgrade
+
+    monkeypatch.setattr(_upgrade, "_apply", lambda tomlkit, doc, use: None)
+    with pytest.raises(tmlcfg.ConfigError, match="could not rewrite this file faithfully; edit the old keys by hand"):
+        _upgrade.upgrade_text(Training, "num_steps = 1\n", "a.toml")

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        _write(args.run(args), args.output)
+        with warnings.catch_warnings():
+            # old keys and the like: one line each, as the command's own words, not a source location
+            warnings.showwarning = lambda message, *_, **__: print(
+                f"tmlcfg {args.command}: warning: {message}", file=sys.stderr
+            )
+            _write(args.run(args), args.output)
     except UsageError as e:
         print(f"tmlcfg {args.command}: {e}", file=sys.stderr)
         return 2

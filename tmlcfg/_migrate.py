@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from ._errors import DefinitionError, RawProblem
+from ._limits import MAX_DEPTH
 from ._nodes import ConfigNode, ConstrainedNode, FixedTupleNode, FrozenSetNode, MappingNode, Node, TupleNode
 from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._spec import ClassSpec, FieldSpec, field_at
@@ -182,6 +183,8 @@ def _path(spec: ClassSpec, name: str, m: Renamed | Removed, text: Any, what: str
         raise DefinitionError(f"{name}: {m!r}: {what} is not a path: {e}") from None
     if not path or any(not isinstance(step, str) for step in path):
         raise DefinitionError(f"{name}: {m!r}: {what} must name keys only (no [index]): {text!r}")
+    if len(path) > MAX_DEPTH:
+        raise DefinitionError(f"{name}: {m!r}: {what} is {len(path)} keys deep; the most is {MAX_DEPTH}")
     return path
 
 
@@ -207,30 +210,36 @@ def _rules(spec: ClassSpec, name: str, declared: list[Renamed | Removed]) -> tup
                 raise DefinitionError(f"{name}: {m!r}: give a reason, shown to whoever still uses the key")
             targets[old] = None
         by_old[old] = m
-    rules = []
-    for old, m in by_old.items():
-        chain = [m]
-        converts: list[Callable[[Any], Any]] = []
-        target = targets[old]
-        while True:
-            current = chain[-1]
-            if isinstance(current, Renamed) and current.convert is not None:
-                converts.append(current.convert)
-            if target is None or target not in by_old:
-                break
-            nxt = by_old[target]
-            if any(nxt is c for c in chain):
-                cycle = " -> ".join(repr(c) for c in [*chain, nxt])
+    # where each old path ends up (new path or None, converts in order, the migration that ends it),
+    # each link resolved once, so a long history costs linear time
+    ends: dict[PathTuple, tuple[PathTuple | None, tuple[Callable[[Any], Any], ...], Renamed | Removed]] = {}
+    for start in by_old:
+        chain: list[PathTuple] = []
+        on_chain: set[PathTuple] = set()
+        here: PathTuple | None = start
+        while here is not None and here in by_old and here not in ends:
+            if here in on_chain:
+                cycle = " -> ".join(repr(by_old[p]) for p in [*chain[chain.index(here) :], here])
                 raise DefinitionError(f"{name}: migrations form a cycle: {cycle}")
-            chain.append(nxt)
-            target = targets[target]
+            chain.append(here)
+            on_chain.add(here)
+            here = targets[here]
+        end = ends[here] if here is not None and here in ends else (here, (), by_old[chain[-1]]) if chain else None
+        for p in reversed(chain):
+            assert end is not None
+            m = by_old[p]
+            own = (m.convert,) if isinstance(m, Renamed) and m.convert is not None else ()
+            end = (end[0], own + end[1], end[2])
+            ends[p] = end
+    rules = []
+    for old in by_old:  # in the order declared: that is the order of the warnings for a dict
+        target, converts, last = ends[old]
         if target is not None:
             found = field_at(spec, target)
             if not isinstance(found, FieldSpec):
-                raise DefinitionError(f"{name}: {chain[-1]!r}: the new path must be a field: {found}")
-        last = chain[-1]
+                raise DefinitionError(f"{name}: {last!r}: the new path must be a field: {found}")
         reason = last.reason if isinstance(last, Removed) else None
-        rules.append(Rule(old, target, tuple(converts), reason, m))
+        rules.append(Rule(old, target, converts, reason, by_old[old]))
     rules.sort(key=lambda r: -len(r.old))
     return tuple(rules)
 

@@ -54,17 +54,21 @@ def upgrade_text(cls: type, text: str, source: str | None = None) -> tuple[str, 
     if not result.uses:
         return text, []
     tomlkit = _tomlkit()
-    doc = tomlkit.parse(text)
-    for use in result.uses:
-        _apply(tomlkit, doc, use)
-    out: str = doc.as_string()
-    # a safety net: what the file now says must be exactly what migrating the old one gave
-    again = migrate(plan, tomllib.loads(out))
-    if again.uses or not same_plain(tomllib.loads(out), result.data):
-        problem = Problem(
-            "", "tmlcfg upgrade could not rewrite this file faithfully; edit the old keys by hand", source
-        )
-        raise ConfigError([problem], target=cls.__name__)
+    unfaithful = Problem("", "tmlcfg upgrade could not rewrite this file faithfully; edit the old keys by hand", source)
+    try:
+        doc = tomlkit.parse(text)
+        for use in result.uses:
+            _apply(tomlkit, doc, use)
+        out: str = doc.as_string()
+        # a safety net: what the file now says must be exactly what migrating the old one gave
+        written = tomllib.loads(out)
+    except RecursionError:
+        problem = Problem("", "nested too deep for tmlcfg upgrade to rewrite", source)
+        raise ConfigError([problem], target=cls.__name__) from None
+    except Exception:  # tomlkit's own limits on valid TOML: refuse, never write a broken file
+        raise ConfigError([unfaithful], target=cls.__name__) from None
+    if migrate(plan, written).uses or not same_plain(written, result.data):
+        raise ConfigError([unfaithful], target=cls.__name__)
     return out, result.uses
 
 

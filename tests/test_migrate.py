@@ -6,6 +6,7 @@ import pathlib
 import subprocess
 import sys
 import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -110,6 +111,15 @@ def test_classes_without_history_pay_nothing() -> None:
     class Holder:
         tasks: tuple[Task, ...] = ()
 
+    @tmlcfg.config
+    class ByName:
+        tasks: Mapping[str, Task] = tmlcfg.field(factory=dict)
+
+    with recorded() as record:
+        got_by_name = tmlcfg.loads(ByName, "[tasks.a]\nrelation = 'x'\n\n[tasks.b]\nname = 'y'\n")
+    assert got_by_name == ByName(tasks={"a": Task(name="x"), "b": Task(name="y")})
+    assert [(w.old, w.line) for w in migration_warnings(record)] == [("tasks.a.relation", 2)]
+
     assert plan_of(Plain) is None
     holder = plan_of(Holder)
     assert holder is not None
@@ -153,7 +163,6 @@ def test_classes_without_history_pay_nothing() -> None:
 )
 def test_bad_declarations_are_definition_errors(migrations: Any, message: str) -> None:
     """Every broken history is refused when the class is defined, naming the migration and the fix."""
-    from collections.abc import Mapping
 
     with pytest.raises(tmlcfg.DefinitionError) as e:
 
@@ -796,6 +805,7 @@ class Exp:
     timeout: str = "0s"
     flag: bool = False
     inner: Inner = Inner()
+    tasks: tuple[Task, ...] = ()
 
 
 _OLD_KEYS = ("steps", "num_steps", "lr", "timeout_s", "fp16")
@@ -847,8 +857,18 @@ def old_documents(draw: st.DrawFn) -> tuple[str, set[str]]:
         else:
             inline = True
             lines.append("inner = {" + ", ".join(i.split(" #")[0] for i in inner) + "}")
-    text = "\n".join(lines) + ("\n" if draw(st.booleans()) else "")
     exempt = {k for k, _ in entries if k in _OLD_KEYS}
+    for _ in range(draw(st.integers(0, 2))):
+        # arrays of tables come last: a key after them would belong to the last one
+        lines += ["", "[[tasks]]" + draw(st.sampled_from(["", " # a task"]))]
+        key = draw(st.sampled_from(["relation", "name", None]))
+        if key:
+            lines.append(f"{key} = {draw(_SPELLINGS['str'])}{draw(st.sampled_from(['', ' # edge']))}")
+            if key == "relation":
+                exempt.add("relation")
+        if draw(st.booleans()):
+            lines.append(f"weight = {draw(_SPELLINGS['float'])}")
+    text = "\n".join(lines) + ("\n" if draw(st.booleans()) else "")
     if inline and rate == "lr":
         exempt.add("inner = {")
     return text, exempt
@@ -870,7 +890,7 @@ def test_upgrade_round_trips_generated_documents(document: tuple[str, set[str]])
         warnings.simplefilter("always")
         before = tmlcfg.loads(Exp, text)
     new, uses = upgrade_text(Exp, text)
-    assert {u.old[0] for u in uses} == {k for k in exempt if k in _OLD_KEYS}
+    assert {u.old[-1] for u in uses} == {k for k in exempt if k in (*_OLD_KEYS, "relation")}
     untouched = [line for line in text.splitlines() if not any(_mentions(line, k) for k in exempt)]
     assert _is_subsequence(untouched, new.splitlines())
     with warnings.catch_warnings():

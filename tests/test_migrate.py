@@ -1100,3 +1100,18 @@ def test_upgrade_refuses_what_it_cannot_rewrite_faithfully(monkeypatch: pytest.M
     monkeypatch.setattr(_upgrade, "_apply", lambda tomlkit, doc, use: None)
     with pytest.raises(tmlcfg.ConfigError, match="could not rewrite this file faithfully; edit the old keys by hand"):
         _upgrade.upgrade_text(Training, "num_steps = 1\n", "a.toml")
+
+
+def test_from_argv_help_lists_the_history(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help ends with the renamed and removed keys, so a script's users learn the new names."""
+    with pytest.raises(SystemExit):
+        tmlcfg.from_argv(Training, ["--help"])
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "renamed and removed (old names still read, with a warning):\n"
+        "  api_key: renamed to token\n"
+        "  eval_timeout_in_s: renamed to eval_timeout, converted\n"
+        "  lr: renamed to optimizer.sgd.lr\n"
+        "  num_steps: renamed to num_train_steps\n"
+        "  use_fp16: removed (use runtime.enable_amp)\n"
+    )

@@ -78,11 +78,20 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None) -> _C:
     """
     spec = require_spec(cls)
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else cls.__name__
+    epilog = f"fields of {cls.__name__} (set with path=value):\n{field_help(cls)}"
+    if cls.__dict__.get("__tmlcfg_migrations__") is not None:
+        from ._migrate import history_lines
+
+        history = history_lines(cls)
+        if history:
+            epilog += "\n\nrenamed and removed (old names still read, with a warning):\n" + "\n".join(
+                f"  {line}" for line in history
+            )
     parser = argparse.ArgumentParser(
         prog=prog,
         description=spec.doc,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=f"fields of {cls.__name__} (set with path=value):\n{field_help(cls)}",
+        epilog=epilog,
     )
     parser.add_argument("--config", action="append", default=[], metavar="FILE", help="TOML file, applied in order")
     parser.add_argument("--print-config", action="store_true", help="print the resolved config as TOML and exit")

@@ -1115,3 +1115,25 @@ def test_from_argv_help_lists_the_history(capsys: pytest.CaptureFixture[str]) ->
         "  num_steps: renamed to num_train_steps\n"
         "  use_fp16: removed (use runtime.enable_amp)\n"
     )
+
+
+def test_a_current_table_emptied_by_a_removal_still_counts() -> None:
+    """Removing a key from a group member's table keeps the table: naming it still chooses the member."""
+    from tmlcfg._upgrade import upgrade_text
+
+    @tmlcfg.config(
+        migrations=(tmlcfg.removed("sgd.nesterov", reason="PyTorch's default now"), tmlcfg.renamed("old.x", "y"))
+    )
+    class Choice:
+        sgd: Sgd | None = tmlcfg.field(default=None, one_of="algorithm")
+        adam: Adam | None = tmlcfg.field(default=Adam(), one_of="algorithm")
+        y: int = 0
+
+    text = "[sgd] # chosen\nnesterov = true\n\n[old]\nx = 1\n"
+    with recorded():
+        assert tmlcfg.loads(Choice, text) == Choice(sgd=Sgd(), y=1)
+    new, _ = upgrade_text(Choice, text)
+    assert new == "y = 1\n\n[sgd] # chosen\n\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tmlcfg.loads(Choice, new) == Choice(sgd=Sgd(), y=1)

@@ -98,7 +98,7 @@ def removed(old: str, *, reason: str) -> Removed:
 class Rule:
     """One compiled migration: chains resolved, paths parsed."""
 
-    __slots__ = ("converts", "declared", "new", "old", "reason")
+    __slots__ = ("converts", "declared", "kept", "new", "old", "reason")
 
     def __init__(
         self,
@@ -107,12 +107,16 @@ class Rule:
         converts: tuple[Callable[[Any], Any], ...],
         reason: str | None,
         declared: Renamed | Removed,
+        kept: int = 0,
     ) -> None:
         self.old = old
         self.new = new
         self.converts = converts
         self.reason = reason
         self.declared = declared
+        # how many leading keys of ``old`` are current configs: their tables stay when emptied,
+        # since naming a table (a group member's, say) can mean something of itself
+        self.kept = kept
 
 
 # How to reach the nested configs below a field: ("config", plan), ("items", walker),
@@ -239,9 +243,20 @@ def _rules(spec: ClassSpec, name: str, declared: list[Renamed | Removed]) -> tup
             if not isinstance(found, FieldSpec):
                 raise DefinitionError(f"{name}: {last!r}: the new path must be a field: {found}")
         reason = last.reason if isinstance(last, Removed) else None
-        rules.append(Rule(old, target, converts, reason, by_old[old]))
+        rules.append(Rule(old, target, converts, reason, by_old[old], _kept(spec, old)))
     rules.sort(key=lambda r: -len(r.old))
     return tuple(rules)
+
+
+def _kept(spec: ClassSpec, old: PathTuple) -> int:
+    """How many leading keys of ``old`` are current config fields."""
+    current: ClassSpec | None = spec
+    for depth, step in enumerate(old[:-1]):
+        f = current.by_name.get(str(step)) if current is not None else None
+        if f is None or not isinstance(f.node, ConfigNode):
+            return depth
+        current = f.node.spec
+    return len(old) - 1
 
 
 def _through_configs(spec: ClassSpec, name: str, m: Renamed | Removed, old: PathTuple) -> None:
@@ -292,6 +307,7 @@ class Use(NamedTuple):
     cls: type
     span: int = 1  # how many steps of ``old`` the rule named (the rest is the class's place)
     converts: tuple[Callable[[Any], Any], ...] = ()
+    kept: int = 0  # the rule's :attr:`Rule.kept`
 
 
 class Result(NamedTuple):
@@ -361,13 +377,13 @@ class _Run:
         found, value = get_path(data, rule.old)
         if not found:
             return data
-        data = pop_path(data, rule.old)
+        data = pop_path(data, rule.old, rule.kept)
         old = (*path, *rule.old)
         if rule.new is None:
-            self.uses.append(Use(old, None, rule.reason, plan.cls, len(rule.old)))
+            self.uses.append(Use(old, None, rule.reason, plan.cls, len(rule.old), (), rule.kept))
             return data
         new = (*path, *rule.new)
-        self.uses.append(Use(old, new, None, plan.cls, len(rule.old), rule.converts))
+        self.uses.append(Use(old, new, None, plan.cls, len(rule.old), rule.converts, rule.kept))
         for convert in rule.converts:
             try:
                 value = convert(value)
@@ -439,15 +455,15 @@ def has_path(data: Any, path: PathTuple) -> bool:
     return True
 
 
-def pop_path(data: Mapping[Any, Any], path: PathTuple) -> dict[Any, Any]:
-    """``data`` without ``path``; tables emptied by the removal go too (copies, never edits)."""
+def pop_path(data: Mapping[Any, Any], path: PathTuple, kept: int = 0) -> dict[Any, Any]:
+    """``data`` without ``path``; tables emptied by the removal go too, but the first ``kept`` (copies, never edits)."""
     out = dict(data)
     head = path[0]
     if len(path) == 1:
         del out[head]
         return out
-    below = pop_path(out[head], path[1:])
-    if below:
+    below = pop_path(out[head], path[1:], kept - 1)
+    if below or kept >= 1:
         out[head] = below
     else:
         del out[head]

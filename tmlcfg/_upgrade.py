@@ -120,7 +120,7 @@ def _apply(tomlkit: Any, doc: Any, use: Use) -> None:
     item = _container(parent).item(key)
     if use.new is None:
         del parent[key]
-        _prune(doc, use.old, use.span)
+        _prune(doc, use.old, use.span, use.kept)
         return
     new_item = item
     if use.converts:
@@ -136,7 +136,7 @@ def _apply(tomlkit: Any, doc: Any, use: Use) -> None:
         _renamed(new_item)
         return
     del parent[key]
-    _prune(doc, use.old, use.span)
+    _prune(doc, use.old, use.span, use.kept)
     target = doc
     for step in new_parent_path:
         if step not in target:
@@ -173,9 +173,9 @@ def _renamed(item: Any) -> None:
             _renamed(child)
 
 
-def _prune(doc: Any, old: PathTuple, span: int) -> None:
-    """Tables the removal emptied go too, up to the class the rule belongs to."""
-    for depth in range(len(old) - 1, len(old) - span, -1):
+def _prune(doc: Any, old: PathTuple, span: int, kept: int) -> None:
+    """Tables the removal emptied go too, up to the class the rule belongs to, but not current configs'."""
+    for depth in range(len(old) - 1, len(old) - span + kept, -1):
         parent = _get(doc, old[: depth - 1])
         table = parent[old[depth - 1]]
         if len(table) != 0:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import tmlcfg
@@ -521,21 +521,45 @@ def _field_paths(cls: type, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...
 
 @st.composite
 def histories(draw: st.DrawFn) -> tuple[type, Any, dict[tuple[str, ...], list[str]]]:
-    """A generated class and instance, and a subclass whose history moves some field paths to old names."""
+    """A generated class and instance, and a subclass whose history moves some field paths to old names.
+
+    Each chosen field path gets a chain of one to three old names; the oldest may sit inside
+    another nested config's table (a move out of it).
+    """
+    from tmlcfg._nodes import ConfigNode
+    from tmlcfg._spec import spec_of
+
     generated, instance = draw(classes_with_instances())
     paths = _field_paths(generated.cls)
     chosen: list[tuple[str, ...]] = []
     for path in draw(st.lists(st.sampled_from(paths), unique=True, max_size=4)) if paths else []:
         if not any(path[: len(c)] == c or c[: len(path)] == path for c in chosen):
             chosen.append(path)
-    chains = {path: [f"old{i}_{j}" for j in range(draw(st.integers(1, 3)))] for i, path in enumerate(chosen)}
+    spec = spec_of(generated.cls)
+    assert spec is not None
+    hosts = ["host"]  # the subclass's own nested config, always written
+    hosts += [f.name for f in spec.fields if isinstance(f.node, ConfigNode) and all(c[0] != f.name for c in chosen)]
+    chains: dict[tuple[str, ...], list[str]] = {}
+    for i, path in enumerate(chosen):
+        names = [f"old{i}_{j}" for j in range(draw(st.integers(1, 3)))]
+        if draw(st.booleans()):
+            names[0] = f"{draw(st.sampled_from(hosts))}.{names[0]}"
+        chains[path] = names
     declared = []
     for path, names in chains.items():
         targets = [*names[1:], ".".join(path)]
         declared += [tmlcfg.renamed(a, b) for a, b in zip(names, targets, strict=True)]
     declared = draw(st.permutations(declared))
-    cls = tmlcfg.config(migrations=tuple(declared))(type("Migrated", (generated.cls,), {}))
+    namespace = {"__annotations__": {"host": Host}, "host": Host()}
+    cls = tmlcfg.config(migrations=tuple(declared))(type("Migrated", (generated.cls,), namespace))
     return cls, instance, chains
+
+
+@tmlcfg.config
+class Host:
+    """A nested config old names may sit in, in generated histories."""
+
+    kept: int = 0
 
 
 def _plain(config: Any) -> dict[str, Any]:
@@ -556,11 +580,14 @@ def test_generated_histories_load_old_data_to_the_same_config(
     expected_old = []
     for path, names in chains.items():
         found, value = get_path(written, path)
-        if not found:
+        # an old name inside another config's table is usable only where that table is written
+        usable = [n for n in names if "." not in n or isinstance(written.get(n.split(".")[0]), dict)]
+        if not found or not usable:
             continue
-        old = data.draw(st.sampled_from(names))
-        written = put_path(pop_path(written, path), (old,), value)
+        old = data.draw(st.sampled_from(usable))
+        written = put_path(pop_path(written, path), tuple(old.split(".")), value)
         expected_old.append(old)
+        event("an old name inside a nested config's table" if "." in old else "an old top-level name")
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         back = tmlcfg.from_dict(cls, written)

@@ -811,7 +811,7 @@ _SPELLINGS = {
 }
 
 
-@tmlcfg.config
+@tmlcfg.config(migrations=(tmlcfg.renamed("learning_rate", "rate"),))
 class Inner:
     rate: float = 0.1
     depth: int = 1
@@ -856,7 +856,7 @@ def old_documents(draw: st.DrawFn) -> tuple[str, set[str]]:
         entries.append((timeout, draw(st.sampled_from(["'90s'", '"1m"']))))
     if draw(st.booleans()):
         entries.append(("fp16", draw(_SPELLINGS["bool"])))
-    rate = draw(st.sampled_from([None, "lr", "inner"]))
+    rate = draw(st.sampled_from([None, "lr", "inner", "inner_old"]))
     if rate == "lr":
         entries.append(("lr", draw(_SPELLINGS["float"])))
     entries = draw(st.permutations(entries))
@@ -870,8 +870,9 @@ def old_documents(draw: st.DrawFn) -> tuple[str, set[str]]:
         if draw(st.booleans()):
             lines.append("")
     inner = []
-    if rate == "inner":
-        inner.append(f"rate = {draw(_SPELLINGS['float'])}")
+    if rate in ("inner", "inner_old"):
+        key = "rate" if rate == "inner" else "learning_rate"
+        inner.append(f"{key} = {draw(_SPELLINGS['float'])}{draw(st.sampled_from(['', ' # the rate']))}")
     if draw(st.booleans()):
         inner.append(f"depth = {draw(_SPELLINGS['int'])} # inner depth")
     inline = False
@@ -885,6 +886,10 @@ def old_documents(draw: st.DrawFn) -> tuple[str, set[str]]:
             inline = True
             lines.append("inner = {" + ", ".join(i.split(" #")[0] for i in inner) + "}")
     exempt = {k for k, _ in entries if k in _OLD_KEYS}
+    if rate == "inner_old":
+        exempt.add("learning_rate")
+    if inline and rate in ("lr", "inner_old"):
+        exempt.add("inner = {")
     for _ in range(draw(st.integers(0, 2))):
         # arrays of tables come last: a key after them would belong to the last one
         lines += ["", "[[tasks]]" + draw(st.sampled_from(["", " # a task"]))]
@@ -896,8 +901,6 @@ def old_documents(draw: st.DrawFn) -> tuple[str, set[str]]:
         if draw(st.booleans()):
             lines.append(f"weight = {draw(_SPELLINGS['float'])}")
     text = "\n".join(lines) + ("\n" if draw(st.booleans()) else "")
-    if inline and rate == "lr":
-        exempt.add("inner = {")
     return text, exempt
 
 
@@ -917,7 +920,7 @@ def test_upgrade_round_trips_generated_documents(document: tuple[str, set[str]])
         warnings.simplefilter("always")
         before = tmlcfg.loads(Exp, text)
     new, uses = upgrade_text(Exp, text)
-    assert {u.old[-1] for u in uses} == {k for k in exempt if k in (*_OLD_KEYS, "relation")}
+    assert {u.old[-1] for u in uses} == {k for k in exempt if k in (*_OLD_KEYS, "relation", "learning_rate")}
     untouched = [line for line in text.splitlines() if not any(_mentions(line, k) for k in exempt)]
     assert _is_subsequence(untouched, new.splitlines())
     with warnings.catch_warnings():
@@ -930,7 +933,8 @@ def test_upgrade_round_trips_generated_documents(document: tuple[str, set[str]])
 def _mentions(line: str, key: str) -> bool:
     if key == "inner = {":
         return line.startswith(key)
-    return line.split("=")[0].strip() == key
+    written = line.split("=")[0].strip()
+    return written == key or written.endswith(f".{key}")
 
 
 def _cli(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:
@@ -1164,3 +1168,99 @@ def test_a_current_table_emptied_by_a_removal_still_counts() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert tmlcfg.loads(Choice, new) == Choice(sgd=Sgd(), y=1)
+
+
+def test_upgrade_in_place_is_all_or_nothing(experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One bad file among several: every problem reported together, and no file written."""
+    from tmlcfg._cli import main
+
+    (experiments / "good.toml").write_text("num_steps = 1\n")
+    (experiments / "both.toml").write_text("num_steps = 1\nnum_train_steps = 2\n")
+    (experiments / "broken.toml").write_text("num_steps = \n")
+    assert main(["upgrade", "tests.test_migrate:Training", "good.toml", "both.toml", "broken.toml", "--in-place"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("2 problems in both.toml, broken.toml (Training):\n")
+    assert "both.toml:2: num_train_steps: given both as num_steps (line 1)" in err
+    assert "broken.toml:1: TOML syntax error" in err
+    assert (experiments / "good.toml").read_text() == "num_steps = 1\n"
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (RecursionError, "nested too deep for tmlcfg upgrade to rewrite"),
+        (KeyError, "tmlcfg upgrade could not rewrite this file faithfully"),
+    ],
+)
+def test_upgrade_turns_tomlkit_failures_into_config_errors(
+    monkeypatch: pytest.MonkeyPatch, fault: type[Exception], message: str
+) -> None:
+    """Whatever tomlkit raises on a valid document is a located ConfigError, never a traceback."""
+    from tmlcfg import _upgrade
+
+    def broken(tomlkit: Any, doc: Any, use: Any) -> None:
+        raise fault("inside tomlkit")
+
+    monkeypatch.setattr(_upgrade, "_apply", broken)
+    with pytest.raises(tmlcfg.ConfigError, match=f"a.toml: {message}"):
+        _upgrade.upgrade_text(Training, "num_steps = 1\n", "a.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "upgraded"),
+    [
+        ("inner.learning_rate = 1.0\ninner.depth = 2\n", "inner.depth = 2\ninner.rate = 1.0\n"),
+        ("inner.learning_rate = 1.0\nname = 'n'\ninner.depth = 2\n", "name = 'n'\ninner.depth = 2\ninner.rate = 1.0\n"),
+        ("inner = {learning_rate = 1.0, depth = 2}\n", "inner = {rate = 1.0, depth = 2}\n"),
+        ("[inner]\n  learning_rate=1.0 # why\n", "[inner]\n  rate=1.0 # why\n"),
+        ("steps = 3\ninner.depth = 2\n", "num_train_steps = 3\ninner.depth = 2\n"),
+    ],
+)
+def test_upgrade_of_dotted_inline_and_indented_keys(text: str, upgraded: str) -> None:
+    """Keys of a table written with dotted keys (even in pieces), inline or indented are renamed."""
+    from tmlcfg._upgrade import upgrade_text
+
+    assert upgrade_text(Exp, text)[0] == upgraded
+    with recorded():
+        before = tmlcfg.loads(Exp, text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tmlcfg.loads(Exp, upgraded) == before
+
+
+def test_converted_old_paths_in_overrides_and_replace() -> None:
+    """An override or replace under a converted old name is converted; below it, or failing, it is a problem."""
+
+    @tmlcfg.config(
+        migrations=(
+            tmlcfg.renamed("timeout_min", "timeout_s", convert=lambda m: m * 60),
+            tmlcfg.renamed("window", "span", convert=lambda t: {"size": t["width"]}),
+            tmlcfg.renamed("password", "token", convert=lambda p: p.encode("ascii")),
+        )
+    )
+    class Timed:
+        timeout_s: int = 0
+        span: Mapping[str, int] = tmlcfg.field(factory=dict)
+        token: str = tmlcfg.field(default="", secret=True)
+
+    with recorded():
+        assert tmlcfg.load(Timed, overrides=["timeout_min=2"], env={}).timeout_s == 120
+        assert tmlcfg.replace(Timed(), timeout_min=3).timeout_s == 180
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        tmlcfg.load(Timed, overrides=["window.width=2", "timeout_min={a=1}", "password='ключ'"], env={})
+    assert [(p.path, p.message, p.source) for p in e.value.problems] == [
+        ("window.width", "window was renamed to span (Timed) with a conversion; set span instead", "override"),
+        (
+            "timeout_min",
+            "could not be converted for timeout_s: unsupported operand type(s) for *: 'dict' and 'int'",
+            "override",
+        ),
+        ("password", "could not be converted for token", "override"),  # the secret's error could show it
+    ]
+    assert "ключ" not in str(e.value)
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        tmlcfg.replace(Timed(), {"window.width": 2, "password": "ключ"})
+    assert [(p.path, p.message) for p in e.value.problems] == [
+        ("window.width", "window was renamed to span (Timed) with a conversion; set span instead"),
+        ("password", "could not be converted for token"),
+    ]

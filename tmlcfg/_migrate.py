@@ -388,7 +388,7 @@ class _Run:
             try:
                 value = convert(value)
             except Exception as e:
-                secret = _is_secret(plan.spec, rule.new)
+                secret = is_secret(plan.spec, rule.new)
                 detail = "" if secret else f": {type(e).__name__}: {e}"
                 self.problems.append(
                     (new, f"the value of {self.where(old)} could not be converted for {format_path(new)}{detail}", ())
@@ -429,7 +429,7 @@ def both_given(old_place: str, new_place: str, old: PathTuple, new: PathTuple) -
     )
 
 
-def _is_secret(spec: ClassSpec, path: PathTuple) -> bool:
+def is_secret(spec: ClassSpec, path: PathTuple) -> bool:
     found = field_at(spec, path)
     return isinstance(found, FieldSpec) and found.secret
 

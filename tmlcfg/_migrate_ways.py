@@ -12,10 +12,12 @@ from typing import Any
 from ._errors import ConfigError, Problem, RawProblem, to_problem
 from ._migrate import (
     Plan,
+    Translated,
     Use,
     both_given,
     describe_use,
     get_path,
+    is_secret,
     migrate,
     plan_of,
     translate,
@@ -127,18 +129,10 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
         if t.use.new is None:
             continue
         given = format_path(path)
-        if t.rule is not None and t.rule.converts:
-            if not t.exact:
-                problems.append(
-                    Problem(given, f"{describe_use(t.use)} with a conversion; set {format_path(t.path)}", "override")
-                )
-                continue
-            try:
-                for convert in t.rule.converts:
-                    value = convert(value)
-            except Exception as e:
-                problems.append(Problem(given, f"could not be converted for {format_path(t.path)}: {e}", "override"))
-                continue
+        value, failed = converted(t, path, value)
+        if failed is not None:
+            problems.append(Problem(given, failed, "override"))
+            continue
         clash = [p for p in direct if p == t.path] + [
             p
             for layer, data in zip(layers, originals, strict=True)
@@ -169,6 +163,22 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
     return out
 
 
+def converted(t: Translated, path: PathTuple, value: Any) -> tuple[Any, str | None]:
+    """The value given at old ``path``, converted for its new path; or why it cannot be."""
+    if t.rule is None or not t.rule.converts or t.use is None:
+        return value, None
+    if not t.exact:
+        return value, f"{describe_use(t.use)} with a conversion; set {format_path(t.use.new or ())} instead"
+    try:
+        for convert in t.rule.converts:
+            value = convert(value)
+    except Exception as e:
+        plan = plan_of(t.use.cls)
+        secret = plan is not None and t.rule.new is not None and is_secret(plan.spec, t.rule.new)
+        return value, f"could not be converted for {format_path(t.path)}" + ("" if secret else f": {e}")
+    return value, None
+
+
 def _old_of(uses: list[Use], path: PathTuple) -> PathTuple:
     for use in uses:
         if use.new == path:
@@ -197,16 +207,10 @@ def replace_path(
         if t.use.new is None:
             return (), value
         final = t.path
-        if t.rule is not None and t.rule.converts:
-            if not t.exact:
-                problems.append((path, f"{describe_use(t.use)} with a conversion; set {format_path(final)}", ()))
-                return (), value
-            try:
-                for convert in t.rule.converts:
-                    value = convert(value)
-            except Exception as e:
-                problems.append((final, f"the value of {format_path(path)} could not be converted: {e}", ()))
-                return (), value
+        value, failed = converted(t, path, value)
+        if failed is not None:
+            problems.append((path, failed, ()))
+            return (), value
     prior = seen.get(final)
     if prior is not None and prior != path:
         old, new = (path, prior) if t.use is not None else (prior, path)

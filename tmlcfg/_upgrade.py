@@ -84,8 +84,15 @@ def same_plain(a: Any, b: Any) -> bool:
 
 
 def _container(node: Any) -> Any:
-    """The tomlkit container (with the private ``_replace``) behind a document, table or inline table."""
-    return node if hasattr(node, "_replace") else node.value
+    """The tomlkit container (with the private ``_replace``) behind a document, table or inline table.
+
+    ``None`` for a table tomlkit holds in pieces (dotted keys spread over the file): a key in it
+    is moved by deleting and setting, not renamed where it stands.
+    """
+    if hasattr(node, "_replace"):
+        return node
+    inner = getattr(node, "value", None)
+    return inner if hasattr(inner, "_replace") else None
 
 
 def _spaced_like(old: Any, name: str) -> Any:
@@ -117,7 +124,7 @@ def _get(doc: Any, path: PathTuple) -> Any:
 def _apply(tomlkit: Any, doc: Any, use: Use) -> None:
     *parent_path, key = use.old
     parent = _get(doc, tuple(parent_path))
-    item = _container(parent).item(key)
+    item = parent[key]
     if use.new is None:
         del parent[key]
         _prune(doc, use.old, use.span, use.kept)
@@ -129,10 +136,11 @@ def _apply(tomlkit: Any, doc: Any, use: Use) -> None:
             value = convert(value)
         new_item = tomlkit.item(value)
     *new_parent_path, new_key = use.new
-    if tuple(new_parent_path) == tuple(parent_path):
+    container = _container(parent)
+    old_key = _key_of(container, str(key)) if container is not None else None
+    if tuple(new_parent_path) == tuple(parent_path) and old_key is not None:
         # a rename in place keeps the key where it was, with its comment and its ' = ' spacing
-        container = _container(parent)
-        container._replace(key, _spaced_like(_key_of(container, str(key)), str(new_key)), new_item)
+        container._replace(key, _spaced_like(old_key, str(new_key)), new_item)
         _renamed(new_item)
         return
     del parent[key]
@@ -156,7 +164,9 @@ def _fit(tomlkit: Any, target: Any, item: Any) -> None:
         trivia.indent = " " if len(target) else ""
         trivia.comment = trivia.comment_ws = ""  # a comment cannot sit inside braces
         return
-    indents = [v.trivia.indent for k, v in _container(target).body if k is not None and hasattr(v, "trivia")]
+    container = _container(target)
+    body = container.body if container is not None else []
+    indents = [v.trivia.indent for k, v in body if k is not None and hasattr(v, "trivia")]
     trivia.indent = indents[-1] if indents else ""
 
 
@@ -236,34 +246,42 @@ def describe(use: Use) -> str:
 def upgrade_files(cls: type, files: list[str], mode: str) -> str:
     """What ``tmlcfg upgrade`` prints; ``mode`` is ``diff``, ``in-place`` or ``check``.
 
-    ``check`` raises a :class:`ConfigError` listing every old key, located, when
-    any file would change.
+    Every file is read and upgraded before any is written, so a problem in one
+    leaves all as they were; the problems of all files come in one
+    :class:`ConfigError`. ``check`` raises one listing every old key, located,
+    when any file would change.
     """
     from ._load import _read
     from ._write import write_atomic
 
-    out: list[str] = []
-    stale: list[Problem] = []
+    problems: list[Problem] = []
+    changed: list[tuple[str, str, str, list[Use], dict[PathTuple, int]]] = []
     for name in files:
         if os.path.exists(name) and not os.path.isfile(name):
-            raise ConfigError(
-                [Problem("", "is not a regular file; nothing was read or written", name)], target=cls.__name__
-            )
-        layer = _read(name, cls.__name__)
-        assert layer.text is not None
-        new, uses = upgrade_text(cls, layer.text, name)
-        if new == layer.text:
+            problems.append(Problem("", "is not a regular file; nothing was read or written", name))
             continue
+        try:
+            layer = _read(name, cls.__name__)
+            assert layer.text is not None
+            new, uses = upgrade_text(cls, layer.text, name)
+        except ConfigError as e:
+            problems += e.problems
+            continue
+        if new != layer.text:
+            changed.append((name, layer.text, new, uses, layer.lines() if mode == "check" else {}))
+    if problems:
+        raise ConfigError(problems, target=cls.__name__)
+    out: list[str] = []
+    for name, old, new, uses, lines in changed:
         if mode == "in-place":
             write_atomic(name, new)
             out.append(f"upgraded {name}: {len(uses)} key{'s' if len(uses) != 1 else ''}\n")
         elif mode == "check":
-            lines = layer.lines()
             hint = f"run `tmlcfg upgrade {cls.__module__}:{cls.__qualname__} --in-place {name}`"
             found = [Problem(format_path(u.old), f"{describe(u)}; {hint}", name, lines.get(u.old)) for u in uses]
-            stale += sorted(found, key=lambda p: p.line or 0)
+            problems += sorted(found, key=lambda p: p.line or 0)
         else:
-            out.append(unified_diff(cls, layer.text, new, name))
-    if stale:
-        raise ConfigError(stale, target=cls.__name__)
+            out.append(unified_diff(cls, old, new, name))
+    if problems:
+        raise ConfigError(problems, target=cls.__name__)
     return "".join(out)

@@ -1264,3 +1264,62 @@ def test_converted_old_paths_in_overrides_and_replace() -> None:
         ("window.width", "window was renamed to span (Timed) with a conversion; set span instead"),
         ("password", "could not be converted for token"),
     ]
+
+
+def test_replace_with_a_whole_table_under_old_keys() -> None:
+    """A table or array given whole to replace is migrated by its own classes' history."""
+    with recorded() as record:
+        got = tmlcfg.replace(Training(), {"tasks": [{"relation": "a"}], "optimizer": {"sgd": {"lr": 0.2}}})
+    assert got.tasks == (Task(name="a"),)
+    assert [(w.source, w.old) for w in migration_warnings(record)] == [("replace", "tasks[0].relation")]
+
+
+def test_upgrade_of_a_class_without_history_changes_nothing() -> None:
+    """No plan: the text comes back as it was, still checked to be TOML."""
+    from tmlcfg._upgrade import upgrade_text
+
+    assert upgrade_text(Sgd, "lr = 1 # c\n") == ("lr = 1 # c\n", [])
+    with pytest.raises(tmlcfg.ConfigError, match="TOML syntax error"):
+        upgrade_text(Sgd, "lr = = 1\n")
+
+
+def test_upgrade_diff_masks_secrets_below_secret_configs_and_in_arrays(
+    experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A secret config field hides every key below it; secrets inside arrays of tables are found by index."""
+    from tmlcfg._cli import main
+
+    (experiments / "vault.toml").write_text(
+        "steps = 1\n[vault]\nkey = 'k1'\nuser = 'u'\n\n[[logins]]\npassword = 'p1'\nname = 'n'\n"
+    )
+    assert main(["upgrade", "tests.test_migrate:Vaulted", "vault.toml"]) == 0
+    assert capsys.readouterr().out == (
+        "--- a/vault.toml\n+++ b/vault.toml\n@@ -1,4 +1,4 @@\n"
+        '-steps = 1\n+num_steps = 1\n [vault]\n key = "***"\n user = "***"\n'
+    )
+    (experiments / "logins.toml").write_text("steps = 2\n[[logins]]\npassword = 'p1'\nname = 'n'\n")
+    assert main(["upgrade", "tests.test_migrate:Vaulted", "logins.toml"]) == 0
+    out = capsys.readouterr().out
+    assert "p1" not in out
+    assert " password = \"***\"\n name = 'n'\n" in out
+
+
+@tmlcfg.config
+class Login:
+    password: str = tmlcfg.field(default="", secret=True)
+    name: str = ""
+
+
+@tmlcfg.config
+class Vault:
+    key: str = ""
+    user: str = ""
+
+
+@tmlcfg.config(migrations=(tmlcfg.renamed("steps", "num_steps"),))
+class Vaulted:
+    """A class with secrets for the upgrade diff test."""
+
+    num_steps: int = 0
+    vault: Vault = tmlcfg.field(factory=Vault, secret=True)
+    logins: tuple[Login, ...] = ()

@@ -23,6 +23,7 @@ from ._nodes import (
     StrNode,
     TimeNode,
     TupleNode,
+    TypeNode,
 )
 from ._show import literal
 
@@ -37,7 +38,7 @@ _BOUNDS: dict[type, tuple[str, str, Callable[[Any, Any], bool]]] = {
 SUPPORTED = "Gt, Ge, Lt, Le, Interval, MultipleOf, MinLen, MaxLen"
 
 
-def _base(node: Node) -> Node:
+def _base(node: TypeNode) -> TypeNode:
     return node.inner if isinstance(node, ConstrainedNode) else node
 
 
@@ -48,7 +49,7 @@ def _bound_fits(node: Node, bound: Any) -> bool:
     return type(bound) is want[type(node)]
 
 
-def constrain(node: Node, metadata: tuple[Any, ...]) -> Node | str:
+def constrain(node: TypeNode, metadata: tuple[Any, ...]) -> TypeNode | str:
     """The node with the checks added, or the reason it cannot take them."""
     base = _base(node)
     checks: list[Check] = list(node.checks) if isinstance(node, ConstrainedNode) else []

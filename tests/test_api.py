@@ -26,6 +26,7 @@ def test_all_is_sorted_and_complete() -> None:
         "Problem",
         "TmlcfgError",
         "config",
+        "converter",
         "diff",
         "dump",
         "dumps",
@@ -37,6 +38,8 @@ def test_all_is_sorted_and_complete() -> None:
         "load",
         "loads",
         "pretty_print",
+        "register_hooks",
+        "register_type",
         "replace",
         "to_dict",
     ]

@@ -2,12 +2,13 @@
 
 import typing as _typing
 
-from ._convert import from_dict, to_dict
+from ._convert import converter, from_dict, register_hooks, to_dict
 from ._define import config
 from ._errors import ConfigError, DefinitionError, Problem, TmlcfgError
 from ._fields import field
 from ._frozen import FrozenDict
 from ._lazy import lazy_attributes as _lazy_attributes
+from ._register import register_type
 
 if _typing.TYPE_CHECKING:
     from ._argv import from_argv
@@ -59,6 +60,7 @@ __all__ = [
     "Problem",
     "TmlcfgError",
     "config",
+    "converter",
     "diff",
     "dump",
     "dumps",
@@ -70,6 +72,8 @@ __all__ = [
     "load",
     "loads",
     "pretty_print",
+    "register_hooks",
+    "register_type",
     "replace",
     "to_dict",
 ]

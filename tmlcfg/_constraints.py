@@ -20,6 +20,7 @@ from ._nodes import (
     IntNode,
     MappingNode,
     Node,
+    RegisteredNode,
     StrNode,
     TimeNode,
     TupleNode,
@@ -27,7 +28,7 @@ from ._nodes import (
 )
 from ._show import literal
 
-_ORDERED = (IntNode, FloatNode, DateTimeNode, DateNode, TimeNode)
+_ORDERED = (IntNode, FloatNode, DateTimeNode, DateNode, TimeNode, RegisteredNode)
 _SIZED = (StrNode, TupleNode, FixedTupleNode, FrozenSetNode, MappingNode)
 _BOUNDS: dict[type, tuple[str, str, Callable[[Any, Any], bool]]] = {
     at.Gt: ("gt", ">", operator.gt),
@@ -45,6 +46,11 @@ def _base(node: TypeNode) -> TypeNode:
 def _bound_fits(node: Node, bound: Any) -> bool:
     if isinstance(node, (IntNode, FloatNode)):
         return type(bound) in (int, float)
+    if isinstance(node, RegisteredNode):
+        try:  # a registered type takes bounds of its own type, if its values can be ordered
+            return type(bound) is node.tp and (bound <= bound) is True  # type: ignore[operator]
+        except TypeError:
+            return False
     want: dict[type[Node], type] = {DateTimeNode: dt.datetime, DateNode: dt.date, TimeNode: dt.time}
     return type(bound) is want[type(node)]
 

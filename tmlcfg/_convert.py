@@ -10,7 +10,9 @@ rules as a config. Every failure is one :class:`ConfigError` with every problem.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import pathlib
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -27,6 +29,7 @@ from cattrs.errors import (
 from ._errors import ConfigError, DefinitionError, Invalid, Problem, RawProblem, to_problem
 from ._nodes import FrozenSetNode, MappingNode, RegisteredNode, TupleNode
 from ._paths import PathSyntaxError, PathTuple, parse_path
+from ._register import all_registered
 from ._spec import ClassSpec, spec_of
 
 _C = TypeVar("_C")
@@ -193,7 +196,17 @@ def register_hooks(converter: cattrs.Converter) -> cattrs.Converter:
     converter.register_unstructure_hook_factory(_is_field_type, _field_type_unstructure_hook)
     converter.register_structure_hook_factory(_is_config, _config_structure_hook)
     converter.register_unstructure_hook_factory(_is_config, _config_unstructure_hook(False))
+    # cattrs' own hooks for these beat any factory, so tmlcfg's strict ones replace them one by one
+    for tp in _SCALARS:
+        converter.register_structure_hook(tp, _field_type_structure_hook(tp))
+        converter.register_unstructure_hook(tp, _field_type_unstructure_hook(tp))
+    for node in all_registered():
+        converter.register_structure_hook(node.tp, _field_type_structure_hook(node.tp))
+        converter.register_unstructure_hook(node.tp, _field_type_unstructure_hook(node.tp))
     return converter
+
+
+_SCALARS = (bool, int, float, str, pathlib.Path, dt.datetime, dt.date, dt.time)
 
 
 def _new_converter() -> Converter:

@@ -217,7 +217,9 @@ def config_classes(draw: st.DrawFn, depth: int = 0) -> Generated:
         if exactly_one and not default_member:
             all_default = False
         groups[f"group{g}_{tag}"] = tuple(members)
-        group_instances[f"group{g}_{tag}"] = _group_values(members, {m: strategies.pop(m) for m in members}, exactly_one)
+        group_instances[f"group{g}_{tag}"] = _group_values(
+            members, {m: strategies.pop(m) for m in members}, exactly_one
+        )
     if draw(st.booleans()):
         namespace["__attrs_post_init__"] = _post_init
     base: tuple[type, ...] = ()

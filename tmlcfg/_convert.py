@@ -48,12 +48,13 @@ def _is_config(tp: Any) -> bool:
 
 
 def _config_structure_hook(cls: type) -> Callable[[Any, Any], Any]:
-    build = require_spec(cls).generated()[0]
+    spec = require_spec(cls)
+    spec.generated()  # so that spec.build below is the generated function itself
     target = cls.__name__
 
     def structure_config(data: Any, _: Any) -> Any:
         try:
-            return build(data)
+            return spec.build(data)
         except Invalid as e:
             raise ConfigError.from_raw(e.problems, target=target) from None
 

@@ -126,26 +126,46 @@ def _inline_check(node: TypeNode, var: str, src: _Source) -> str | None:
             assert_never(node)
 
 
+def _common(node: TypeNode) -> bool:
+    """Kinds every valid document is full of: valid values of these must never take the slow way."""
+    if isinstance(node, ConstrainedNode):
+        return _common(node.inner)
+    return isinstance(node, (StrNode, IntNode, FloatNode, BoolNode, EnumNode, LiteralNode, ConfigNode))
+
+
 def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, probe: str | None) -> None:
     """Code that turns the given ``var`` into the field's value, or records its problems."""
     key = src.const(f.name, "key")
     check = src.const(f.check, "check")
-    slow = ["try:", f"    {var} = {check}({var})", "except Invalid as e:"]
-    slow += [f"    problems = failed(problems, {key}, e)", f"    {var} = FAILED"]
     node = f.node
+    # the tests count slow-way values of the common kinds, which valid input must never produce
+    slow = [f"{probe}[0] += 1"] if probe is not None and _common(node) else []
+    slow += ["try:", f"    {var} = {check}({var})", "except Invalid as e:"]
+    slow += [f"    problems = failed(problems, {key}, e)", f"    {var} = FAILED"]
     test = _inline_check(node, var, src) if inline else None
-    # the two conversions that change a valid value: int to float, a table to a nested config
-    widen = inline and isinstance(node, FloatNode)
+    # the conversions that change a valid value: int to float, a value to its enum member,
+    # a table to a nested config
+    base = node.inner if isinstance(node, ConstrainedNode) else node
+    widen = inline and isinstance(base, FloatNode)
+    members = node.by_value if inline and isinstance(node, EnumNode) else None
     nested = node.spec.generated()[0] if inline and isinstance(node, ConfigNode) else None
-    if test is None and not widen and nested is None:
+    if test is None and not widen and members is None and nested is None:
         for line in slow:  # the node's own structure is the only way for this type
             src.emit(indent, line)
     else:
         src.emit(indent, f"if {test}:" if test is not None else "if False:")
         src.emit(indent + 1, "pass")
         if widen:
-            src.emit(indent, f"elif type({var}) is int and {INT_MIN} <= {var} <= {INT_MAX}:")
+            bounds = [f"{src.const(ok, 'bound')}(float({var}))" for ok, _, _ in getattr(node, "checks", ())]
+            src.emit(
+                indent, " and ".join([f"elif type({var}) is int and {INT_MIN} <= {var} <= {INT_MAX}", *bounds]) + ":"
+            )
             src.emit(indent + 1, f"{var} = float({var})")
+        if members is not None:
+            assert isinstance(node, EnumNode)
+            kind, by_value = src.const(node.value_type, "kind"), src.const(members, "members")
+            src.emit(indent, f"elif type({var}) is {kind} and {var} in {by_value}:")
+            src.emit(indent + 1, f"{var} = {by_value}[{var}]")
         if nested is not None:
             src.emit(indent, f"elif type({var}) is dict:")
             src.emit(indent + 1, "try:")
@@ -154,8 +174,6 @@ def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, prob
             src.emit(indent + 2, f"problems = failed(problems, {key}, e)")
             src.emit(indent + 2, f"{var} = FAILED")
         src.emit(indent, "else:")
-        if probe is not None:  # the inlined checks turned this value down: the tests count that
-            src.emit(indent + 1, f"{probe}[0] += 1")
         for line in slow:
             src.emit(indent + 1, line)
     if f.validator is not None:
@@ -257,3 +275,57 @@ def generate(spec: ClassSpec, *, inline: bool = True, probe: list[int] | None = 
     exec(compile(text, filename, "exec"), namespace)
     made: Generated = namespace["make"](**src.names)
     return made
+
+
+def regenerate(spec: ClassSpec, *, inline: bool = True, probe: list[int] | None = None) -> None:
+    """Give ``spec`` and every config class below it new code made with these options.
+
+    For the tests: ``inline=False`` is the checked-only variant they compare with,
+    ``probe`` counts slow-way values; ``regenerate(spec)`` restores the real code.
+    """
+    done: set[int] = set()
+
+    def walk(node: TypeNode) -> None:
+        match node:
+            case ConfigNode():
+                visit(node.spec)
+            case ConstrainedNode():
+                walk(node.inner)
+            case TupleNode() | FrozenSetNode():
+                walk(node.item)
+            case FixedTupleNode():
+                for item in node.items:
+                    walk(item)
+            case MappingNode():
+                walk(node.value)
+            case UnionNode():
+                for option in node.options:
+                    walk(option)
+            case (
+                BoolNode()
+                | IntNode()
+                | FloatNode()
+                | StrNode()
+                | PathNode()
+                | DateTimeNode()
+                | DateNode()
+                | TimeNode()
+                | EnumNode()
+                | LiteralNode()
+                | RegisteredNode()
+                | AnyNode()
+            ):
+                pass
+            case _:
+                assert_never(node)
+
+    def visit(current: ClassSpec) -> None:
+        if id(current) in done:
+            return
+        done.add(id(current))
+        for f in current.fields:
+            walk(f.node)  # below first: the code of a class refers to its nested classes' code
+        current._code = generate(current, inline=inline, probe=probe)
+        current.build, current.fill = current._code  # type: ignore[method-assign, assignment]
+
+    visit(spec)

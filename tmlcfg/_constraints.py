@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import annotated_types as at
 
@@ -30,11 +30,25 @@ from ._show import literal
 
 _ORDERED = (IntNode, FloatNode, DateTimeNode, DateNode, TimeNode, RegisteredNode)
 _SIZED = (StrNode, TupleNode, FixedTupleNode, FrozenSetNode, MappingNode)
-_BOUNDS: dict[type, tuple[str, str, Callable[[Any, Any], bool]]] = {
-    at.Gt: ("gt", ">", operator.gt),
-    at.Ge: ("ge", ">=", operator.ge),
-    at.Lt: ("lt", "<", operator.lt),
-    at.Le: ("le", "<=", operator.le),
+
+
+class Bound(NamedTuple):
+    """What one of annotated-types' order bounds means, for every place that reads bounds."""
+
+    attr: str  # where the bound sits on the annotation: Gt(0).gt
+    sign: str  # as messages say it
+    op: Callable[[Any, Any], bool]  # value op bound must hold
+    schema_key: str  # JSON Schema's keyword
+    lower: bool  # a lower bound (Gt, Ge) rather than an upper one
+    exclusive: bool  # the bound itself is refused
+
+
+#: The one table of order bounds: checks, schemas, strategies and messages all read it.
+BOUNDS: dict[type, Bound] = {
+    at.Gt: Bound("gt", ">", operator.gt, "exclusiveMinimum", lower=True, exclusive=True),
+    at.Ge: Bound("ge", ">=", operator.ge, "minimum", lower=True, exclusive=False),
+    at.Lt: Bound("lt", "<", operator.lt, "exclusiveMaximum", lower=False, exclusive=True),
+    at.Le: Bound("le", "<=", operator.le, "maximum", lower=False, exclusive=False),
 }
 SUPPORTED = "Gt, Ge, Lt, Le, Interval, MultipleOf, MinLen, MaxLen"
 
@@ -64,8 +78,8 @@ def constrain(node: TypeNode, metadata: tuple[Any, ...]) -> TypeNode | str:
         flat.extend(meta if isinstance(meta, at.Interval) else [meta])
     for meta in flat:
         kind = type(meta)
-        if kind in _BOUNDS:
-            attr, sign, op = _BOUNDS[kind]
+        if kind in BOUNDS:
+            attr, sign, op = BOUNDS[kind][:3]
             bound = getattr(meta, attr)
             if not isinstance(base, _ORDERED):
                 return f"{kind.__name__} cannot apply to {base.describe()}"

@@ -13,6 +13,7 @@ from hypothesis import reject
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from ._constraints import BOUNDS
 from ._convert import require_spec
 from ._errors import ConfigError, Invalid
 from ._frozen import FrozenDict
@@ -75,14 +76,13 @@ def _bounded_number(node: ConstrainedNode) -> st.SearchStrategy[Any] | None:
     lo_open = hi_open = False
     step = None
     for c in node.constraints:
-        if isinstance(c, at.Gt) and (lo is None or c.gt >= lo):
-            lo, lo_open = c.gt, True
-        elif isinstance(c, at.Ge) and (lo is None or c.ge > lo):
-            lo, lo_open = c.ge, False
-        elif isinstance(c, at.Lt) and (hi is None or c.lt <= hi):
-            hi, hi_open = c.lt, True
-        elif isinstance(c, at.Le) and (hi is None or c.le < hi):
-            hi, hi_open = c.le, False
+        bound = BOUNDS.get(type(c))
+        if bound is not None:
+            value = getattr(c, bound.attr)
+            if bound.lower and (lo is None or value > lo or (value == lo and bound.exclusive)):
+                lo, lo_open = value, bound.exclusive
+            elif not bound.lower and (hi is None or value < hi or (value == hi and bound.exclusive)):
+                hi, hi_open = value, bound.exclusive
         elif isinstance(c, at.MultipleOf):
             step = c.multiple_of
     if isinstance(node.inner, IntNode):

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from ._convert import require_spec
+from ._convert import require_spec, unstructure
 from ._errors import ConfigError
 from ._load import load_layers, origins
 from ._nodes import ConfigNode
@@ -96,7 +96,7 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None) -> _C:
         raise SystemExit(2) from None
     if args.print_config:
         if args.origins:
-            print(annotate(write_toml(spec.unstructure(config, mask=True)), origins(config, layers)), end="")
+            print(annotate(write_toml(unstructure(config, mask=True)), origins(config, layers)), end="")
         else:
             print(pretty_print(config), end="")
         raise SystemExit(0)

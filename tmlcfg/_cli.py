@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ._argv import annotate
-from ._convert import require_spec
+from ._convert import require_spec, unstructure
 from ._diff import diff
 from ._errors import ConfigError, DefinitionError
 from ._load import load_layers, loads, origins
@@ -90,7 +90,7 @@ def _show(args: argparse.Namespace) -> str:
     config: Any
     config, layers = load_layers(cls, *files, overrides=overrides)
     if args.origins:
-        return annotate(write_toml(require_spec(cls).unstructure(config, mask=True)), origins(config, layers))
+        return annotate(write_toml(unstructure(config, mask=True)), origins(config, layers))
     return pretty_print(config)
 
 

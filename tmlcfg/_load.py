@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ._convert import require_spec, structured
+from ._convert import require_spec, structured, to_dict
 from ._data import merge, set_path
 from ._errors import ConfigError, Invalid, Problem, RawProblem
 from ._nodes import ConfigNode
@@ -263,5 +263,5 @@ def origins(config: Any, layers: list[Layer]) -> dict[PathTuple, str]:
                 return
         out[path] = "default"
 
-    walk(require_spec(type(config)).unstructure(config), ())
+    walk(to_dict(config), ())
     return out

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from ._convert import require_spec, structured
+from ._convert import require_spec, structured, to_dict, unstructure
 from ._data import merge, set_path
 from ._errors import ConfigError, Invalid, Problem, RawProblem, to_problem
 from ._nodes import AnyNode, ConfigNode, ConstrainedNode, EnumNode
@@ -135,7 +135,7 @@ def run_config(cfg: WandbConfig, experiment: Any | None) -> dict[str, Any]:
     """What a run logs as its config: the experiment (secrets masked), then ``metadata`` beside it."""
     data: dict[str, Any] = {}
     if experiment is not None:
-        data = require_spec(type(experiment)).unstructure(experiment, mask=True)
+        data = unstructure(experiment, mask=True)
     problems = []
     for key, value in (cfg.metadata or {}).items():
         if key in data:
@@ -325,5 +325,5 @@ def apply_sweep(experiment: _C, run_config: Mapping[str, Any]) -> _C:
     Call it with ``run.config`` in the agent's run, before training starts, so a
     bad sweep value fails at once.
     """
-    spec = require_spec(type(experiment))
-    return _apply(type(experiment), spec.unstructure(experiment), run_config)
+    require_spec(type(experiment))
+    return _apply(type(experiment), to_dict(experiment), run_config)

@@ -12,7 +12,7 @@ from typing import Any
 
 import tomli_w
 
-from ._convert import require_spec, to_dict
+from ._convert import to_dict, unstructure
 from ._paths import basic_string, quote_key
 
 _INF = float("inf")
@@ -83,7 +83,7 @@ def dumps(config: Any) -> str:
 
 def pretty_print(config: Any) -> str:
     """TOML text for logs: like :func:`dumps`, with every secret shown as ``'***'``."""
-    return write_toml(require_spec(type(config)).unstructure(config, mask=True))
+    return write_toml(unstructure(config, mask=True))
 
 
 def dump(config: Any, path: str | os.PathLike[str]) -> None:

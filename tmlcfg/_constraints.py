@@ -85,7 +85,11 @@ def constrain(node: TypeNode, metadata: tuple[Any, ...]) -> TypeNode | str:
                 return f"{kind.__name__} cannot apply to {base.describe()}"
             if not _bound_fits(base, bound):
                 return f"the bound of {kind.__name__}({bound!r}) does not fit {base.describe()}"
-            checks.append((_compare(op, bound), f"be {sign} {literal(bound)}", literal))
+            # values of a registered type are shown as the file holds them: "90s", not timedelta(seconds=90)
+            shown = (
+                (lambda v, to_toml=base.to_toml: literal(to_toml(v))) if isinstance(base, RegisteredNode) else literal
+            )
+            checks.append((_compare(op, bound), f"be {sign} {shown(bound)}", shown))
         elif kind is at.MultipleOf:
             if not isinstance(base, (IntNode, FloatNode)):
                 return f"MultipleOf cannot apply to {base.describe()}"
@@ -107,6 +111,10 @@ def constrain(node: TypeNode, metadata: tuple[Any, ...]) -> TypeNode | str:
             return f"unsupported constraint {meta!r}; tmlcfg checks {SUPPORTED}"
     before = node.constraints if isinstance(node, ConstrainedNode) else ()
     return ConstrainedNode(base, checks, before + tuple(flat))
+
+
+def _as_toml(to_toml: Callable[[Any], Any]) -> Callable[[Any], str]:
+    return lambda v: literal(to_toml(v))
 
 
 def _compare(op: Callable[[Any, Any], bool], bound: Any) -> Callable[[Any], bool]:

@@ -7,6 +7,7 @@ afterwards; nothing leaves 127.0.0.1.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pathlib
@@ -438,3 +439,22 @@ def test_key_elsewhere(wandb_env: pathlib.Path, monkeypatch: pytest.MonkeyPatch)
     assert key_elsewhere(WandbConfig(host="http://127.0.0.1:1")) is False
     netrc.write_text("machine\n")
     assert key_elsewhere(WandbConfig()) is False
+
+
+@tmlcfg.config
+class TimedExperiment:
+    eval_timeout: dt.timedelta = dt.timedelta(hours=1, minutes=30)
+    deadlines: tuple[dt.timedelta, ...] = (dt.timedelta(seconds=90),)
+    steps: int = 3
+
+
+def test_registered_types_reach_the_run_config_as_their_toml_form(wandb_env: pathlib.Path) -> None:
+    """A timedelta is logged as the text a file holds, and a run restores it."""
+    experiment = TimedExperiment()
+    run = init(WandbConfig(), experiment)
+    logged = dict(run.config)
+    run_dir = _finish(run)
+    assert logged["eval_timeout"] == "1h30m"
+    assert logged["deadlines"] == ["1m30s"]
+    assert restore(TimedExperiment, logged) == experiment
+    assert restore(TimedExperiment, run_dir) == experiment

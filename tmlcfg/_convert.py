@@ -149,6 +149,8 @@ class Converter(cattrs.Converter):
 def _flatten(error: BaseException, path: PathTuple) -> list[RawProblem]:
     """The problems inside one of cattrs' exception groups, each with its path."""
     if isinstance(error, ConfigError):
+        if error.raw is not None:
+            return [((*path, *p[0]), p[1], tuple((*path, *a) for a in p[2])) for p in error.raw]
         return [((*path, *_parsed(p.path)), p.message, ()) for p in error.problems]
     if isinstance(error, ForbiddenExtraKeysError):
         return [((*path, key), "unknown key", ()) for key in sorted(error.extra_fields)]

@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+__all__ = ["KeyFileWarning", "WandbConfig", "apply_sweep", "init", "login", "restore", "sweep_config"]
+
 from ._define import config
 from ._fields import field
 from ._lazy import lazy_attributes as _lazy_attributes
 
 if TYPE_CHECKING:
-    pass
+    # what mypy and pyright see: the real signatures, which load on first use at run time
+    from ._sweep import sweep_config
+    from ._wandb_bridge import KeyFileWarning, apply_sweep, init, login, restore
 
 _LAZY = {
     "KeyFileWarning": "_wandb_bridge",

@@ -42,3 +42,13 @@ try:
     Training(name="x")
 except tmlcfg.ConfigError as e:
     paths: list[str] = [p.path for p in e.problems]
+
+
+# tmlcfg.wandb's calls load on first use, yet type checkers see their real signatures
+def _wandb_calls(cfg: tmlcfg.wandb.WandbConfig, run_config: dict[str, object]) -> None:
+    from typing import assert_type
+
+    import tmlcfg.wandb
+
+    assert_type(tmlcfg.wandb.login(cfg, verify=False), bool)
+    assert_type(tmlcfg.wandb.restore(Training, run_config), Training)

@@ -63,10 +63,10 @@ def _config_structure_hook(cls: type) -> Callable[[Any, Any], Any]:
 
 def _config_unstructure_hook(mask: bool) -> Callable[[type], Callable[[Any], Any]]:
     def factory(cls: type) -> Callable[[Any], Any]:
-        unstructure = require_spec(cls).unstructure
+        spec = require_spec(cls)
         if mask:
-            return lambda inst: unstructure(inst, True)
-        return unstructure
+            return lambda inst: spec.unstructure(inst, True)
+        return spec.generated_unstructure()
 
     return factory
 

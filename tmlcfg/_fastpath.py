@@ -264,17 +264,85 @@ def generate(spec: ClassSpec, *, inline: bool = True, probe: list[int] | None = 
     _body(spec, src, 1, inline, counter)  # inlined rather than a call to fill: one call less per config
     src.emit(1, "return inst")
     # Constants become closure variables of a maker: cell lookups on the hot path, not global ones.
+    made: Generated = _compile(spec, src, "build, fill")
+    return made
+
+
+def _plain_value(node: TypeNode, var: str, src: _Source) -> str:
+    """An expression for the plain form of ``var`` (never ``None``) of type ``node``."""
+    match node:
+        case ConstrainedNode():
+            return _plain_value(node.inner, var, src)
+        case BoolNode() | IntNode() | FloatNode() | StrNode() | DateTimeNode() | DateNode() | TimeNode():
+            return var
+        case LiteralNode():
+            return var
+        case EnumNode():
+            return f"{var}.value"
+        case PathNode():
+            return f"str({var})"
+        case ConfigNode():
+            return f"{src.const(node.spec.generated_unstructure(), 'unstructure')}({var})"
+        case TupleNode() if node.item.plain:
+            return f"list({var})"
+        case TupleNode() if isinstance(node.item, ConfigNode):
+            return f"[{src.const(node.item.spec.generated_unstructure(), 'unstructure')}(_x) for _x in {var}]"
+        case MappingNode() if node.value.plain:
+            return f"dict({var})"
+        case (
+            TupleNode()
+            | FixedTupleNode()
+            | FrozenSetNode()
+            | MappingNode()
+            | AnyNode()
+            | UnionNode()
+            | RegisteredNode()
+        ):
+            return f"{src.const(node.unstructure, 'node')}({var}, False)"
+        case _:
+            assert_never(node)
+
+
+def generate_unstructure(spec: ClassSpec) -> Callable[[Any], dict[str, Any]]:
+    """``unstructure(inst)``: the plain dict of an instance, ``None`` fields left out."""
+    src = _Source()
+    src.emit(0, "def unstructure(inst):")
+    src.emit(1, "out = {}")
+    for i, f in enumerate(spec.fields):
+        var = f"v{i}"
+        key = src.const(f.name, "key")
+        getter = src.const(_slot_getter(spec.cls, f.name), "get")
+        src.emit(1, f"{var} = {getter}(inst)")
+        value = _plain_value(f.node, var, src)
+        if f.optional:  # only optional fields hold None, and TOML has no null to write for it
+            src.emit(1, f"if {var} is not None:")
+            src.emit(2, f"out[{key}] = {value}")
+        else:
+            src.emit(1, f"out[{key}] = {value}")
+    src.emit(1, "return out")
+    made: Callable[[Any], dict[str, Any]] = _compile(spec, src, "unstructure")
+    return made
+
+
+def _slot_getter(cls: type, name: str) -> Any:
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            return klass.__dict__[name].__get__
+    raise AttributeError(name)  # pragma: no cover - attrs gives every field a slot
+
+
+def _compile(spec: ClassSpec, src: _Source, made: str) -> Any:
+    """Compile the source, with its constants as closure cells, under a unique file name."""
     params = ", ".join(src.names)
     body = "".join(f"    {line}\n" for line in src.lines)
-    text = f"def make({params}):\n{body}    return build, fill\n"
+    text = f"def make({params}):\n{body}    return {made}\n"
     # a unique name per generation, so tracebacks and profilers show the right lines even
     # for two classes of the same name, or for the tests' variants of one class
     filename = f"<tmlcfg generated {spec.cls.__module__}.{spec.cls.__qualname__} #{next(_serial)}>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     namespace: dict[str, Any] = {}
     exec(compile(text, filename, "exec"), namespace)
-    made: Generated = namespace["make"](**src.names)
-    return made
+    return namespace["make"](**src.names)
 
 
 def regenerate(spec: ClassSpec, *, inline: bool = True, probe: list[int] | None = None) -> None:

@@ -126,6 +126,7 @@ class ClassSpec:
         self.post_init = post_init
         self.doc = (cls.__doc__ or "").strip() or None
         self._code: tuple[Callable[[Any], Any], Callable[[Any, Any], None]] | None = None
+        self._unstructure_code: Callable[[Any], dict[str, Any]] | None = None
         self._unstructure = [(f.name, None if f.node.plain else f.node.unstructure, f.secret) for f in fields]
 
     def build(self, data: Any) -> Any:
@@ -145,6 +146,14 @@ class ClassSpec:
             # from now on the generated functions are called directly, not through the methods
             self.build, self.fill = self._code  # type: ignore[method-assign, assignment]
         return self._code
+
+    def generated_unstructure(self) -> Callable[[Any], dict[str, Any]]:
+        """The generated plain-dict writer of an instance (secrets as they are), made on first use."""
+        if self._unstructure_code is None:
+            from ._fastpath import generate_unstructure
+
+            self._unstructure_code = generate_unstructure(self)
+        return self._unstructure_code
 
     def check_groups(self, values: dict[str, Any]) -> list[RawProblem]:
         """Resolve each one_of group's default member, then hold every group to its rule.

@@ -42,8 +42,9 @@ class _Number(str):
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: str, path: PathTuple, line: int) -> None:
         self.message = message
+        self.path = path
         self.line = line
 
 
@@ -70,7 +71,10 @@ def _loader() -> Any:
             super().__init__(stream)
             # id(node) -> (expanded size, expanded depth); the nodes live as long as the loader
             self.measured: dict[int, tuple[int, int]] = {}
-            self.composing = 0
+            self.path: list[str | int] = []
+
+        def refuse(self, message: str, line: int) -> _Refused:
+            return _Refused(message, tuple(self.path), line)
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             event = self.peek_event()
@@ -78,19 +82,25 @@ def _loader() -> Any:
             if isinstance(event, yaml.AliasEvent):
                 node = self.anchors.get(event.anchor)
                 if node is not None and id(node) not in self.measured:
-                    raise _Refused(f"the alias *{event.anchor} refers to a value that contains it", line)
+                    raise self.refuse(f"the alias *{event.anchor} refers to a value that contains it", line)
                 return super().compose_node(parent, index)
-            self.composing += 1
-            if self.composing > MAX_DEPTH:
-                raise _Refused(f"nested more than {MAX_DEPTH} levels deep", line)
+            # PyYAML passes the index in a sequence, the key node for a mapping's value, and None
+            # for a key and for the document (the one node without a parent)
+            step = index if isinstance(index, int) else getattr(index, "value", None)
+            steps: list[str | int] = [] if parent is None else [step if isinstance(step, (str, int)) else "?"]
+            self.path += steps
+            level = len(self.path)
+            if level > MAX_DEPTH and isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                raise self.refuse(f"nested more than {MAX_DEPTH} levels deep", line)
             try:
                 node = super().compose_node(parent, index)
+                self.measure(node, line, level)
             finally:
-                self.composing -= 1
-            self.measure(node, line)
+                del self.path[level - len(steps) :]
             return node
 
-        def measure(self, node: Any, line: int) -> None:
+        def measure(self, node: Any, line: int, level: int) -> None:
+            """Record the node's size and depth as aliases expand it; refuse it if either is too much."""
             if isinstance(node, yaml.ScalarNode):
                 self.measured[id(node)] = (1 + len(node.value) // CHARS_PER_NODE, 0)
                 return
@@ -103,10 +113,11 @@ def _loader() -> Any:
                 s, d = self.measured[id(part)]
                 size += s
                 depth = max(depth, d + 1)
-            if depth > MAX_DEPTH:
-                raise _Refused(f"aliases nest this value more than {MAX_DEPTH} levels deep", line)
+            # the node's own level counts from 0 at the top-level table; its deepest table or list is below
+            if level + depth - 1 > MAX_DEPTH:
+                raise self.refuse(f"aliases nest this value more than {MAX_DEPTH} levels deep", line)
             if size > MAX_YAML_NODES:
-                raise _Refused(
+                raise self.refuse(
                     f"aliases expand this document beyond {MAX_YAML_NODES:,} values; "
                     "write the repeated parts out, or repeat them less",
                     line,
@@ -181,7 +192,7 @@ def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError([Problem("", f"cannot read: {e}", source)]) from None
     except _Refused as e:
-        raise ConfigError([Problem("", e.message, source, e.line)]) from None
+        raise ConfigError([Problem(format_path(e.path), e.message, source, e.line)]) from None
     except RecursionError:  # pragma: no cover - the depth bound comes first
         raise ConfigError([Problem("", f"nested more than {MAX_DEPTH} levels deep", source)]) from None
     except yaml.YAMLError as e:

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from ._convert import require_spec, structured
 from ._data import merge, set_path
 from ._errors import ConfigError, Invalid, Problem, RawProblem, to_problem
+from ._limits import MAX_KEY_FILE_BYTES
 from ._nodes import AnyNode, ConfigNode, ConstrainedNode, EnumNode
 from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._write import pretty_print
@@ -56,8 +57,17 @@ def read_key(cfg: WandbConfig) -> str | None:
         return None
     path = Path(cfg.key_path).expanduser()
     try:
-        mode = path.stat().st_mode
-        key = path.read_text(encoding="utf-8").strip()
+        # bounded: a key file at /dev/zero, or a huge file by mistake, is read no further than this
+        with open(path, "rb") as f:
+            mode = os.fstat(f.fileno()).st_mode
+            raw = f.read(MAX_KEY_FILE_BYTES + 1)
+        if len(raw) > MAX_KEY_FILE_BYTES:
+            raise _error(
+                "key_path",
+                f"the key file {str(path)!r} holds more than {MAX_KEY_FILE_BYTES:,} bytes; "
+                "it should hold only the API key",
+            )
+        key = raw.decode("utf-8").strip()
     except FileNotFoundError:
         raise _error("key_path", f"no key file at {str(path)!r}; write the API key there or unset key_path") from None
     except (OSError, UnicodeDecodeError) as e:
@@ -71,15 +81,29 @@ def read_key(cfg: WandbConfig) -> str | None:
         )
     if not key:
         raise _error("key_path", f"the key file {str(path)!r} is empty; write the API key there")
-    if len(key) < 40 or any(c.isspace() for c in key):
+    if len(key) < 40 or any(c.isspace() for c in key) or not (key.isascii() and key.isprintable()):
         raise _error(
-            "key_path", f"the key file {str(path)!r} does not hold a wandb API key (40 or more characters, no spaces)"
+            "key_path", f"the key file {str(path)!r} does not hold a wandb API key (40 or more printable characters, no spaces)"
         )
     return key
 
 
 def host_of(cfg: WandbConfig) -> str:
-    return cfg.host or os.environ.get("WANDB_BASE_URL") or DEFAULT_HOST
+    """The server: ``host``, else ``WANDB_BASE_URL``, else wandb's; a malformed one is a ConfigError at host."""
+    from .wandb import host_problem
+
+    if cfg.host:
+        problem = host_problem(cfg.host)
+        if problem is not None:  # pragma: no cover - the field's validator refused it already
+            raise _error("host", problem)
+        return cfg.host
+    env = os.environ.get("WANDB_BASE_URL")
+    if env:
+        problem = host_problem(env)
+        if problem is not None:
+            raise _error("host", f"is unset, and WANDB_BASE_URL {problem}")
+        return env
+    return DEFAULT_HOST
 
 
 def key_elsewhere(cfg: WandbConfig) -> bool:

@@ -56,7 +56,9 @@ def check_target(path: str | os.PathLike[str], *, target: str | None = None) -> 
     if existing is not None:
         for is_kind, message in _KINDS:
             if is_kind(existing.st_mode):
-                raise _refuse(shown, message if real == shown else f"leads to {real!r}, which {message}", target)
+                raise _refuse(
+                    shown, message if real == os.path.abspath(shown) else f"leads to {real!r}, which {message}", target
+                )
         return Target(real, existing)
     parent = os.path.dirname(real) or "."
     if not os.path.isdir(parent):

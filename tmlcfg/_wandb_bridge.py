@@ -83,7 +83,8 @@ def read_key(cfg: WandbConfig) -> str | None:
         raise _error("key_path", f"the key file {str(path)!r} is empty; write the API key there")
     if len(key) < 40 or any(c.isspace() for c in key) or not (key.isascii() and key.isprintable()):
         raise _error(
-            "key_path", f"the key file {str(path)!r} does not hold a wandb API key (40 or more printable characters, no spaces)"
+            "key_path",
+            f"the key file {str(path)!r} does not hold a wandb API key (40 or more printable characters, no spaces)",
         )
     return key
 

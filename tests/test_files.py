@@ -8,6 +8,8 @@ import stat
 import threading
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tmlcfg
 from tmlcfg._atomic import check_target, write_atomic
@@ -284,3 +286,62 @@ def test_command_output_through_a_symlink_keeps_mode(tmp_path: pathlib.Path) -> 
     assert real.read_text(encoding="utf-8") == tmlcfg.pretty_print(TrainingConfig())
     assert stat.S_IMODE(real.stat().st_mode) == 0o664
     assert (tmp_path / "link.toml").is_symlink()
+
+
+@pytest.mark.parametrize("suffix", ["new/", "new.toml/"])
+def test_trailing_slash_is_refused(tmp_path: pathlib.Path, suffix: str) -> None:
+    """A path ending in a slash names a directory: refused, where realpath would have made a file of it."""
+    with pytest.raises(tmlcfg.ConfigError, match="ends with a slash"):
+        tmlcfg.dump(CONFIG, f"{tmp_path}/{suffix}")
+    assert _only(tmp_path) == []
+
+
+def test_nul_in_the_path_is_refused(tmp_path: pathlib.Path) -> None:
+    """A NUL character in the path is a ConfigError, not a ValueError from the OS layer."""
+    with pytest.raises(tmlcfg.ConfigError, match="NUL character"):
+        tmlcfg.dump(CONFIG, f"{tmp_path}/a\0b.toml")
+    assert _only(tmp_path) == []
+
+
+def test_name_at_the_length_limit_is_written(tmp_path: pathlib.Path) -> None:
+    """A file name of 255 bytes (the usual limit) is written; its temp file's name is shortened."""
+    path = tmp_path / ("n" * 250 + ".toml")
+    tmlcfg.dump(CONFIG, path)
+    assert tmlcfg.load(TrainingConfig, path) == CONFIG
+    with pytest.raises(tmlcfg.ConfigError, match="cannot write here"):
+        tmlcfg.dump(CONFIG, tmp_path / ("n" * 300 + ".toml"))
+    assert _only(tmp_path) == [path.name]
+
+
+@given(
+    mode=st.integers(0, 0o7777),
+    links=st.lists(st.booleans(), max_size=4),
+    config=st.builds(
+        TrainingConfig,
+        # "$" is the environment's business, tested with the round-trip law; here only the writer is
+        save_dir=st.text(st.characters(codec="utf-8", exclude_characters="$"), max_size=20),
+        num_train_steps=st.integers(1, 2**63 - 1),
+    ),
+)
+def test_dump_writes_the_file_at_the_end_of_any_chain(mode: int, links: list[bool], config: TrainingConfig) -> None:
+    """Through any chain of links (relative or absolute), dump writes the last file, keeps its mode and every link."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = pathlib.Path(folder)
+        (root / "d").mkdir()
+        target = root / "d" / "target.toml"
+        target.write_text("old = 1\n")
+        os.chmod(target, mode)
+        mode_before = stat.S_IMODE(target.stat().st_mode)  # as the file system keeps it
+        path = target
+        for i, relative in enumerate(links):
+            link = root / f"link{i}"
+            link.symlink_to(os.path.relpath(path, root) if relative else path)
+            path = link
+        tmlcfg.dump(config, path)
+        assert stat.S_IMODE(target.stat().st_mode) == mode_before
+        os.chmod(target, 0o600)
+        assert tmlcfg.load(TrainingConfig, target, env={}) == config
+        assert all((root / f"link{i}").is_symlink() for i in range(len(links)))
+        assert _only(root / "d") == ["target.toml"]

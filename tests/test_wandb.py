@@ -560,3 +560,52 @@ def test_key_file_at_an_endless_device_reads_a_bounded_amount(device: str) -> No
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.startswith(f"key_path the key file {device!r} holds more than 65,536 bytes")
+
+
+def test_key_file_that_is_a_fifo_without_a_writer_does_not_hang(wandb_env: pathlib.Path) -> None:
+    """A FIFO nobody writes to reads as an empty key file instead of blocking login forever."""
+    import threading
+
+    from tmlcfg._wandb_bridge import read_key
+
+    fifo = wandb_env / "key.fifo"
+    os.mkfifo(fifo, 0o600)
+    outcome: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            read_key(WandbConfig(key_path=str(fifo)))
+        except BaseException as e:
+            outcome.append(e)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    if worker.is_alive():  # let the reader go, so that the test run can go on
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("read_key blocked on a FIFO")
+    (error,) = outcome
+    assert isinstance(error, tmlcfg.ConfigError) and "is empty" in str(error)
+
+
+def test_key_file_from_a_pipe_with_a_writer(wandb_env: pathlib.Path) -> None:
+    """A FIFO whose writer is there (as with a shell's <(pass show wandb)) gives the key written to it."""
+    import threading
+    import time
+
+    from tmlcfg._wandb_bridge import read_key
+
+    fifo = wandb_env / "key.fifo"
+    os.mkfifo(fifo, 0o600)
+    key = "p" * 40
+
+    def write() -> None:
+        with open(fifo, "w") as f:
+            f.write(key + "\n")
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    time.sleep(0.2)  # the writer waits in open() for a reader; Linux counts it as a writer already
+    assert read_key(WandbConfig(key_path=str(fifo))) == key
+    writer.join(timeout=10)
+    assert not writer.is_alive()

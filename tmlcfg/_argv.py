@@ -152,10 +152,9 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None) -> _C:
         config, layers = load_layers(cls, *args.config, overrides=args.overrides)
     except ConfigError as e:
         if args.help:
-            heading = (
-                f"fields of {cls.__name__} (set with path=value), with their defaults: "
-                "the files and overrides given have problems"
-            )
+            heading = f"fields of {cls.__name__} (set with path=value), with their defaults"
+            # the defaults alone may fail (a required field): that is no fault of the command line
+            heading += ": the files and overrides given have problems" if args.config or args.overrides else ":"
             parser.epilog = f"{_paragraphs(heading, width)}\n{field_help(cls, width=width)}"
             parser.print_help()
             raise SystemExit(0) from None

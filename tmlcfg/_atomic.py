@@ -46,6 +46,11 @@ def check_target(path: str | os.PathLike[str], *, target: str | None = None) -> 
     shown = os.fspath(path)
     if not shown:
         raise _refuse("''", "the output path is empty; give the path of a file", target)
+    if "\0" in shown:
+        raise _refuse(repr(shown), "the path holds a NUL character, which no file name can", target)
+    if shown.endswith(("/", os.sep)):
+        # realpath would drop the slash, and a file would be made where a directory was meant
+        raise _refuse(shown, "ends with a slash, so names a directory; give the path of a file", target)
     real = os.path.realpath(shown)
     try:
         existing: os.stat_result | None = os.stat(real)
@@ -69,7 +74,8 @@ def check_target(path: str | os.PathLike[str], *, target: str | None = None) -> 
 
 def _temp_file(directory: str, name: str, mode: int) -> tuple[int, str]:
     while True:
-        tmp = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
+        # the name shortened, so that a target named near the 255-byte limit still gets a temp file
+        tmp = os.path.join(directory, f".{name[:64]}.{secrets.token_hex(6)}.tmp")
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode), tmp
         except FileExistsError:  # pragma: no cover - 48 random bits

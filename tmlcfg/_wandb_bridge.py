@@ -58,8 +58,13 @@ def read_key(cfg: WandbConfig) -> str | None:
     path = Path(cfg.key_path).expanduser()
     try:
         # bounded: a key file at /dev/zero, or a huge file by mistake, is read no further than this
-        with open(path, "rb") as f:
-            mode = os.fstat(f.fileno()).st_mode
+        # opened without waiting, so that a FIFO nobody writes to reads as empty instead of hanging
+        nonblock = getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, os.O_RDONLY | nonblock)
+        with open(fd, "rb") as f:
+            if nonblock:  # then wait for what a writer (a shell's <(...), say) is still to write
+                os.set_blocking(fd, True)
+            mode = os.fstat(fd).st_mode
             raw = f.read(MAX_KEY_FILE_BYTES + 1)
         if len(raw) > MAX_KEY_FILE_BYTES:
             raise _error(

@@ -19,9 +19,6 @@ TEST_DEPS = ["pytest>=8", "coverage[toml]>=7.4", "jsonschema>=4.20", "pyyaml>=6"
 def tests(session: nox.Session) -> None:
     """The test suite under coverage; ``HYPOTHESIS_PROFILE=ci`` makes it thorough."""
     session.install("-e", ".[testing,wandb,yaml]", *TEST_DEPS)
-    # this Python's data from an earlier run, left uncombined, would be counted with today's
-    for stale in glob.glob(f".coverage.{session.python}.*"):
-        os.remove(stale)
     session.run(
         "coverage",
         "run",

@@ -189,3 +189,23 @@ def test_help_masks_secrets_values_and_defaults(tmp_path: pathlib.Path, capsys: 
         assert ["api_key", "str", "=", "'***'"] in lines
         assert ["token.value", "str", "=", "'***'"] in lines
         assert ["steps", "int", "=", "5"] in lines
+
+
+@tmlcfg.config
+class _Required:
+    """A script whose config cannot be built from defaults alone."""
+
+    name: str = tmlcfg.field(doc="What the run is called.")
+    note: str | None = None
+
+
+def test_help_of_a_class_with_required_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help works when the defaults alone are not a config: required fields say so, unset ones too."""
+    code, out, err = _exit(_Required, ["--help"], capsys)
+    assert (code, err) == (0, "")
+    lines = [line.split() for line in out.splitlines()]
+    assert ["name", "str", "=", "required"] in lines
+    assert ["note", "str", "|", "None", "=", "unset"] in lines
+    assert "have problems" not in out  # nothing was given, so nothing given is wrong
+    code, out, _ = _exit(_Required, ["--help", 'name="run-1"'], capsys)
+    assert ["name", "str", "=", '"run-1"'] in [line.split() for line in out.splitlines()]

@@ -303,3 +303,42 @@ def test_closed_stdout_is_not_a_traceback() -> None:
     proc.stderr.close()
     assert proc.wait(timeout=60) in (0, 1)
     assert b"Traceback" not in err and b"Exception ignored" not in err
+
+
+def test_output_into_an_unwritable_system_directory(capsys: pytest.CaptureFixture[str]) -> None:
+    """-o into a directory not even root may write in is a one-line usage error after the check passes."""
+    if not pathlib.Path("/sys").is_dir() or (os.access("/sys", os.W_OK) and os.geteuid() != 0):
+        pytest.skip("no read-only /sys here")
+    target = "/sys/tmlcfg-test.toml"
+    code = main(["template", TRAINING, "-o", target])
+    if code == 0:  # pragma: no cover - a writable /sys: undo and say so
+        os.unlink(target)
+        pytest.skip("/sys is writable here")
+    assert code == 2
+    assert capsys.readouterr().err.startswith(f"tmlcfg template: -o {target}: cannot create a file in '/sys': ")
+
+
+def test_long_module_error_is_shortened(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A module's error of any length stays one line of bounded length."""
+    (tmp_path / "loud_module.py").write_text("raise RuntimeError('x' * 100_000)\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    assert main(["check", "loud_module:C"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("tmlcfg check: cannot import 'loud_module': RuntimeError: xxx")
+    assert line.endswith("x...") and len(line) < 400
+
+
+def test_ascii_stdout_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ASCII text stream gets the UTF-8 bytes on its buffer, with what was printed before kept in order."""
+    import io
+
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", stream)
+    stream.write("before\n")
+    assert main(["show", TRAINING, 'save_dir="/données"']) == 0
+    text = raw.getvalue().decode("utf-8")
+    assert text.startswith('before\nsave_dir = "/données"\n')

@@ -317,3 +317,12 @@ def test_convert_command_class_flag(tmp_path: pathlib.Path, capsys: pytest.Captu
     for flag in ("--class", "--check"):
         assert main(["convert", flag, "tests.test_convert:Numbers", str(source)]) == 0
         assert capsys.readouterr().out == 'lr = 0.001\nname = "1e3"\n'
+
+
+def test_unreadable_and_empty_yaml(tmp_path: pathlib.Path) -> None:
+    """A directory given as the file is a ConfigError; an empty document is an empty TOML file."""
+    with pytest.raises(tmlcfg.ConfigError, match="cannot read"):
+        yaml_to_toml(tmp_path)
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("# nothing yet\n")
+    assert yaml_to_toml(empty) == ""

@@ -345,3 +345,14 @@ def test_dump_writes_the_file_at_the_end_of_any_chain(mode: int, links: list[boo
         assert tmlcfg.load(TrainingConfig, target, env={}) == config
         assert all((root / f"link{i}").is_symlink() for i in range(len(links)))
         assert _only(root / "d") == ["target.toml"]
+
+
+@pytest.mark.skipif(not ROOT_USER, reason="only root may give a file to another user")
+def test_root_keeps_the_files_owner(tmp_path: pathlib.Path) -> None:
+    """Root rewriting another user's file leaves it theirs, as editing it in place would."""
+    path = tmp_path / "c.toml"
+    path.write_text("old = 1\n")
+    os.chown(path, 12345, 23456)
+    tmlcfg.dump(CONFIG, path)
+    assert (path.stat().st_uid, path.stat().st_gid) == (12345, 23456)
+    assert path.read_text(encoding="utf-8") == TEXT

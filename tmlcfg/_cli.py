@@ -193,9 +193,9 @@ def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser, commands = _parser()
     words = list(argv)
     if not words or words[0] not in commands:
-        # help, or a missing or unknown command: argparse says so and exits (0 for --help, 2 otherwise)
-        parser.parse_args(words)
-        parser.error("expected a command")  # pragma: no cover - parse_args has exited
+        # help, or a missing or unknown command: argparse says so and exits (0 for --help, 2
+        # otherwise); a subcommand registered on ``sub`` by another module parses as it chose
+        return parser.parse_args(words)
     # each subcommand parses its own words, so that its flags may come before, between or after
     # its positionals and a mistake shows its own usage
     return commands[words[0]].parse_intermixed_args(words[1:])

@@ -326,3 +326,21 @@ def test_unreadable_and_empty_yaml(tmp_path: pathlib.Path) -> None:
     empty = tmp_path / "empty.yaml"
     empty.write_text("# nothing yet\n")
     assert yaml_to_toml(empty) == ""
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"a: 1\nb: \x00\n", "not YAML text: character U+0000 at character 8 (special characters are not allowed)"),
+        (b"a: \x07\n", "not YAML text: character U+0007 at character 3 (special characters are not allowed)"),
+        (b"a: \xff\xfe\n", "cannot read: 'utf-8' codec can't decode byte 0xff in position 3: invalid start byte"),
+    ],
+)
+def test_binary_yaml_is_one_line_problem(tmp_path: pathlib.Path, data: bytes, message: str) -> None:
+    """Bytes that are not YAML text give a one-line problem, not PyYAML's multi-line report."""
+    source = tmp_path / "binary.yaml"
+    source.write_bytes(data)
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        yaml_to_toml(source)
+    (problem,) = info.value.problems
+    assert problem.message == message

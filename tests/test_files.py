@@ -356,3 +356,30 @@ def test_root_keeps_the_files_owner(tmp_path: pathlib.Path) -> None:
     tmlcfg.dump(CONFIG, path)
     assert (path.stat().st_uid, path.stat().st_gid) == (12345, 23456)
     assert path.read_text(encoding="utf-8") == TEXT
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ünïcødé.toml",
+        "日本語.toml",
+        "a b.toml",
+        "-o.toml",
+        ".hidden.toml",
+        "line\nbreak.toml",
+        "e\u0301.toml",
+        "\u202eltr.toml",
+    ],
+)
+def test_odd_file_names(tmp_path: pathlib.Path, name: str) -> None:
+    """Names with non-ASCII, spaces, a leading dash or dot, a newline or bidi marks are written like any other."""
+    tmlcfg.dump(CONFIG, tmp_path / name)
+    assert _only(tmp_path) == [name]
+    assert tmlcfg.load(TrainingConfig, tmp_path / name) == CONFIG
+
+
+def test_undecodable_file_name(tmp_path: pathlib.Path) -> None:
+    """A name whose bytes are not UTF-8 (as os.listdir gives it, surrogate-escaped) is written under those bytes."""
+    name = os.fsdecode(b"caf\xe9.toml")
+    tmlcfg.dump(CONFIG, tmp_path / name)
+    assert os.listdir(os.fsencode(tmp_path)) == [b"caf\xe9.toml"]

@@ -195,10 +195,14 @@ def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
         raise ConfigError([Problem(format_path(e.path), e.message, source, e.line)]) from None
     except RecursionError:  # pragma: no cover - the depth bound comes first
         raise ConfigError([Problem("", f"nested more than {MAX_DEPTH} levels deep", source)]) from None
+    except yaml.reader.ReaderError as e:  # a character YAML refuses anywhere: a binary file, say
+        character = e.character if isinstance(e.character, int) else ord(e.character or "\0")
+        message = f"not YAML text: character U+{character:04X} at character {e.position} ({e.reason})"
+        raise ConfigError([Problem("", message, source)]) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        what = getattr(e, "problem", None) or str(e)
+        what = " ".join((getattr(e, "problem", None) or str(e)).split())  # one line, as every problem is
         raise ConfigError([Problem("", f"YAML syntax error: {what}", source, line)]) from None
     if data is None:
         data = {}

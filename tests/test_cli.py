@@ -10,6 +10,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tmlcfg._cli import main
 
@@ -342,3 +344,39 @@ def test_ascii_stdout_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["show", TRAINING, 'save_dir="/données"']) == 0
     text = raw.getvalue().decode("utf-8")
     assert text.startswith('before\nsave_dir = "/données"\n')
+
+
+def _interleave(positionals: list[str], flags: list[list[str]], data: st.DataObject) -> list[str]:
+    """The positionals in their order, with each flag (and its value) dropped in at a drawn place."""
+    words: list[list[str]] = [[p] for p in positionals]
+    for unit in data.draw(st.permutations(flags)):
+        words.insert(data.draw(st.integers(0, len(words))), unit)
+    return [w for unit in words for w in unit]
+
+
+@given(data=st.data())
+def test_flags_anywhere_is_a_property(data: st.DataObject) -> None:
+    """Any placement of show's and convert's flags among their positionals gives the same output."""
+    import contextlib
+    import io
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = os.path.join(folder, "out.toml")
+        source = os.path.join(folder, "old.yaml")
+        with open(source, "w") as f:
+            f.write("num_train_steps: '500'\neval_timeout_in_s: 1e3\n")
+        cases = [
+            ("show", [TWHIN, LOCAL, "training.num_epochs=2"], [["--origins"], ["-o", out]]),
+            ("convert", [source], [["--class", TRAINING], ["--output", out]]),
+        ]
+        results = []
+        for command, positionals, flags in cases:
+            argv = [command, *_interleave(positionals, flags, data)]
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err):
+                assert main(argv) == 0, (argv, err.getvalue())
+            with open(out, encoding="utf-8") as f:
+                results.append(f.read())
+        assert "num_epochs = 2  # override" in results[0].splitlines()
+        assert results[1] == "num_train_steps = 500\neval_timeout_in_s = 1000.0\n"

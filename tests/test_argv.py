@@ -168,23 +168,45 @@ class _Token:
 
 
 @tmlcfg.config
+class _Endpoint:
+    """A server and its password, held in a list."""
+
+    url: str = "https://a.example"
+    password: str = tmlcfg.field(default="pw-default-0003", secret=True)
+
+
+@tmlcfg.config
 class _WithSecrets:
     """A script with secrets."""
 
     api_key: str = tmlcfg.field(default="sk-default-123", secret=True, doc="The API key.")
     token: _Token = tmlcfg.field(factory=_Token, secret=True)
     steps: int = 5
+    endpoints: tuple[_Endpoint, ...] = (_Endpoint(),)
 
 
 def test_help_masks_secrets_values_and_defaults(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--help shows neither a secret's default nor its value from a file, nor anything below a secret config field."""
     exp = tmp_path / "exp.toml"
-    exp.write_text('api_key = "sk-file-456"\n[token]\nvalue = "tok-file-0002"\nuser = "someone"\n')
+    exp.write_text(
+        'api_key = "sk-file-456"\n[token]\nvalue = "tok-file-0002"\nuser = "someone"\n'
+        '[[endpoints]]\nurl = "https://b.example"\npassword = "pw-file-0004"\n'
+    )
     for argv in (["--help"], ["--help", "--config", str(exp)]):
         code, out, _ = _exit(_WithSecrets, argv, capsys)
         assert code == 0
-        for secret in ("sk-default-123", "sk-file-456", "tok-default-0001", "tok-file-0002", "robot", "someone"):
+        for secret in (
+            "sk-default-123",
+            "sk-file-456",
+            "tok-default-0001",
+            "tok-file-0002",
+            "robot",
+            "someone",
+            "pw-default-0003",
+            "pw-file-0004",
+        ):
             assert secret not in out
+        assert 'password = "***"' in " ".join(out.split())
         lines = [line.split() for line in out.splitlines()]
         assert ["api_key", "str", "=", "'***'"] in lines
         assert ["token.value", "str", "=", "'***'"] in lines

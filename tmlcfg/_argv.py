@@ -53,7 +53,7 @@ def field_help(cls: type, config: Any | None = None, width: int | None = None) -
             elif value is None:
                 shown = "unset"
             else:
-                shown = _inline(f.node.unstructure(value, False), one_line=True)
+                shown = _inline(f.node.unstructure(value, True), one_line=True)  # secrets inside masked
             kind = ", ".join([f.type_text, *bounds(f.node)])
             rows.append((format_path(path), f"{kind} = {shown}", f.doc or ""))
 

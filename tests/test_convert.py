@@ -167,6 +167,7 @@ def _merges(levels: int) -> str:
         (_merges(60), 18, 'm17."<<"'),  # merge keys doubling: PyYAML alone would take hours
         ("s: &s " + "x" * 20_000 + "\nl: [" + ", ".join(["*s"] * 60_000) + "]\n", 2, "l"),
     ],
+    ids=["laughs", "merge-keys", "long-string"],
 )
 def test_aliases_cannot_multiply_a_file(tmp_path: pathlib.Path, text: str, line: int, path: str) -> None:
     """A document that aliases expand beyond MAX_YAML_NODES is refused where it crosses, before it is built."""

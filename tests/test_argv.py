@@ -231,3 +231,27 @@ def test_help_of_a_class_with_required_fields(capsys: pytest.CaptureFixture[str]
     assert "have problems" not in out  # nothing was given, so nothing given is wrong
     code, out, _ = _exit(_Required, ["--help", 'name="run-1"'], capsys)
     assert ["name", "str", "=", '"run-1"'] in [line.split() for line in out.splitlines()]
+
+
+@tmlcfg.config
+class _Accents:
+    """Réglages d'entraînement — les accents passent partout."""
+
+    dossier: str = tmlcfg.field(default="/données/expérience", doc="Où écrire les points de contrôle ✓.")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--print-config"], ["--print-config", "--origins"]])
+def test_ascii_stdout_gets_utf8(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> None:
+    """--help and --print-config on an ASCII stdout write UTF-8 instead of failing with UnicodeEncodeError."""
+    import io
+    import sys
+
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="ascii"))
+    with pytest.raises(SystemExit) as info:
+        tmlcfg.from_argv(_Accents, argv)
+    assert info.value.code == 0
+    out = raw.getvalue().decode("utf-8")
+    assert "/données/expérience" in out
+    if argv == ["--help"]:
+        assert "Où écrire les points de contrôle ✓." in out

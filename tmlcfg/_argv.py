@@ -107,6 +107,22 @@ def _columns(rows: list[tuple[str, str, str]], width: int) -> str:
     return "\n".join(out)
 
 
+def write_stdout(text: str) -> None:
+    """``text`` on stdout; where stdout cannot encode it (ASCII, Latin-1), as UTF-8 bytes, which TOML is."""
+    stream = sys.stdout
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            stream.flush()
+            buffer.write(text.encode("utf-8", "backslashreplace"))  # a lone surrogate shown, not fatal
+            buffer.flush()
+            return
+    stream.write(text)
+    stream.flush()
+
+
 def annotate(text: str, where: dict[PathTuple, str]) -> str:
     """TOML text with ``# origin`` at the end of each value's line."""
     from ._positions import key_lines
@@ -156,7 +172,7 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None) -> _C:
             # the defaults alone may fail (a required field): that is no fault of the command line
             heading += ": the files and overrides given have problems" if args.config or args.overrides else ":"
             parser.epilog = f"{_paragraphs(heading, width)}\n{field_help(cls, width=width)}"
-            parser.print_help()
+            write_stdout(parser.format_help())
             raise SystemExit(0) from None
         print(e, file=sys.stderr)
         raise SystemExit(2) from None
@@ -164,12 +180,12 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None) -> _C:
         used = "the values used" if args.config or args.overrides else "their defaults"
         heading = f"fields of {cls.__name__} (set with path=value), with {used}:"
         parser.epilog = f"{_paragraphs(heading, width)}\n{field_help(cls, config, width)}"
-        parser.print_help()
+        write_stdout(parser.format_help())
         raise SystemExit(0)
     if args.print_config:
         if args.origins:
-            print(annotate(write_toml(spec.unstructure(config, mask=True)), origins(config, layers)), end="")
+            write_stdout(annotate(write_toml(spec.unstructure(config, mask=True)), origins(config, layers)))
         else:
-            print(pretty_print(config), end="")
+            write_stdout(pretty_print(config))
         raise SystemExit(0)
     return config

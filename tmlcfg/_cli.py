@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._argv import annotate
+from ._argv import annotate, write_stdout
 from ._atomic import check_target, write_atomic
 from ._convert import require_spec
 from ._diff import diff
@@ -93,25 +93,14 @@ def _encoded(text: str, where: str) -> bytes:
 
 
 def _write(text: str, output: str | None) -> None:
-    data = _encoded(text, output or "<stdout>")
+    _encoded(text, output or "<stdout>")
     if output is not None:
         try:
             write_atomic(output, text)
         except ConfigError as e:
             raise UsageError(f"-o {e.problems[0]}") from None
         return
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    try:
-        text.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is not None:  # a terminal or pipe set to ASCII or Latin-1: TOML is UTF-8 all the same
-            sys.stdout.flush()
-            buffer.write(data)
-            buffer.flush()
-            return
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    write_stdout(text)
 
 
 def _check(args: argparse.Namespace) -> str:

@@ -56,22 +56,25 @@ def read_key(cfg: WandbConfig) -> str | None:
     if cfg.key_path is None:
         return None
     path = Path(cfg.key_path).expanduser()
+    too_big = _error(
+        "key_path",
+        f"the key file {str(path)!r} holds more than {MAX_KEY_FILE_BYTES:,} bytes; it should hold only the API key",
+    )
     try:
-        # bounded: a key file at /dev/zero, or a huge file by mistake, is read no further than this
         # opened without waiting, so that a FIFO nobody writes to reads as empty instead of hanging
         nonblock = getattr(os, "O_NONBLOCK", 0)
         fd = os.open(path, os.O_RDONLY | nonblock)
         with open(fd, "rb") as f:
             if nonblock:  # then wait for what a writer (a shell's <(...), say) is still to write
                 os.set_blocking(fd, True)
-            mode = os.fstat(fd).st_mode
+            status = os.fstat(fd)
+            mode = status.st_mode
+            if stat.S_ISREG(mode) and status.st_size > MAX_KEY_FILE_BYTES:
+                raise too_big
+            # bounded: /dev/zero, a pipe or a file that grows is read no further than one byte past the bound
             raw = f.read(MAX_KEY_FILE_BYTES + 1)
         if len(raw) > MAX_KEY_FILE_BYTES:
-            raise _error(
-                "key_path",
-                f"the key file {str(path)!r} holds more than {MAX_KEY_FILE_BYTES:,} bytes; "
-                "it should hold only the API key",
-            )
+            raise too_big
         key = raw.decode("utf-8").strip()
     except FileNotFoundError:
         raise _error("key_path", f"no key file at {str(path)!r}; write the API key there or unset key_path") from None

@@ -64,12 +64,14 @@ def check_target(path: str | os.PathLike[str], *, target: str | None = None) -> 
                 raise _refuse(
                     shown, message if real == os.path.abspath(shown) else f"leads to {real!r}, which {message}", target
                 )
-        return Target(real, existing)
     parent = os.path.dirname(real) or "."
-    if not os.path.isdir(parent):
+    if existing is None and not os.path.isdir(parent):
         where = "" if real == os.path.abspath(shown) else f" (the path leads to {real!r})"
         raise _refuse(shown, f"the directory {parent!r} does not exist{where}; create it first", target)
-    return Target(real, None)
+    # the temp file goes beside the target, so its directory must take new files (root's always do)
+    if not os.access(parent, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
+        raise _refuse(shown, f"cannot create a file in {parent!r}: no permission to write there", target)
+    return Target(real, existing)
 
 
 def _temp_file(directory: str, name: str, mode: int) -> tuple[int, str]:

@@ -82,10 +82,10 @@ def _split(items: Sequence[str]) -> tuple[list[str], list[str]]:
     return files, overrides
 
 
-def _encoded(text: str, where: str) -> bytes:
-    """The output as UTF-8 (what TOML files are), or a ConfigError saying which line cannot be."""
+def _check_encodable(text: str, where: str) -> None:
+    """A ConfigError saying which line of the output cannot be UTF-8 (what TOML files are), if one cannot."""
     try:
-        return text.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError as e:
         line = text.count("\n", 0, e.start) + 1
         message = f"the output cannot be encoded as UTF-8: a lone surrogate {text[e.start]!r} on line {line}"
@@ -93,7 +93,7 @@ def _encoded(text: str, where: str) -> bytes:
 
 
 def _write(text: str, output: str | None) -> None:
-    _encoded(text, output or "<stdout>")
+    _check_encodable(text, output or "<stdout>")
     if output is not None:
         try:
             write_atomic(output, text)

@@ -10,15 +10,15 @@ import importlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._argv import annotate
+from ._argv import annotate, write_stdout
+from ._atomic import check_target, write_atomic
 from ._convert import require_spec, unstructure
 from ._diff import diff
-from ._errors import ConfigError, DefinitionError
+from ._errors import ConfigError, DefinitionError, Problem
 from ._load import load_layers, loads, origins
 from ._reference import markdown_reference
 from ._schema import json_schema
@@ -39,18 +39,38 @@ def import_class(target: str) -> type:
         sys.path.insert(0, os.getcwd())
     try:
         obj: Any = importlib.import_module(module_name)
-    except ImportError as e:
+    except ModuleNotFoundError as e:
         raise UsageError(f"cannot import {module_name!r}: {e}") from None
+    except (Exception, SystemExit) as e:  # the module's own failure, said in one line
+        raise UsageError(f"cannot import {module_name!r}: {_one_line(e)}") from None
     for part in qualname.split("."):
         try:
             obj = getattr(obj, part)
         except AttributeError:
             raise UsageError(f"{module_name!r} has no {qualname!r}") from None
+        except Exception as e:
+            raise UsageError(f"cannot get {qualname!r} from {module_name!r}: {_one_line(e)}") from None
     try:
         require_spec(obj)
     except DefinitionError as e:
         raise UsageError(str(e)) from None
     return obj  # type: ignore[no-any-return]
+
+
+def _one_line(e: BaseException) -> str:
+    """An exception as one line: its type, its message, and for a syntax error where it is."""
+    if isinstance(e, SyntaxError):
+        where = f" ({os.path.basename(e.filename)}, line {e.lineno})" if e.filename and e.lineno else ""
+        text = f"{e.msg}{where}"
+    elif isinstance(e, SystemExit):
+        text = f"it called exit({e.code!r})"
+    else:
+        text = str(e)
+    kind = type(e).__name__
+    text = " ".join(text.split())
+    if len(text) > 300:
+        text = text[:297] + "..."
+    return f"{kind}: {text}" if text else kind
 
 
 def _split(items: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -62,19 +82,25 @@ def _split(items: Sequence[str]) -> tuple[list[str], list[str]]:
     return files, overrides
 
 
-def _write(text: str, output: str | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    target = Path(output)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+def _check_encodable(text: str, where: str) -> None:
+    """A ConfigError saying which line of the output cannot be UTF-8 (what TOML files are), if one cannot."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        line = text.count("\n", 0, e.start) + 1
+        message = f"the output cannot be encoded as UTF-8: a lone surrogate {text[e.start]!r} on line {line}"
+        raise ConfigError([Problem("", message, where)]) from None
+
+
+def _write(text: str, output: str | None) -> None:
+    _check_encodable(text, output or "<stdout>")
+    if output is not None:
+        try:
+            write_atomic(output, text)
+        except ConfigError as e:
+            raise UsageError(f"-o {e.problems[0]}") from None
+        return
+    write_stdout(text)
 
 
 def _check(args: argparse.Namespace) -> str:
@@ -104,15 +130,20 @@ def _diff(args: argparse.Namespace) -> str:
 def _convert(args: argparse.Namespace) -> str:
     from ._yaml import yaml_to_toml
 
-    text = yaml_to_toml(args.file)
+    # the class whose field types decide what YAML 1.1's strings such as 1e-3 become
+    named = args.cls or args.check
+    cls = import_class(named) if named else None
+    text = yaml_to_toml(args.file, cls)
     if args.check:
         loads(import_class(args.check), text, source=args.file, env=os.environ)
     return text
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The command's parser, and each subcommand's own (which parses its words, flags anywhere among them)."""
     parser = argparse.ArgumentParser(prog="tmlcfg", description="Check, show and document tmlcfg experiment files.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands: dict[str, argparse.ArgumentParser] = {}
 
     def command(name: str, help: str, run: Any, takes_class: bool = True) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
@@ -121,7 +152,8 @@ def _parser() -> argparse.ArgumentParser:
                 "target", metavar="module:Class", help="the config class, e.g. examples.twhin.config:TwhinConfig"
             )
         p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
-        p.set_defaults(run=run)
+        p.set_defaults(run=run, command=name)
+        commands[name] = p
         return p
 
     p = command("check", "validate experiment files (layered in order) and path=value overrides", _check)
@@ -141,17 +173,37 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("b", metavar="B")
     p = command("convert", "convert a pydantic-era YAML experiment file to TOML", _convert, takes_class=False)
     p.add_argument("file", metavar="FILE.yaml")
+    p.add_argument("--class", dest="cls", metavar="module:Class", help="read values by this class's field types")
     p.add_argument("--check", metavar="module:Class", help="also validate the result as this class")
-    return parser
+    return parser, commands
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser, commands = _parser()
+    words = list(argv)
+    if not words or words[0] not in commands:
+        # help, or a missing or unknown command: argparse says so and exits (0 for --help, 2
+        # otherwise); a subcommand registered on ``sub`` by another module parses as it chose
+        return parser.parse_args(words)
+    # each subcommand parses its own words, so that its flags may come before, between or after
+    # its positionals and a mistake shows its own usage
+    return commands[words[0]].parse_intermixed_args(words[1:])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parse(sys.argv[1:] if argv is None else argv)
     try:
+        if args.output is not None:
+            try:
+                check_target(args.output)
+            except ConfigError as e:
+                raise UsageError(f"-o {e.problems[0]}") from None
         _write(args.run(args), args.output)
     except UsageError as e:
         print(f"tmlcfg {args.command}: {e}", file=sys.stderr)
+        return 2
+    except DefinitionError as e:
+        print(f"tmlcfg {args.command}: {_one_line(e)}", file=sys.stderr)
         return 2
     except ConfigError as e:
         print(e, file=sys.stderr)
@@ -159,4 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as e:
         print(f"tmlcfg {args.command}: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away (``| head``): stop quietly, and keep Python from complaining at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0

@@ -171,7 +171,8 @@ def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, prob
             src.emit(indent + 1, "try:")
             src.emit(indent + 2, f"{var} = {src.const(nested, 'build')}({var})")
             src.emit(indent + 1, "except Invalid as e:")
-            src.emit(indent + 2, f"problems = failed(problems, {key}, e)")
+            error = f"{src.const(f.hidden, 'hidden')}(e)" if f.secret else "e"
+            src.emit(indent + 2, f"problems = failed(problems, {key}, {error})")
             src.emit(indent + 2, f"{var} = FAILED")
         src.emit(indent, "else:")
         for line in slow:

@@ -59,10 +59,14 @@ class FieldSpec:
         """The value checked and frozen by the field's type (not its validator); :class:`Invalid` if bad."""
         try:
             return self.node.structure(value)
-        except Invalid:
-            if self.secret:
-                raise Invalid.one(f"expected {self.type_text}; the value is secret and not shown") from None
-            raise
+        except Invalid as e:
+            raise self.hidden(e) from None
+
+    def hidden(self, error: Invalid) -> Invalid:
+        """The problems of a value of this field as they may be shown: nothing of a secret's."""
+        if self.secret:
+            return Invalid.one(f"expected {self.type_text}; the value is secret and not shown")
+        return error
 
     def validate(self, value: Any) -> None:
         """Run the user's validator on a checked value; its ``ValueError`` becomes a problem here."""

@@ -7,7 +7,6 @@ writes an array of tables as an inline array.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import tomli_w
@@ -87,18 +86,14 @@ def pretty_print(config: Any) -> str:
 
 
 def dump(config: Any, path: str | os.PathLike[str]) -> None:
-    """Write ``config`` as TOML to ``path`` atomically: a failure leaves the old file as it was."""
-    import tempfile
+    """Write ``config`` as TOML to ``path`` atomically: a failure leaves the old file as it was.
 
-    text = dumps(config)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    A symlink is followed and its target written; an existing file keeps its
+    mode. A directory, FIFO, device or missing directory at ``path`` is a
+    :class:`ConfigError` naming it, raised before anything is written.
+    """
+    from ._atomic import check_target, write_atomic
+
+    name = type(config).__name__
+    check_target(path, target=name)
+    write_atomic(path, dumps(config), target=name)

@@ -30,13 +30,21 @@ autodoc_preserve_defaults = True
 nitpicky = False
 
 ROOT = os.path.abspath("..")
+# Each page's examples run in a folder of their own, removed when the page is done, so
+# that the files they write go nowhere fixed and the build leaves nothing behind.
 doctest_global_setup = f"""
 import os, sys, tempfile
 import tmlcfg
 ROOT = {ROOT!r}
 sys.path.insert(0, ROOT)
-_doc_dir = tempfile.mkdtemp()
+_doc_home = os.getcwd()
+_doc_dir = tempfile.mkdtemp(prefix="tmlcfg-doc-")
 os.chdir(_doc_dir)
+"""
+doctest_global_cleanup = """
+import shutil
+os.chdir(_doc_home)
+shutil.rmtree(_doc_dir, ignore_errors=True)
 """
 
 # Exception messages in the docs are checked too (Sphinx ignores them by default).

@@ -23,6 +23,22 @@ import tmlcfg
 
 _counter = itertools.count()
 
+
+@attrs.frozen
+class Millis:
+    """A user's own field type, written in TOML as an int: registered once, for every test."""
+
+    value: int
+
+
+tmlcfg.register_type(
+    Millis,
+    toml=int,
+    structure=Millis,
+    unstructure=lambda m: m.value,
+    strategy=st.builds(Millis, st.integers(-(2**63), 2**63 - 1)),
+)
+
 #: 64-bit, as TOML integers are
 ints = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 floats = st.floats(allow_nan=False)
@@ -87,6 +103,9 @@ SCALARS: list[Kind] = [
     Kind(Annotated[int, at.Interval(ge=-5, le=5)], st.integers(-5, 5), scalar=True),
     Kind(Annotated[int, at.MultipleOf(4)], st.integers(-1000, 1000).map(lambda i: i * 4), scalar=True),
     Kind(Annotated[str, at.MinLen(1), at.MaxLen(5)], st.text(min_size=1, max_size=5), scalar=True),
+    Kind(dt.timedelta, st.timedeltas(), scalar=True),
+    Kind(Millis, st.builds(Millis, ints), scalar=True),
+    Kind(Annotated[dt.timedelta, at.Ge(dt.timedelta(0))], st.timedeltas(min_value=dt.timedelta(0)), scalar=True),
     Kind(Union[int, str], ints | texts, scalar=True),  # noqa: UP007
     Kind(float | str | bool, floats | texts | st.booleans(), scalar=True),
 ]
@@ -151,24 +170,31 @@ class Generated:
 def config_classes(draw: st.DrawFn, depth: int = 0) -> Generated:
     """A new ``@tmlcfg.config`` class: random fields, defaults, optionals and groups."""
     n = draw(st.integers(0, 5 - depth))
+    tag = next(_counter)  # names unique to this class, so a subclass never redefines a base's field
     namespace: dict[str, Any] = {"__annotations__": {}}
     annotations = namespace["__annotations__"]
     strategies: dict[str, st.SearchStrategy[Any]] = {}
     all_default = True
     for i in range(n):
-        name = f"f{i}"
+        name = f"f{i}_{tag}"
         kind = draw(kinds(depth))
-        shape = draw(st.sampled_from(["required", "default", "default", "optional"]))
+        shape = draw(st.sampled_from(["required", "default", "default", "optional", "factory"]))
+        # flags that must not change what is valid: a validator that accepts everything, a secret
+        flags: dict[str, Any] = {"secret": draw(st.booleans()), "validator": draw(st.sampled_from([None, _accept]))}
         if shape == "optional":
             annotations[name] = Union[kind.annotation, None]  # noqa: UP007
-            namespace[name] = None
+            namespace[name] = tmlcfg.field(default=None, **flags)
             strategies[name] = st.none() | kind.values
         else:
             annotations[name] = kind.annotation
             strategies[name] = kind.values
             if shape == "default":
-                namespace[name] = tmlcfg.field(default=draw(kind.values), doc=f"field {i}")
+                namespace[name] = tmlcfg.field(default=draw(kind.values), doc=f"field {i}", **flags)
+            elif shape == "factory":
+                value = draw(kind.values)
+                namespace[name] = tmlcfg.field(factory=lambda value=value: value, **flags)
             else:
+                namespace[name] = tmlcfg.field(**flags)
                 all_default = False
     groups: dict[str, tuple[str, ...]] = {}
     group_instances: dict[str, st.SearchStrategy[dict[str, Any]]] = {}
@@ -177,24 +203,61 @@ def config_classes(draw: st.DrawFn, depth: int = 0) -> Generated:
         members = []
         default_member = draw(st.booleans()) and exactly_one
         for m in range(draw(st.integers(2, 3))):
-            name = f"g{g}_{m}"
+            name = f"g{g}_{m}_{tag}"
             kind = draw(kinds(depth + 1)) if depth < 2 else draw(scalar_kinds())
             annotations[name] = Union[kind.annotation, None]  # noqa: UP007
             strategies[name] = kind.values
             if default_member and m == 0:
-                namespace[name] = tmlcfg.field(default=draw(kind.values), one_of=f"group{g}")
+                namespace[name] = tmlcfg.field(default=draw(kind.values), one_of=f"group{g}_{tag}")
             else:
                 namespace[name] = tmlcfg.field(
-                    default=None, **{"one_of" if exactly_one else "at_most_one_of": f"group{g}"}
+                    default=None, **{"one_of" if exactly_one else "at_most_one_of": f"group{g}_{tag}"}
                 )
             members.append(name)
         if exactly_one and not default_member:
             all_default = False
-        groups[f"group{g}"] = tuple(members)
-        group_instances[f"group{g}"] = _group_values(members, {m: strategies.pop(m) for m in members}, exactly_one)
-    cls = tmlcfg.config(type(f"Generated{next(_counter)}", (), namespace))
+        groups[f"group{g}_{tag}"] = tuple(members)
+        group_instances[f"group{g}_{tag}"] = _group_values(
+            members, {m: strategies.pop(m) for m in members}, exactly_one
+        )
+    if draw(st.booleans()):
+        namespace["__attrs_post_init__"] = _post_init
+    base: tuple[type, ...] = ()
+    if depth < 2 and draw(st.booleans()):
+        # a subclass adds its fields to a generated base's
+        parent = draw(config_classes(depth + 1))
+        base = (parent.cls,)
+        strategies = {**_base_fields(parent), **strategies}
+        all_default = all_default and parent.all_default
+        groups = {**parent.groups, **groups}
+        group_instances = {**_base_groups(parent), **group_instances}
+    cls = tmlcfg.config(type(f"Generated{next(_counter)}", base, namespace))
     instances = _instances(cls, strategies, group_instances)
     return Generated(cls, instances, all_default, groups)
+
+
+def _accept(value: Any) -> None:
+    """A validator that refuses nothing, so that generated values stay valid."""
+
+
+def _post_init(self: Any) -> None:
+    """A cross-field check that passes: its presence must change nothing."""
+
+
+def _base_fields(parent: Generated) -> dict[str, st.SearchStrategy[Any]]:
+    grouped = {m for members in parent.groups.values() for m in members}
+    return {
+        a.name: parent.instances.map(lambda inst, name=a.name: getattr(inst, name))
+        for a in attrs.fields(parent.cls)
+        if a.name not in grouped
+    }
+
+
+def _base_groups(parent: Generated) -> dict[str, st.SearchStrategy[dict[str, Any]]]:
+    return {
+        g: parent.instances.map(lambda inst, members=members: {m: getattr(inst, m) for m in members})
+        for g, members in parent.groups.items()
+    }
 
 
 def _group_values(

@@ -1079,12 +1079,13 @@ def test_upgrade_handles_quoted_and_unicode_keys() -> None:
 
 
 def test_the_converter_hook_migrates_too() -> None:
-    """Configs structured by the cattrs converter (a list of them, say) read old names as well."""
-    from tmlcfg._convert import converter
-
+    """Configs structured by tmlcfg.converter (a list of them, say) read old names as well."""
     with recorded() as record:
-        got = converter().structure([{"relation": "a"}, {"name": "b"}], list[Task])
+        got = tmlcfg.converter.structure([{"relation": "a"}, {"name": "b"}], list[Task])
     assert got == [Task(name="a"), Task(name="b")]
+    assert [w.old for w in migration_warnings(record)] == ["[0].relation"]
+    with recorded() as record:
+        assert tmlcfg.converter.structure({"relation": "c"}, Task) == Task(name="c")
     assert [w.old for w in migration_warnings(record)] == ["relation"]
 
 

@@ -109,7 +109,7 @@ def test_dump_is_atomic(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch)
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(tmlcfg.ConfigError, match=f"{path}: cannot write: disk full"):
         tmlcfg.dump(RUN, path)
     assert path.read_text() == before
     assert os.listdir(tmp_path) == ["run.toml"]

@@ -7,6 +7,7 @@ afterwards; nothing leaves 127.0.0.1.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pathlib
@@ -438,6 +439,196 @@ def test_key_elsewhere(wandb_env: pathlib.Path, monkeypatch: pytest.MonkeyPatch)
     assert key_elsewhere(WandbConfig(host="http://127.0.0.1:1")) is False
     netrc.write_text("machine\n")
     assert key_elsewhere(WandbConfig()) is False
+
+
+@tmlcfg.config
+class TimedExperiment:
+    eval_timeout: dt.timedelta = dt.timedelta(hours=1, minutes=30)
+    deadlines: tuple[dt.timedelta, ...] = (dt.timedelta(seconds=90),)
+    steps: int = 3
+
+
+def test_registered_types_reach_the_run_config_as_their_toml_form(wandb_env: pathlib.Path) -> None:
+    """A timedelta is logged as the text a file holds, and a run restores it."""
+    experiment = TimedExperiment()
+    run = init(WandbConfig(), experiment)
+    logged = dict(run.config)
+    run_dir = _finish(run)
+    assert logged["eval_timeout"] == "1h30m"
+    assert logged["deadlines"] == ["1m30s"]
+    assert restore(TimedExperiment, logged) == experiment
+    assert restore(TimedExperiment, run_dir) == experiment
+
+
+@pytest.mark.parametrize(
+    ("host", "message"),
+    [
+        ("http://[::1", "is not a valid URL (Invalid IPv6 URL)"),
+        ("http://wandb.local:65536", "is not a valid URL (Port out of range 0-65535)"),
+        ("https://wandb.local:99999999999999999999", "is not a valid URL (Port out of range 0-65535)"),
+        ("http://wandb.local:http", "is not a valid URL (Port could not be cast to integer value as 'http')"),
+        ("http://wandb.local:0", "has port 0"),
+        ("api.wandb.ai", "needs to start with https://"),
+        ("ftp://wandb.local", "needs to start with https://"),
+        ("https://", "has no host name"),
+        ("https://:8080", "has no host name"),
+    ],
+)
+def test_malformed_host_is_a_config_error_at_host(host: str, message: str) -> None:
+    """A host that wandb could not use is refused when the config is built, from Python and from TOML."""
+    for build in (lambda: WandbConfig(host=host), lambda: tmlcfg.loads(WandbConfig, f"host = {json.dumps(host)}\n")):
+        with pytest.raises(tmlcfg.ConfigError) as info:
+            build()
+        (problem,) = info.value.problems
+        assert problem.path == "host"
+        assert problem.message.startswith(message)
+
+
+@pytest.mark.parametrize(
+    "host", ["https://wandb.local", "http://127.0.0.1:8080", "http://[::1]:65535", "https://h/sub"]
+)
+def test_wellformed_hosts_are_taken(host: str) -> None:
+    """Host names, IPv4 and IPv6 addresses, ports up to 65535 and a path are fine."""
+    assert WandbConfig(host=host).host == host
+
+
+def test_host_with_credentials_is_refused_without_showing_them() -> None:
+    """user:password@ in host is refused, and the password shows in no message."""
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        WandbConfig(host="https://me:hunter2-pass@wandb.local")
+    assert info.value.problems[0].path == "host"
+    assert "hunter2-pass" not in str(info.value) and "hunter2-pass" not in repr(info.value.problems)
+    assert "put the API key in the file named by key_path" in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["http://[::1", "http://wandb.local:70000"])
+def test_malformed_wandb_base_url_is_a_config_error_at_host(
+    wandb_env: pathlib.Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """With host unset, a malformed WANDB_BASE_URL is reported at host, naming the variable."""
+    monkeypatch.setenv("WANDB_BASE_URL", value)
+    monkeypatch.delenv("WANDB_MODE")
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        login(WandbConfig(key_path=str(_key_file(wandb_env, "k" * 40))), verify=False)
+    (problem,) = info.value.problems
+    assert problem.path == "host"
+    assert problem.message.startswith("is unset, and WANDB_BASE_URL is not a valid URL")
+    netrc = wandb_env / "home" / ".netrc"
+    netrc.write_text("machine other.example login user password p\n")
+    netrc.chmod(0o600)
+    with pytest.raises(tmlcfg.ConfigError, match="WANDB_BASE_URL"):
+        login(WandbConfig())  # looking for a .netrc entry of the host needs the host too
+
+
+def test_key_file_larger_than_the_bound_is_refused(wandb_env: pathlib.Path) -> None:
+    """A key file over MAX_KEY_FILE_BYTES is refused; one at the bound (a key and padding) is read."""
+    from tmlcfg._limits import MAX_KEY_FILE_BYTES
+    from tmlcfg._wandb_bridge import read_key
+
+    key = "k" * 40
+    path = _key_file(wandb_env, key + " " * (MAX_KEY_FILE_BYTES - 40))
+    assert read_key(WandbConfig(key_path=str(path))) == key
+    path.write_text(key + " " * (MAX_KEY_FILE_BYTES - 39))
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        read_key(WandbConfig(key_path=str(path)))
+    (problem,) = info.value.problems
+    assert problem.path == "key_path"
+    assert (
+        problem.message
+        == f"the key file {str(path)!r} holds more than {MAX_KEY_FILE_BYTES:,} bytes; it should hold only the API key"
+    )
+    # a sparse file of many gigabytes is refused as quickly, without reading it
+    with open(path, "wb") as f:
+        f.truncate(2**34)
+    with pytest.raises(tmlcfg.ConfigError, match="holds more than"):
+        read_key(WandbConfig(key_path=str(path)))
+
+
+def test_key_file_of_nul_bytes_is_not_a_key(wandb_env: pathlib.Path) -> None:
+    """Forty NUL bytes (what a sparse or zeroed file holds) are not an API key."""
+    from tmlcfg._wandb_bridge import read_key
+
+    path = wandb_env / "wandb.key"
+    path.write_bytes(b"\0" * 40)
+    path.chmod(0o600)
+    with pytest.raises(tmlcfg.ConfigError, match="does not hold a wandb API key"):
+        read_key(WandbConfig(key_path=str(path)))
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_key_file_at_an_endless_device_reads_a_bounded_amount(device: str) -> None:
+    """key_path at /dev/zero is refused after MAX_KEY_FILE_BYTES; a process with 1 GB of memory survives it."""
+    import subprocess
+    import sys
+
+    if not os.path.exists(device):
+        pytest.skip(f"no {device} here")
+    # in a child with its memory capped, so that an unbounded read fails the test instead of the machine
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))\n"
+        "import tmlcfg\n"
+        "from tmlcfg.wandb import WandbConfig\n"
+        "from tmlcfg._wandb_bridge import read_key\n"
+        "try:\n"
+        f"    read_key(WandbConfig(key_path={device!r}))\n"
+        "except tmlcfg.ConfigError as e:\n"
+        "    print(e.problems[0].path, e.problems[0].message)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT, check=False
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.startswith(f"key_path the key file {device!r} holds more than 65,536 bytes")
+
+
+def test_key_file_that_is_a_fifo_without_a_writer_does_not_hang(wandb_env: pathlib.Path) -> None:
+    """A FIFO nobody writes to reads as an empty key file instead of blocking login forever."""
+    import threading
+
+    from tmlcfg._wandb_bridge import read_key
+
+    fifo = wandb_env / "key.fifo"
+    os.mkfifo(fifo, 0o600)
+    outcome: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            read_key(WandbConfig(key_path=str(fifo)))
+        except BaseException as e:
+            outcome.append(e)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    if worker.is_alive():  # let the reader go, so that the test run can go on
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("read_key blocked on a FIFO")
+    (error,) = outcome
+    assert isinstance(error, tmlcfg.ConfigError) and "is empty" in str(error)
+
+
+def test_key_file_from_a_pipe_with_a_writer(wandb_env: pathlib.Path) -> None:
+    """A FIFO whose writer is there (as with a shell's <(pass show wandb)) gives the key written to it."""
+    import threading
+    import time
+
+    from tmlcfg._wandb_bridge import read_key
+
+    fifo = wandb_env / "key.fifo"
+    os.mkfifo(fifo, 0o600)
+    key = "p" * 40
+
+    def write() -> None:
+        with open(fifo, "w") as f:
+            f.write(key + "\n")
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    time.sleep(0.2)  # the writer waits in open() for a reader; Linux counts it as a writer already
+    assert read_key(WandbConfig(key_path=str(fifo))) == key
+    writer.join(timeout=10)
+    assert not writer.is_alive()
 
 
 # -- runs logged before the class changed -------------------------------------------------

@@ -2,13 +2,14 @@
 
 import typing as _typing
 
-from ._convert import from_dict, to_dict
+from ._convert import converter, from_dict, register_hooks, to_dict
 from ._define import config
 from ._errors import ConfigError, DefinitionError, Problem, TmlcfgError
 from ._fields import field
 from ._frozen import FrozenDict
 from ._lazy import lazy_attributes as _lazy_attributes
 from ._migrate import MigrationWarning, removed, renamed
+from ._register import register_type
 
 if _typing.TYPE_CHECKING:
     from ._argv import from_argv
@@ -61,6 +62,7 @@ __all__ = [
     "Problem",
     "TmlcfgError",
     "config",
+    "converter",
     "diff",
     "dump",
     "dumps",
@@ -72,6 +74,8 @@ __all__ = [
     "load",
     "loads",
     "pretty_print",
+    "register_hooks",
+    "register_type",
     "removed",
     "renamed",
     "replace",

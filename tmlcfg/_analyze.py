@@ -28,6 +28,7 @@ from ._nodes import (
     StrNode,
     TimeNode,
     TupleNode,
+    TypeNode,
     UnionNode,
 )
 
@@ -36,7 +37,7 @@ class Refused(Exception):
     """An annotation tmlcfg will not take; the message says why and what to use."""
 
 
-_SCALARS: dict[Any, Node] = {
+_SCALARS: dict[Any, TypeNode] = {
     bool: BoolNode(),
     int: IntNode(),
     float: FloatNode(),
@@ -54,7 +55,7 @@ _MUTABLE_FIX = {
 SUPPORTED = (
     "bool, int, float, str, Path, datetime, date, time, enums with str or int values, "
     "Literal, config classes, tuple[T, ...], tuple[A, B], frozenset[T], Mapping[str, T], "
-    "T | None and unions of scalars"
+    "T | None, unions of scalars and types registered with tmlcfg.register_type (timedelta is)"
 )
 
 
@@ -68,7 +69,7 @@ def _is_union(origin: Any) -> bool:
     return origin is Union or origin is types.UnionType
 
 
-def analyze_field(tp: Any) -> tuple[Node, bool]:
+def analyze_field(tp: Any) -> tuple[TypeNode, bool]:
     """The node for a field's annotation, and whether the field is optional."""
     origin = typing.get_origin(tp)
     if origin is Annotated:
@@ -84,7 +85,7 @@ def analyze_field(tp: Any) -> tuple[Node, bool]:
     return analyze(tp), False
 
 
-def _constrained(node: Node, metadata: tuple[Any, ...]) -> Node:
+def _constrained(node: TypeNode, metadata: tuple[Any, ...]) -> TypeNode:
     from ._constraints import constrain  # imports annotated-types: only for classes that use bounds
 
     result = constrain(node, metadata)
@@ -93,12 +94,16 @@ def _constrained(node: Node, metadata: tuple[Any, ...]) -> Node:
     return result
 
 
-def analyze(tp: Any) -> Node:
+def analyze(tp: Any) -> TypeNode:
     """The node for a type that sits where ``None`` cannot (inside a collection)."""
+    from ._register import registered
     from ._spec import spec_of
 
     if tp in _SCALARS:
         return _SCALARS[tp]
+    node = registered(tp)
+    if node is not None:
+        return node
     if tp is type(None) or tp is None:
         raise Refused("None cannot sit inside a tuple or mapping: TOML has no null")
     if tp is Any:
@@ -140,7 +145,10 @@ def analyze(tp: Any) -> Node:
         if type(None) in args:
             raise Refused("None cannot sit inside a tuple or mapping: TOML has no null")
         return _union(tuple(analyze(a) for a in args))
-    raise Refused(f"unsupported type {_name(tp)}; supported: {SUPPORTED}")
+    raise Refused(
+        f"unsupported type {_name(tp)}; supported: {SUPPORTED}; or teach tmlcfg the type first with "
+        f"tmlcfg.register_type({_name(tp)}, toml=str, structure=..., unstructure=...)"
+    )
 
 
 _NUMBERS = frozenset({"bool", "int", "float"})
@@ -163,7 +171,7 @@ def needs_strict_key(node: Node) -> bool:
     return any(needs_strict_key(child) for child in node.children())
 
 
-def _enum(cls: type[enum.Enum]) -> Node:
+def _enum(cls: type[enum.Enum]) -> TypeNode:
     kinds = {type(m.value) for m in cls}
     if not kinds:
         raise Refused(f"enum {cls.__name__} has no members")
@@ -172,14 +180,14 @@ def _enum(cls: type[enum.Enum]) -> Node:
     raise Refused(f"enum {cls.__name__} must have all str or all int values to be written in TOML")
 
 
-def _literal(values: tuple[Any, ...]) -> Node:
+def _literal(values: tuple[Any, ...]) -> TypeNode:
     for v in values:
         if type(v) not in (str, int, bool):
             raise Refused(f"Literal values must be str, int or bool, not {v!r}")
     return LiteralNode(values)
 
 
-def _union(options: tuple[Node, ...]) -> Node:
+def _union(options: tuple[TypeNode, ...]) -> TypeNode:
     seen: dict[str, str] = {}
     for option in options:
         if isinstance(option, (ConfigNode, TupleNode, FixedTupleNode, FrozenSetNode, MappingNode)):

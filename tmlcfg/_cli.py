@@ -10,16 +10,16 @@ import importlib
 import json
 import os
 import sys
-import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._argv import annotate
-from ._convert import require_spec
+from ._argv import annotate, write_stdout
+from ._atomic import check_target, write_atomic
+from ._convert import require_spec, unstructure
 from ._diff import diff
-from ._errors import ConfigError, DefinitionError
+from ._errors import ConfigError, DefinitionError, Problem
 from ._load import load_layers, loads, origins
 from ._reference import markdown_reference
 from ._schema import json_schema
@@ -40,18 +40,38 @@ def import_class(target: str) -> type:
         sys.path.insert(0, os.getcwd())
     try:
         obj: Any = importlib.import_module(module_name)
-    except ImportError as e:
+    except ModuleNotFoundError as e:
         raise UsageError(f"cannot import {module_name!r}: {e}") from None
+    except (Exception, SystemExit) as e:  # the module's own failure, said in one line
+        raise UsageError(f"cannot import {module_name!r}: {_one_line(e)}") from None
     for part in qualname.split("."):
         try:
             obj = getattr(obj, part)
         except AttributeError:
             raise UsageError(f"{module_name!r} has no {qualname!r}") from None
+        except Exception as e:
+            raise UsageError(f"cannot get {qualname!r} from {module_name!r}: {_one_line(e)}") from None
     try:
         require_spec(obj)
     except DefinitionError as e:
         raise UsageError(str(e)) from None
     return obj  # type: ignore[no-any-return]
+
+
+def _one_line(e: BaseException) -> str:
+    """An exception as one line: its type, its message, and for a syntax error where it is."""
+    if isinstance(e, SyntaxError):
+        where = f" ({os.path.basename(e.filename)}, line {e.lineno})" if e.filename and e.lineno else ""
+        text = f"{e.msg}{where}"
+    elif isinstance(e, SystemExit):
+        text = f"it called exit({e.code!r})"
+    else:
+        text = str(e)
+    kind = type(e).__name__
+    text = " ".join(text.split())
+    if len(text) > 300:
+        text = text[:297] + "..."
+    return f"{kind}: {text}" if text else kind
 
 
 def _split(items: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -63,19 +83,25 @@ def _split(items: Sequence[str]) -> tuple[list[str], list[str]]:
     return files, overrides
 
 
-def _write(text: str, output: str | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    target = Path(output)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+def _check_encodable(text: str, where: str) -> None:
+    """A ConfigError saying which line of the output cannot be UTF-8 (what TOML files are), if one cannot."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        line = text.count("\n", 0, e.start) + 1
+        message = f"the output cannot be encoded as UTF-8: a lone surrogate {text[e.start]!r} on line {line}"
+        raise ConfigError([Problem("", message, where)]) from None
+
+
+def _write(text: str, output: str | None) -> None:
+    _check_encodable(text, output or "<stdout>")
+    if output is not None:
+        try:
+            write_atomic(output, text)
+        except ConfigError as e:
+            raise UsageError(f"-o {e.problems[0]}") from None
+        return
+    write_stdout(text)
 
 
 def _check(args: argparse.Namespace) -> str:
@@ -91,7 +117,7 @@ def _show(args: argparse.Namespace) -> str:
     config: Any
     config, layers = load_layers(cls, *files, overrides=overrides)
     if args.origins:
-        return annotate(write_toml(require_spec(cls).unstructure(config, mask=True)), origins(config, layers))
+        return annotate(write_toml(unstructure(config, mask=True)), origins(config, layers))
     return pretty_print(config)
 
 
@@ -105,7 +131,10 @@ def _diff(args: argparse.Namespace) -> str:
 def _convert(args: argparse.Namespace) -> str:
     from ._yaml import yaml_to_toml
 
-    text = yaml_to_toml(args.file)
+    # the class whose field types decide what YAML 1.1's strings such as 1e-3 become
+    named = args.cls or args.check
+    cls = import_class(named) if named else None
+    text = yaml_to_toml(args.file, cls)
     if args.check:
         loads(import_class(args.check), text, source=args.file, env=os.environ)
     return text
@@ -117,9 +146,11 @@ def _upgrade(args: argparse.Namespace) -> str:
     return upgrade_files(import_class(args.target), args.files, args.mode or "diff")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The command's parser, and each subcommand's own (which parses its words, flags anywhere among them)."""
     parser = argparse.ArgumentParser(prog="tmlcfg", description="Check, show and document tmlcfg experiment files.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands: dict[str, argparse.ArgumentParser] = {}
 
     def command(name: str, help: str, run: Any, takes_class: bool = True) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
@@ -128,7 +159,8 @@ def _parser() -> argparse.ArgumentParser:
                 "target", metavar="module:Class", help="the config class, e.g. examples.twhin.config:TwhinConfig"
             )
         p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
-        p.set_defaults(run=run)
+        p.set_defaults(run=run, command=name)
+        commands[name] = p
         return p
 
     p = command("check", "validate experiment files (layered in order) and path=value overrides", _check)
@@ -148,19 +180,36 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("b", metavar="B")
     p = command("convert", "convert a pydantic-era YAML experiment file to TOML", _convert, takes_class=False)
     p.add_argument("file", metavar="FILE.yaml")
+    p.add_argument("--class", dest="cls", metavar="module:Class", help="read values by this class's field types")
     p.add_argument("--check", metavar="module:Class", help="also validate the result as this class")
     p = command("upgrade", "rewrite files to the class's current names (a diff unless --in-place)", _upgrade)
     p.add_argument("files", nargs="+", metavar="FILE")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--in-place", action="store_const", const="in-place", dest="mode", help="rewrite the files")
     how.add_argument("--check", action="store_const", const="check", dest="mode", help="exit 1 if any would change")
-    return parser
+    return parser, commands
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser, commands = _parser()
+    words = list(argv)
+    if not words or words[0] not in commands:
+        # help, or a missing or unknown command: argparse says so and exits (0 for --help, 2
+        # otherwise); a subcommand registered on ``sub`` by another module parses as it chose
+        return parser.parse_args(words)
+    # each subcommand parses its own words, so that its flags may come before, between or after
+    # its positionals and a mistake shows its own usage
+    return commands[words[0]].parse_intermixed_args(words[1:])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parse(sys.argv[1:] if argv is None else argv)
     try:
+        if args.output is not None:
+            try:
+                check_target(args.output)
+            except ConfigError as e:
+                raise UsageError(f"-o {e.problems[0]}") from None
         with warnings.catch_warnings():
             # old keys and the like: one line each, as the command's own words, not a source location
             warnings.showwarning = lambda message, *_, **__: print(
@@ -170,10 +219,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as e:
         print(f"tmlcfg {args.command}: {e}", file=sys.stderr)
         return 2
+    except DefinitionError as e:
+        print(f"tmlcfg {args.command}: {_one_line(e)}", file=sys.stderr)
+        return 2
     except ConfigError as e:
         print(e, file=sys.stderr)
         return 1
     except ImportError as e:
         print(f"tmlcfg {args.command}: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # the reader went away (``| head``): stop quietly, and keep Python from complaining at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0

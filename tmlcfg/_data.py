@@ -8,31 +8,75 @@ naming a member of a group drops the member chosen before it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 from ._errors import Invalid
-from ._nodes import ConfigNode, ConstrainedNode, FixedTupleNode, FrozenSetNode, MappingNode, Node, TupleNode
+from ._nodes import (
+    AnyNode,
+    BoolNode,
+    ConfigNode,
+    ConstrainedNode,
+    DateNode,
+    DateTimeNode,
+    EnumNode,
+    FixedTupleNode,
+    FloatNode,
+    FrozenSetNode,
+    IntNode,
+    LiteralNode,
+    MappingNode,
+    PathNode,
+    RegisteredNode,
+    StrNode,
+    TimeNode,
+    TupleNode,
+    TypeNode,
+    UnionNode,
+)
 from ._paths import PathTuple
 from ._show import kind_of
 
 
-def child(node: Node | None, step: str | int) -> Node | None:
-    """The node of what sits at key or index ``step`` below ``node``, if known."""
-    if isinstance(node, ConstrainedNode):
-        node = node.inner
-    if isinstance(step, str):
-        if isinstance(node, ConfigNode):
-            f = node.spec.by_name.get(step)
+def child(node: TypeNode | None, step: str | int) -> TypeNode | None:
+    """The node of what sits at key or index ``step`` below ``node``, if known.
+
+    Merging, overrides, ``replace``, ``diff`` and sweeps all step down through this.
+    """
+    match node:
+        case None:
+            return None
+        case ConstrainedNode():
+            return child(node.inner, step)
+        case ConfigNode():
+            f = node.spec.by_name.get(step) if isinstance(step, str) else None
             return f.node if f is not None else None
-        return node.value if isinstance(node, MappingNode) else None
-    if isinstance(node, (TupleNode, FrozenSetNode)):
-        return node.item
-    if isinstance(node, FixedTupleNode) and step < len(node.items):
-        return node.items[step]
-    return None
+        case MappingNode():
+            return node.value if isinstance(step, str) else None
+        case TupleNode() | FrozenSetNode():
+            return node.item if isinstance(step, int) else None
+        case FixedTupleNode():
+            return node.items[step] if isinstance(step, int) and 0 <= step < len(node.items) else None
+        case (
+            AnyNode()  # free-form: nothing below it has a node of its own
+            | BoolNode()
+            | IntNode()
+            | FloatNode()
+            | StrNode()
+            | PathNode()
+            | DateTimeNode()
+            | DateNode()
+            | TimeNode()
+            | EnumNode()
+            | LiteralNode()
+            | RegisteredNode()
+            | UnionNode()
+        ):
+            return None  # nor below a scalar
+        case _:
+            assert_never(node)
 
 
-def drop_rivals(node: Node | None, data: dict[str, Any], key: str) -> None:
+def drop_rivals(node: TypeNode | None, data: dict[str, Any], key: str) -> None:
     """Choosing ``key`` drops every other member of its group from ``data``."""
     if not isinstance(node, ConfigNode):
         return
@@ -43,7 +87,7 @@ def drop_rivals(node: Node | None, data: dict[str, Any], key: str) -> None:
                 data.pop(member, None)
 
 
-def merge(node: Node | None, base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+def merge(node: TypeNode | None, base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
     """``top`` over ``base``: tables merge key by key, arrays and scalars are replaced."""
     out = dict(base)
     for key, value in top.items():
@@ -57,7 +101,7 @@ def merge(node: Node | None, base: Mapping[str, Any], top: Mapping[str, Any]) ->
     return out
 
 
-def set_path(node: Node, data: dict[str, Any], path: PathTuple, value: Any) -> None:
+def set_path(node: TypeNode, data: dict[str, Any], path: PathTuple, value: Any) -> None:
     """Set ``value`` at ``path`` in ``data``, making tables on the way as needed.
 
     Containers on the path are copied before they change, so no caller's data is

@@ -12,10 +12,11 @@ import attrs
 
 from ._analyze import Refused, analyze_field, needs_strict_key
 from ._errors import ConfigError, DefinitionError, Invalid, to_problem
-from ._fields import NOTHING, FieldOptions, field
+from ._fields import FieldOptions, field
 from ._frozen import strict_key
 from ._migrate import Removed, Renamed, compile_plan
-from ._spec import MISSING, ClassSpec, FieldSpec, Group, spec_of
+from ._sentinels import MISSING
+from ._spec import ClassSpec, FieldSpec, Group, spec_of
 
 _C = TypeVar("_C", bound=type)
 
@@ -66,7 +67,7 @@ def _build(cls: Any, migrations: Sequence[Renamed | Removed], caller_locals: dic
             raise DefinitionError(
                 f"{cls.__qualname__}.{name}: field names may not start with '_' (TOML keys are public)"
             )
-        value = cls.__dict__.get(name, NOTHING)
+        value = cls.__dict__.get(name, MISSING)
         opts = value if isinstance(value, FieldOptions) else FieldOptions(default=value)
         setattr(cls, name, _attrs_field(opts, needs_strict_key(node)))
     # init=False: tmlcfg's own __init__ checks everything, then calls __attrs_post_init__.
@@ -100,7 +101,8 @@ def _attrs_field(opts: FieldOptions, strict: bool) -> Any:
     eq: Callable[[Any], Any] | bool = strict_key if strict else True
     if opts.factory is not None:
         return attrs.field(factory=opts.factory, repr=secret_repr, eq=eq, metadata={"tmlcfg": opts})
-    return attrs.field(default=opts.default, repr=secret_repr, eq=eq, metadata={"tmlcfg": opts})
+    default = attrs.NOTHING if opts.default is MISSING else opts.default
+    return attrs.field(default=default, repr=secret_repr, eq=eq, metadata={"tmlcfg": opts})
 
 
 def _spec(cls: type, hints: dict[str, Any], post_init: Callable[[Any], None] | None) -> ClassSpec:
@@ -115,7 +117,7 @@ def _spec(cls: type, hints: dict[str, Any], post_init: Callable[[Any], None] | N
         except Refused as e:
             raise DefinitionError(f"{where}: {e}") from None
         type_text = node.describe() + (" | None" if optional else "")
-        default = MISSING if opts.default is NOTHING else opts.default
+        default = opts.default
         f = FieldSpec(a.name, node, optional, default, opts.factory, opts.doc, opts.secret, opts.validator, type_text)
         if opts.one_of and opts.at_most_one_of:
             raise DefinitionError(f"{where}: a field joins one group, not both one_of and at_most_one_of")

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from ._convert import require_spec
+from ._convert import require_spec, to_dict
 from ._frozen import strict_key
 from ._nodes import ConfigNode, ConstrainedNode, MappingNode, Node, TupleNode
 from ._paths import PathTuple, format_path
@@ -51,7 +51,7 @@ def diff(a: Any, b: Any) -> list[Difference]:
     if type(b) is not type(a):
         raise TypeError(f"diff compares two {type(a).__name__}s, got a {type(b).__name__}")
     out: list[Difference] = []
-    _config(spec, spec.unstructure(a), spec.unstructure(b), (), out)
+    _config(spec, to_dict(a), to_dict(b), (), out)
     return out
 
 
@@ -121,6 +121,6 @@ def fingerprint(config: Any) -> str:
 
     Key order, file layout and the Python version do not matter; every value does.
     """
-    spec = require_spec(type(config))
-    text = json.dumps(_canonical(spec.unstructure(config)), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    require_spec(type(config))
+    text = json.dumps(_canonical(to_dict(config)), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("ascii")).hexdigest()

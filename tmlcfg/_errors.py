@@ -61,7 +61,15 @@ class ConfigError(TmlcfgError, ValueError):
     def __init__(self, problems: Sequence[Problem], *, target: str | None = None) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.target = target
+        #: the problems with their paths as tuples, when tmlcfg made them: files locate these
+        self.raw: list[RawProblem] | None = None
         super().__init__(self._render())
+
+    @classmethod
+    def from_raw(cls, raw: list[RawProblem], *, target: str | None = None) -> ConfigError:
+        error = cls([to_problem(p) for p in raw], target=target)
+        error.raw = raw
+        return error
 
     def _render(self) -> str:
         count = len(self.problems)

@@ -1,45 +1,71 @@
-"""Generated structuring code: one function per config class for input that is valid.
+"""Generated structuring code: one ``build`` and one ``fill`` per config class.
 
-It checks and freezes in one pass with the node checks inlined, and gives up
-(raising anything) at the first thing it does not expect; the caller then runs
-the general, error-collecting path of ``ClassSpec.fill``, which alone decides
-what is valid and how it is reported. So the fast path may be incomplete, but
-never more permissive: every value it accepts, the general path accepts too.
+There is one way a mapping becomes a config, and this is it. For each field the
+code first tries an inlined check of the common case (``type(v) is int``, a
+nested table built by the nested class's own generated code, ...); anything
+else goes to the field's checked structuring (``FieldSpec.check``), which alone
+decides what is valid and words every problem. The inlined checks only ever
+accept what the checked path accepts (the tests hold them to that,
+type-exactly), and they have no side effects, so redoing a value the slow way
+costs time, never correctness. Validators, groups and the user's
+``__attrs_post_init__`` run once, after every field, whichever way a value came.
+
+``inline=False`` generates the same code with no inlined checks: the tests
+compare the two. ``probe`` counts the values that took the slow way, so the
+tests can assert that valid input never does.
 """
 
 from __future__ import annotations
 
+import itertools
 import linecache
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, assert_never
 
-import annotated_types as at
-
+from ._errors import Invalid, RawProblem, prefixed
+from ._limits import INT_MAX, INT_MIN
 from ._nodes import (
+    AnyNode,
     BoolNode,
     ConfigNode,
     ConstrainedNode,
+    DateNode,
+    DateTimeNode,
     EnumNode,
+    FixedTupleNode,
     FloatNode,
+    FrozenSetNode,
     IntNode,
     LiteralNode,
-    Node,
+    MappingNode,
+    PathNode,
+    RegisteredNode,
     StrNode,
+    TimeNode,
     TupleNode,
+    TypeNode,
+    UnionNode,
 )
-from ._spec import MISSING, ClassSpec
+from ._sentinels import FAILED, GROUP_DEFAULT, MISSING
+from ._show import got
+from ._spec import ClassSpec, FieldSpec
 
-_SIGNS = {at.Gt: ("gt", ">"), at.Ge: ("ge", ">="), at.Lt: ("lt", "<"), at.Le: ("le", "<=")}
-
-
-class GiveUp(Exception):
-    """The fast path met something it leaves to the general path."""
+_serial = itertools.count()
 
 
 class _Source:
+    """Lines of generated code and the constants they name."""
+
     def __init__(self) -> None:
         self.lines: list[str] = []
-        self.names: dict[str, Any] = {"GiveUp": GiveUp, "MISSING": MISSING}
+        self.names: dict[str, Any] = {
+            "Invalid": Invalid,
+            "MISSING": MISSING,
+            "FAILED": FAILED,
+            "GROUP_DEFAULT": GROUP_DEFAULT,
+            "failed": _failed,
+            "as_dict": _as_dict,
+        }
 
     def const(self, value: Any, hint: str) -> str:
         name = f"{hint}_{len(self.names)}"
@@ -50,76 +76,169 @@ class _Source:
         self.lines.append("    " * indent + line)
 
 
-def _scalar_check(node: Node, var: str, src: _Source, indent: int) -> bool:
-    """Inline the check of a scalar node on ``var``; False when the node is not one of those."""
-    if isinstance(node, StrNode):
-        src.emit(indent, f"if type({var}) is not str: raise GiveUp")
-    elif isinstance(node, IntNode):
-        src.emit(indent, f"if type({var}) is not int: raise GiveUp")
-    elif isinstance(node, BoolNode):
-        src.emit(indent, f"if {var} is not True and {var} is not False: raise GiveUp")
-    elif isinstance(node, FloatNode):
-        src.emit(indent, f"if type({var}) is not float:")
-        src.emit(indent + 1, f"if type({var}) is not int: raise GiveUp")
-        src.emit(indent + 1, f"{var} = float({var})")
-        src.emit(indent, f"elif {var} != {var}: raise GiveUp")
-    elif isinstance(node, EnumNode):
-        by_value = src.const(node.by_value, "by_value")
-        cls = src.const(node.cls, "enum")
-        kind = src.const(node.value_type, "value_type")
-        src.emit(indent, f"if type({var}) is {kind}:")
-        src.emit(indent + 1, f"{var} = {by_value}.get({var})")
-        src.emit(indent + 1, f"if {var} is None: raise GiveUp")
-        src.emit(indent, f"elif type({var}) is not {cls}: raise GiveUp")
-    elif isinstance(node, LiteralNode):
-        allowed = src.const(frozenset(node.allowed), "allowed")
-        src.emit(indent, f"if (type({var}), {var}) not in {allowed}: raise GiveUp")
-    elif isinstance(node, ConstrainedNode) and all(type(c) in _SIGNS for c in node.constraints):
-        if not _scalar_check(node.inner, var, src, indent):
-            return False
-        tests = []
-        for c in node.constraints:
-            attr, sign = _SIGNS[type(c)]
-            tests.append(f"{var} {sign} {src.const(getattr(c, attr), 'bound')}")
-        src.emit(indent, f"if not ({' and '.join(tests)}): raise GiveUp")
-    else:
-        return False
-    return True
+def _failed(problems: list[RawProblem] | None, key: str, error: Invalid) -> list[RawProblem]:
+    """Add a field's problems, under its key, to the problems of the config so far."""
+    found = prefixed(key, error.problems)
+    if problems is None:
+        return found
+    problems += found
+    return problems
 
 
-def _value(node: Node, var: str, src: _Source, indent: int) -> None:
-    """Code that checks and freezes ``var`` in place, giving up on anything unexpected."""
-    if _scalar_check(node, var, src, indent):
-        return
-    if isinstance(node, ConfigNode):
-        cls = src.const(node.cls, "cls")
-        build = src.const(node.spec.fast_attempt(), "attempt")
-        src.emit(indent, f"if type({var}) is dict: {var} = {build}({var})")
-        src.emit(indent, f"elif type({var}) is not {cls}: raise GiveUp")
-        return
-    if isinstance(node, TupleNode) and isinstance(node.item, (StrNode, IntNode)):
-        kind = "str" if isinstance(node.item, StrNode) else "int"
-        src.emit(indent, f"if type({var}) is not list and type({var}) is not tuple: raise GiveUp")
-        src.emit(indent, f"for _x in {var}:")
-        src.emit(indent + 1, f"if type(_x) is not {kind}: raise GiveUp")
-        src.emit(indent, f"{var} = tuple({var})")
-        return
-    if isinstance(node, TupleNode) and isinstance(node.item, ConfigNode):
-        cls = src.const(node.item.cls, "cls")
-        build = src.const(node.item.spec.fast_attempt(), "attempt")
-        src.emit(indent, f"if type({var}) is not list and type({var}) is not tuple: raise GiveUp")
-        src.emit(indent, f"{var} = tuple([{build}(_x) if type(_x) is dict else _x for _x in {var}])")
-        src.emit(indent, f"for _x in {var}:")
-        src.emit(indent + 1, f"if type(_x) is not {cls}: raise GiveUp")
-        return
+def _as_dict(data: Any, cls: type) -> dict[str, Any]:
+    if isinstance(data, Mapping):
+        return dict(data)
+    raise Invalid.one(f"expected a table ({cls.__name__}), {got(data)}")
+
+
+def _inline_check(node: TypeNode, var: str, src: _Source) -> str | None:
+    """A condition under which ``var`` is valid as it is, or ``None`` when no cheap one exists.
+
+    Only for nodes whose checked ``structure`` returns the value itself when it is valid.
+    """
+    match node:
+        case StrNode():
+            return f"type({var}) is str"
+        case IntNode():
+            return f"type({var}) is int and {INT_MIN} <= {var} <= {INT_MAX}"
+        case BoolNode():
+            return f"({var} is True or {var} is False)"
+        case FloatNode():
+            return f"type({var}) is float and {var} == {var}"
+        case EnumNode():
+            return f"type({var}) is {src.const(node.cls, 'enum')}"
+        case LiteralNode():
+            kinds = src.const(frozenset(type(v) for v in node.values), "kinds")  # only hashable kinds reach the set
+            return f"type({var}) in {kinds} and (type({var}), {var}) in {src.const(frozenset(node.allowed), 'allowed')}"
+        case DateTimeNode() | DateNode() | TimeNode() | PathNode() | RegisteredNode():
+            return None
+        case ConfigNode():
+            return f"type({var}) is {src.const(node.cls, 'cls')}"
+        case TupleNode() | FixedTupleNode() | FrozenSetNode() | MappingNode() | AnyNode() | UnionNode():
+            return None
+        case ConstrainedNode():
+            inner = _inline_check(node.inner, var, src)
+            if inner is None:
+                return None
+            checks = [f"{src.const(ok, 'bound')}({var})" for ok, _, _ in node.checks]
+            return " and ".join([inner, *checks])
+        case _:
+            assert_never(node)
+
+
+def _common(node: TypeNode) -> bool:
+    """Kinds every valid document is full of: valid values of these must never take the slow way."""
     if isinstance(node, ConstrainedNode):
-        _value(node.inner, var, src, indent)
-        checks = src.const(tuple(ok for ok, _, _ in node.checks), "checks")
-        src.emit(indent, f"for _ok in {checks}:")
-        src.emit(indent + 1, f"if not _ok({var}): raise GiveUp")
-        return
-    structure = src.const(node.structure, "structure")
-    src.emit(indent, f"{var} = {structure}({var})")
+        return _common(node.inner)
+    return isinstance(node, (StrNode, IntNode, FloatNode, BoolNode, EnumNode, LiteralNode, ConfigNode))
+
+
+def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, probe: str | None) -> None:
+    """Code that turns the given ``var`` into the field's value, or records its problems."""
+    key = src.const(f.name, "key")
+    check = src.const(f.check, "check")
+    node = f.node
+    # the tests count slow-way values of the common kinds, which valid input must never produce
+    slow = [f"{probe}[0] += 1"] if probe is not None and _common(node) else []
+    slow += ["try:", f"    {var} = {check}({var})", "except Invalid as e:"]
+    slow += [f"    problems = failed(problems, {key}, e)", f"    {var} = FAILED"]
+    test = _inline_check(node, var, src) if inline else None
+    # the conversions that change a valid value: int to float, a value to its enum member,
+    # a table to a nested config
+    base = node.inner if isinstance(node, ConstrainedNode) else node
+    widen = inline and isinstance(base, FloatNode)
+    members = node.by_value if inline and isinstance(node, EnumNode) else None
+    nested = node.spec.generated()[0] if inline and isinstance(node, ConfigNode) else None
+    if test is None and not widen and members is None and nested is None:
+        for line in slow:  # the node's own structure is the only way for this type
+            src.emit(indent, line)
+    else:
+        src.emit(indent, f"if {test}:" if test is not None else "if False:")
+        src.emit(indent + 1, "pass")
+        if widen:
+            bounds = [f"{src.const(ok, 'bound')}(float({var}))" for ok, _, _ in getattr(node, "checks", ())]
+            src.emit(
+                indent, " and ".join([f"elif type({var}) is int and {INT_MIN} <= {var} <= {INT_MAX}", *bounds]) + ":"
+            )
+            src.emit(indent + 1, f"{var} = float({var})")
+        if members is not None:
+            assert isinstance(node, EnumNode)
+            kind, by_value = src.const(node.value_type, "kind"), src.const(members, "members")
+            src.emit(indent, f"elif type({var}) is {kind} and {var} in {by_value}:")
+            src.emit(indent + 1, f"{var} = {by_value}[{var}]")
+        if nested is not None:
+            src.emit(indent, f"elif type({var}) is dict:")
+            src.emit(indent + 1, "try:")
+            src.emit(indent + 2, f"{var} = {src.const(nested, 'build')}({var})")
+            src.emit(indent + 1, "except Invalid as e:")
+            error = f"{src.const(f.hidden, 'hidden')}(e)" if f.secret else "e"
+            src.emit(indent + 2, f"problems = failed(problems, {key}, {error})")
+            src.emit(indent + 2, f"{var} = FAILED")
+        src.emit(indent, "else:")
+        for line in slow:
+            src.emit(indent + 1, line)
+    if f.validator is not None:
+        src.emit(indent, f"if {var} is not FAILED:")
+        src.emit(indent + 1, "try:")
+        src.emit(indent + 2, f"{src.const(f.validate, 'validate')}({var})")
+        src.emit(indent + 1, "except Invalid as e:")
+        src.emit(indent + 2, f"problems = failed(problems, {key}, e)")
+
+
+def _missing(f: FieldSpec, var: str, src: _Source, indent: int) -> None:
+    """Code for a field that was not given."""
+    key = src.const(f.name, "key")
+    if f.group is not None and f.group.default_member == f.name:
+        src.emit(indent, f"{var} = GROUP_DEFAULT")
+    elif f.required:
+        src.emit(
+            indent, f"problems = failed(problems, {key}, {src.const(Invalid.one('missing required key'), 'missing')})"
+        )
+        src.emit(indent, f"{var} = FAILED")
+    elif f.factory is not None:
+        default = src.const(f.default_value, "factory")
+        src.emit(indent, "try:")
+        src.emit(indent + 1, f"{var} = {default}()")
+        src.emit(indent, "except Invalid as e:")
+        src.emit(indent + 1, f"problems = failed(problems, {key}, e)")
+        src.emit(indent + 1, f"{var} = FAILED")
+    else:
+        src.emit(indent, f"{var} = {src.const(f.default, 'default')}")
+
+
+def _body(spec: ClassSpec, src: _Source, indent: int, inline: bool, probe: str | None) -> None:
+    """Statements that fill ``inst`` from ``data`` or raise :class:`Invalid` with every problem."""
+    cls = src.const(spec.cls, "cls")
+    known = src.const(frozenset(spec.by_name), "known")
+    src.emit(indent, "if type(data) is not dict:")
+    src.emit(indent + 1, f"data = as_dict(data, {cls})")
+    src.emit(indent, "problems = None")
+    src.emit(indent, f"if not (data.keys() <= {known}):")
+    src.emit(indent + 1, f"problems = {src.const(spec.unknown_keys, 'unknown')}(data)")
+    src.emit(indent, "get = data.get")
+    names = {f.name: f"v{i}" for i, f in enumerate(spec.fields)}
+    for f in spec.fields:
+        var = names[f.name]
+        src.emit(indent, f"{var} = get({src.const(f.name, 'key')}, MISSING)")
+        src.emit(indent, f"if {var} is MISSING" + (f" or {var} is None:" if f.optional else ":"))
+        _missing(f, var, src, indent + 1)
+        src.emit(indent, "else:")
+        _value(f, var, src, indent + 1, inline, probe)
+    if spec.groups:
+        members = {m for g in spec.groups for m in g.members}
+        pairs = ", ".join(f"{src.const(m, 'key')}: {names[m]}" for m in spec.by_name if m in members)
+        src.emit(indent, f"chosen = {{{pairs}}}")
+        src.emit(indent, f"group_problems = {src.const(spec.check_groups, 'groups')}(chosen)")
+        src.emit(indent, "if group_problems:")
+        src.emit(indent + 1, "problems = (problems or []) + group_problems")
+        for m in members:
+            src.emit(indent, f"{names[m]} = chosen[{src.const(m, 'key')}]")
+    src.emit(indent, "if problems is not None:")
+    src.emit(indent + 1, "raise Invalid(problems)")
+    for f in spec.fields:
+        src.emit(indent, f"{src.const(_slot_setter(spec.cls, f.name), 'set')}(inst, {names[f.name]})")
+    if spec.post_init is not None:
+        src.emit(indent, f"{src.const(spec.run_post_init, 'post_init')}(inst)")
 
 
 def _slot_setter(cls: type, name: str) -> Any:
@@ -130,89 +249,152 @@ def _slot_setter(cls: type, name: str) -> Any:
     raise AttributeError(name)  # pragma: no cover - attrs gives every field a slot
 
 
-def _body(spec: ClassSpec, src: _Source, indent: int) -> None:
-    """The fast path's statements: fill ``inst`` from ``data`` or raise."""
-    known = src.const(frozenset(spec.by_name), "known")
-    src.emit(indent, f"if type(data) is not dict or not (data.keys() <= {known}): raise GiveUp")
-    src.emit(indent, "get = data.get")
-    names = {f.name: f"v{i}" for i, f in enumerate(spec.fields)}
-    for f in spec.fields:
-        var = names[f.name]
-        key = src.const(f.name, "key")
-        src.emit(indent, f"{var} = get({key}, MISSING)")
-        missing = f"{var} is MISSING" + (f" or {var} is None" if f.optional else "")
-        group_default = f.group is not None and f.group.default_member == f.name
-        src.emit(indent, f"if {missing}:")
-        if group_default:
-            src.emit(indent + 1, f"{var} = MISSING")
-        elif f.required:
-            src.emit(indent + 1, "raise GiveUp")
-        elif f.factory is not None:
-            field_structure = src.const(f.structure, "field")
-            factory = src.const(f.factory, "factory")
-            src.emit(indent + 1, f"{var} = {field_structure}({factory}())")
-        else:
-            src.emit(indent + 1, f"{var} = {src.const(f.default, 'default')}")
-        src.emit(indent, "else:")
-        if f.validator is not None or f.secret:
-            src.emit(indent + 1, f"{var} = {src.const(f.structure, 'field')}({var})")
-        else:
-            _value(f.node, var, src, indent + 1)
-    for group in spec.groups:
-        members = [names[m] for m in group.members]
-        default = names[group.default_member] if group.default_member else None
-        chosen = " + ".join(f"({v} is not None and {v} is not MISSING)" for v in members)
-        src.emit(indent, f"_n = {chosen}")
-        if default is not None:
-            value = src.const(spec.by_name[group.default_member].default_value, "default")  # type: ignore[index]
-            src.emit(indent, f"if {default} is MISSING:")
-            src.emit(indent + 1, f"{default} = {value}() if _n == 0 else None")
-            src.emit(indent + 1, "_n = _n or 1")
-        test = "_n != 1" if group.exactly_one else "_n > 1"
-        src.emit(indent, f"if {test}: raise GiveUp")
-    for f in spec.fields:
-        setter = src.const(_slot_setter(spec.cls, f.name), "set")
-        src.emit(indent, f"{setter}(inst, {names[f.name]})")
-    if spec.post_init is not None:
-        src.emit(indent, f"{src.const(spec.post_init, 'post_init')}(inst)")
+Generated = tuple[Callable[[Any], Any], Callable[[Any, Any], None]]
 
 
-Compiled = tuple[Callable[[Any], Any], Callable[[Any, Any], None], Callable[[Any], Any]]
-
-
-def compile_build(spec: ClassSpec) -> Compiled:
-    """``build(data)``, ``fill(inst, data)`` and ``attempt(data)``.
-
-    ``build`` runs the fast path and, when it gives up, ``spec.fill_checked``,
-    which raises the detailed problems. ``fill`` and ``attempt`` only give up:
-    nested configs use ``attempt``, so that a mistake deep inside is checked in
-    detail once, from the top, not once more at every level above it.
-    """
+def generate(spec: ClassSpec, *, inline: bool = True, probe: list[int] | None = None) -> Generated:
+    """``build(data)`` (a new instance) and ``fill(inst, data)`` (the constructor's) for ``spec``."""
     src = _Source()
+    counter = src.const(probe, "probe") if probe is not None else None
     src.emit(0, "def fill(inst, data):")
-    _body(spec, src, 1)
+    _body(spec, src, 1, inline, counter)
     new = src.const(object.__new__, "new")
     cls = src.const(spec.cls, "cls")
-    checked = src.const(spec.fill_checked, "checked")
     src.emit(0, "def build(data):")
     src.emit(1, f"inst = {new}({cls})")
-    src.emit(1, "try:")
-    _body(spec, src, 2)  # inlined rather than a call to fill: one call less per config
-    src.emit(1, "except Exception:")
-    src.emit(2, f"{checked}(inst, data)")
-    src.emit(1, "return inst")
-    src.emit(0, "def attempt(data):")
-    src.emit(1, f"inst = {new}({cls})")
-    _body(spec, src, 1)
+    _body(spec, src, 1, inline, counter)  # inlined rather than a call to fill: one call less per config
     src.emit(1, "return inst")
     # Constants become closure variables of a maker: cell lookups on the hot path, not global ones.
+    made: Generated = _compile(spec, src, "build, fill")
+    return made
+
+
+def _plain_value(node: TypeNode, var: str, src: _Source) -> str:
+    """An expression for the plain form of ``var`` (never ``None``) of type ``node``."""
+    match node:
+        case ConstrainedNode():
+            return _plain_value(node.inner, var, src)
+        case BoolNode() | IntNode() | FloatNode() | StrNode() | DateTimeNode() | DateNode() | TimeNode():
+            return var
+        case LiteralNode():
+            return var
+        case EnumNode():
+            return f"{var}.value"
+        case PathNode():
+            return f"str({var})"
+        case ConfigNode():
+            return f"{src.const(node.spec.generated_unstructure(), 'unstructure')}({var})"
+        case TupleNode() if node.item.plain:
+            return f"list({var})"
+        case TupleNode() if isinstance(node.item, ConfigNode):
+            return f"[{src.const(node.item.spec.generated_unstructure(), 'unstructure')}(_x) for _x in {var}]"
+        case MappingNode() if node.value.plain:
+            return f"dict({var})"
+        case (
+            TupleNode()
+            | FixedTupleNode()
+            | FrozenSetNode()
+            | MappingNode()
+            | AnyNode()
+            | UnionNode()
+            | RegisteredNode()
+        ):
+            return f"{src.const(node.unstructure, 'node')}({var}, False)"
+        case _:
+            assert_never(node)
+
+
+def generate_unstructure(spec: ClassSpec) -> Callable[[Any], dict[str, Any]]:
+    """``unstructure(inst)``: the plain dict of an instance, ``None`` fields left out."""
+    src = _Source()
+    src.emit(0, "def unstructure(inst):")
+    src.emit(1, "out = {}")
+    for i, f in enumerate(spec.fields):
+        var = f"v{i}"
+        key = src.const(f.name, "key")
+        getter = src.const(_slot_getter(spec.cls, f.name), "get")
+        src.emit(1, f"{var} = {getter}(inst)")
+        value = _plain_value(f.node, var, src)
+        if f.optional:  # only optional fields hold None, and TOML has no null to write for it
+            src.emit(1, f"if {var} is not None:")
+            src.emit(2, f"out[{key}] = {value}")
+        else:
+            src.emit(1, f"out[{key}] = {value}")
+    src.emit(1, "return out")
+    made: Callable[[Any], dict[str, Any]] = _compile(spec, src, "unstructure")
+    return made
+
+
+def _slot_getter(cls: type, name: str) -> Any:
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            return klass.__dict__[name].__get__
+    raise AttributeError(name)  # pragma: no cover - attrs gives every field a slot
+
+
+def _compile(spec: ClassSpec, src: _Source, made: str) -> Any:
+    """Compile the source, with its constants as closure cells, under a unique file name."""
     params = ", ".join(src.names)
     body = "".join(f"    {line}\n" for line in src.lines)
-    text = f"def make({params}):\n{body}    return build, fill, attempt\n"
-    filename = f"<tmlcfg generated build {spec.cls.__module__}.{spec.cls.__qualname__}>"
-    # so tracebacks and profilers can show the generated lines
+    text = f"def make({params}):\n{body}    return {made}\n"
+    # a unique name per generation, so tracebacks and profilers show the right lines even
+    # for two classes of the same name, or for the tests' variants of one class
+    filename = f"<tmlcfg generated {spec.cls.__module__}.{spec.cls.__qualname__} #{next(_serial)}>"
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     namespace: dict[str, Any] = {}
     exec(compile(text, filename, "exec"), namespace)
-    made: Compiled = namespace["make"](**src.names)
-    return made
+    return namespace["make"](**src.names)
+
+
+def regenerate(spec: ClassSpec, *, inline: bool = True, probe: list[int] | None = None) -> None:
+    """Give ``spec`` and every config class below it new code made with these options.
+
+    For the tests: ``inline=False`` is the checked-only variant they compare with,
+    ``probe`` counts slow-way values; ``regenerate(spec)`` restores the real code.
+    """
+    done: set[int] = set()
+
+    def walk(node: TypeNode) -> None:
+        match node:
+            case ConfigNode():
+                visit(node.spec)
+            case ConstrainedNode():
+                walk(node.inner)
+            case TupleNode() | FrozenSetNode():
+                walk(node.item)
+            case FixedTupleNode():
+                for item in node.items:
+                    walk(item)
+            case MappingNode():
+                walk(node.value)
+            case UnionNode():
+                for option in node.options:
+                    walk(option)
+            case (
+                BoolNode()
+                | IntNode()
+                | FloatNode()
+                | StrNode()
+                | PathNode()
+                | DateTimeNode()
+                | DateNode()
+                | TimeNode()
+                | EnumNode()
+                | LiteralNode()
+                | RegisteredNode()
+                | AnyNode()
+            ):
+                pass
+            case _:
+                assert_never(node)
+
+    def visit(current: ClassSpec) -> None:
+        if id(current) in done:
+            return
+        done.add(id(current))
+        for f in current.fields:
+            walk(f.node)  # below first: the code of a class refers to its nested classes' code
+        current._code = generate(current, inline=inline, probe=probe)
+        current.build, current.fill = current._code  # type: ignore[method-assign, assignment]
+
+    visit(spec)

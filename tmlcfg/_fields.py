@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
-import attrs
-
 from ._errors import DefinitionError
+from ._sentinels import MISSING
 
 _T = TypeVar("_T")
-
-NOTHING: Any = attrs.NOTHING
 
 
 class FieldOptions:
@@ -21,7 +18,7 @@ class FieldOptions:
 
     def __init__(
         self,
-        default: Any = NOTHING,
+        default: Any = MISSING,
         factory: Callable[[], Any] | None = None,
         doc: str | None = None,
         one_of: str | None = None,
@@ -69,7 +66,7 @@ def field(
 ) -> Any: ...
 def field(
     *,
-    default: Any = NOTHING,
+    default: Any = MISSING,
     factory: Callable[[], Any] | None = None,
     doc: str | None = None,
     one_of: str | None = None,
@@ -86,6 +83,6 @@ def field(
     with the structured value and raises ``ValueError`` to refuse it.
     ``secret=True`` hides the value wherever a config is shown.
     """
-    if default is not NOTHING and factory is not None:
+    if default is not MISSING and factory is not None:
         raise DefinitionError("tmlcfg.field() takes default or factory, not both")
     return FieldOptions(default, factory, doc, one_of, at_most_one_of, validator, secret)

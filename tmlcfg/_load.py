@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ._convert import require_spec, structured
+from ._convert import require_spec, structured, to_dict
 from ._data import merge, set_path
 from ._errors import ConfigError, Invalid, Problem, RawProblem
 from ._nodes import ConfigNode
@@ -184,12 +184,28 @@ def _resolve(
     return result
 
 
+def check_env(env: object) -> None:
+    """A TypeError naming ``env`` unless it maps str to str (values are not shown: they may be secrets)."""
+    if env is None or env is os.environ:  # os.environ holds only str
+        return
+    if not isinstance(env, Mapping):
+        raise TypeError(
+            f"env must be a mapping of variable names to str values, such as os.environ; got {type(env).__name__}"
+        )
+    for name, value in env.items():
+        if type(name) is not str or type(value) is not str:
+            raise TypeError(f"env must map str to str; env[{name!r}] is {type(value).__name__}")
+
+
 def loads(cls: type[_C], text: str, *, source: str | None = None, env: Mapping[str, str] | None = None) -> _C:
     """A ``cls`` from TOML text; ``${VAR}`` is substituted only when ``env`` is given.
 
     ``source`` names the text in error reports (a file name, say).
     """
     require_spec(cls)
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str (TOML text); got {type(text).__name__}; to read a file, use load")
+    check_env(env)
     return _resolve(cls, [Layer(source, text, _parse(text, source, cls.__name__))], env)
 
 
@@ -251,6 +267,7 @@ def load_layers(
 ) -> tuple[_C, list[Layer]]:
     """:func:`load`, also giving the layers that made the config, for origins."""
     require_spec(cls)
+    check_env(env)
     layers = [_read(p, cls.__name__) for p in paths]
     try:
         parsed = [parse_override(text) for text in overrides]
@@ -278,5 +295,5 @@ def origins(config: Any, layers: list[Layer]) -> dict[PathTuple, str]:
                 return
         out[path] = "default"
 
-    walk(require_spec(type(config)).unstructure(config), ())
+    walk(to_dict(config), ())
     return out

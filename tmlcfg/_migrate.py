@@ -277,6 +277,11 @@ def _through_configs(spec: ClassSpec, name: str, m: Renamed | Removed, old: Path
         current = node.spec
 
 
+def walker_of(node: Node) -> Walker | None:
+    """How to reach the configs with a history below ``node``; ``None`` when there are none."""
+    return _walker(node)
+
+
 def _walker(node: Node) -> Walker | None:
     if isinstance(node, ConstrainedNode):
         return _walker(node.inner)

@@ -14,6 +14,7 @@ from ._migrate import (
     Plan,
     Translated,
     Use,
+    Walker,
     both_given,
     describe_use,
     get_path,
@@ -48,6 +49,16 @@ def migrate_input(cls: type, data: Any, source: str | None = None, text: str | N
     if result.problems:
         problems = [to_problem(p, source, lines.get(p[0])) for p in result.problems]
         raise ConfigError(problems, target=cls.__name__)
+    return result.data
+
+
+def migrate_value(walker: Walker, data: Any) -> Any:
+    """A value holding configs (an array or table of them) with their old paths moved, a warning each."""
+    result = walk(walker, data, ())
+    for use in result.uses:
+        warn(use, use.cls)
+    if result.problems:
+        raise ConfigError([to_problem(p) for p in result.problems])
     return result.data
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import pathlib
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ._errors import Invalid, RawProblem, prefixed
 from ._frozen import FrozenDict
@@ -291,7 +291,7 @@ class TupleNode(Node):
     accepts = (list, tuple)
     toml_kinds = ("array",)
 
-    def __init__(self, item: Node) -> None:
+    def __init__(self, item: TypeNode) -> None:
         self.item = item
 
     def structure(self, value: Any) -> Any:
@@ -334,7 +334,7 @@ class FixedTupleNode(Node):
     accepts = (list, tuple)
     toml_kinds = ("array",)
 
-    def __init__(self, items: tuple[Node, ...]) -> None:
+    def __init__(self, items: tuple[TypeNode, ...]) -> None:
         self.items = items
 
     def structure(self, value: Any) -> Any:
@@ -375,7 +375,7 @@ class FrozenSetNode(Node):
     accepts = (list, tuple, set, frozenset)
     toml_kinds = ("array",)
 
-    def __init__(self, item: Node) -> None:
+    def __init__(self, item: TypeNode) -> None:
         self.item = item
         self._items = TupleNode(item)  # checks the elements, with their indexes in problems
 
@@ -407,7 +407,7 @@ class MappingNode(Node):
     toml_kinds = ("table",)
     accepts = (dict, FrozenDict)
 
-    def __init__(self, value: Node) -> None:
+    def __init__(self, value: TypeNode) -> None:
         self.value = value
 
     def structure(self, value: Any) -> Any:
@@ -482,10 +482,10 @@ class UnionNode(Node):
 
     __slots__ = ("by_type", "options")
 
-    def __init__(self, options: tuple[Node, ...]) -> None:
+    def __init__(self, options: tuple[TypeNode, ...]) -> None:
         self.options = options
-        by_type: dict[type, Node] = {}
-        widening: list[Node] = []
+        by_type: dict[type, TypeNode] = {}
+        widening: list[TypeNode] = []
         for option in options:
             base = option.inner if isinstance(option, ConstrainedNode) else option
             for t in option.accepts:
@@ -530,7 +530,7 @@ class ConstrainedNode(Node):
 
     __slots__ = ("checks", "constraints", "inner")
 
-    def __init__(self, inner: Node, checks: list[Check], constraints: tuple[Any, ...]) -> None:
+    def __init__(self, inner: TypeNode, checks: list[Check], constraints: tuple[Any, ...]) -> None:
         self.inner = inner
         self.checks = checks
         self.constraints = constraints
@@ -562,3 +562,104 @@ class ConstrainedNode(Node):
 
     def children(self) -> tuple[Node, ...]:
         return (self.inner,)
+
+
+class RegisteredNode(Node):
+    """A type taught to tmlcfg with ``register_type``: read from one TOML kind by the user's function.
+
+    Everything else tmlcfg knows of the type (its name in messages, its schema,
+    its strategy) sits here too, so every consumer handles every registered type
+    the same way.
+    """
+
+    __slots__ = ("from_toml", "name", "strategy", "to_toml", "toml", "tp")
+
+    def __init__(
+        self,
+        tp: type,
+        toml: type,
+        from_toml: Callable[[Any], Any],
+        to_toml: Callable[[Any], Any],
+        strategy: Any,
+    ) -> None:
+        self.tp = tp
+        self.toml = toml
+        self.from_toml = from_toml
+        self.to_toml = to_toml
+        self.strategy = strategy
+        self.name = tp.__name__
+
+    @property
+    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+        return (self.toml, self.tp)
+
+    @property
+    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (TOML_KIND_NAMES[self.toml],)
+
+    def structure(self, value: Any) -> Any:
+        cls = type(value)
+        if cls is self.tp:
+            return value
+        if cls is self.toml or (self.toml is float and cls is int):
+            try:
+                result = self.from_toml(value)
+            except (ValueError, TypeError, OverflowError) as e:
+                raise Invalid.one(f"invalid {self.name} {literal(value)}: {e}") from None
+            if type(result) is not self.tp:
+                raise Invalid.one(
+                    f"the structure function registered for {self.name} returned {type(result).__name__}, "
+                    f"not {self.name}"
+                )
+            return result
+        raise Invalid.one(f"expected {self.name} (a TOML {TOML_KIND_NAMES[self.toml]}), {got(value)}")
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        out = self.to_toml(value)
+        if type(out) is not self.toml:
+            from ._errors import DefinitionError
+
+            raise DefinitionError(
+                f"the unstructure function registered for {self.name} returned {type(out).__name__}, "
+                f"not {self.toml.__name__}"
+            )
+        return out
+
+    def describe(self) -> str:
+        return self.name
+
+
+#: The Python types of TOML's scalar kinds, by the name messages and schemas use.
+TOML_KIND_NAMES: dict[type, str] = {
+    str: "str",
+    int: "int",
+    float: "float",
+    bool: "bool",
+    dt.datetime: "datetime",
+    dt.date: "date",
+    dt.time: "time",
+}
+
+#: Every kind of field type. Code that branches over kinds matches on this union and
+#: ends in ``assert_never``, so ``mypy --strict`` names any consumer that misses a kind.
+TypeNode: TypeAlias = (
+    BoolNode
+    | IntNode
+    | FloatNode
+    | StrNode
+    | PathNode
+    | DateTimeNode
+    | DateNode
+    | TimeNode
+    | EnumNode
+    | LiteralNode
+    | RegisteredNode
+    | ConfigNode
+    | TupleNode
+    | FixedTupleNode
+    | FrozenSetNode
+    | MappingNode
+    | AnyNode
+    | UnionNode
+    | ConstrainedNode
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from ._convert import require_spec, structured
+from ._convert import require_spec, structured, to_dict
 from ._data import set_path
 from ._errors import ConfigError, Invalid, RawProblem, to_problem
 from ._nodes import ConfigNode
@@ -22,7 +22,7 @@ def replace(config: _C, changes: Mapping[str, Any] | None = None, /, **top_level
     member chosen before.
     """
     spec = require_spec(type(config))
-    data = spec.unstructure(config)
+    data = to_dict(config)
     node = ConfigNode(spec)
     problems: list[RawProblem] = []
     items = [*(changes or {}).items(), *((name, v) for name, v in top_level.items())]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import combinations
-from typing import Any
+from typing import Any, assert_never
 
 import annotated_types as at
 
+from ._constraints import BOUNDS
 from ._convert import require_spec
 from ._nodes import (
     AnyNode,
@@ -23,32 +24,15 @@ from ._nodes import (
     IntNode,
     LiteralNode,
     MappingNode,
-    Node,
     PathNode,
+    RegisteredNode,
     StrNode,
     TimeNode,
     TupleNode,
+    TypeNode,
     UnionNode,
 )
 from ._spec import ClassSpec
-
-_SIMPLE: dict[type[Node], dict[str, Any]] = {
-    BoolNode: {"type": "boolean"},
-    IntNode: {"type": "integer"},
-    FloatNode: {"type": "number"},
-    StrNode: {"type": "string"},
-    PathNode: {"type": "string"},
-    DateTimeNode: {"type": "string", "format": "date-time"},
-    DateNode: {"type": "string", "format": "date"},
-    TimeNode: {"type": "string", "format": "time"},
-    AnyNode: {},
-}
-_BOUND_KEYS = {
-    at.Gt: ("gt", "exclusiveMinimum"),
-    at.Ge: ("ge", "minimum"),
-    at.Lt: ("lt", "exclusiveMaximum"),
-    at.Le: ("le", "maximum"),
-}
 
 
 def json_plain(value: Any) -> Any:
@@ -128,32 +112,64 @@ class _Builder:
             out[head] = {**schema, "deprecated": True, "description": text}
         return out
 
-    def node(self, node: Node) -> dict[str, Any]:
-        if type(node) in _SIMPLE:
-            return _SIMPLE[type(node)]
-        if isinstance(node, ConstrainedNode):
-            return {**self.node(node.inner), **_constraints(node)}
-        if isinstance(node, EnumNode):
-            return {"enum": [m.value for m in node.cls], "title": node.cls.__name__}
-        if isinstance(node, LiteralNode):
-            return {"enum": list(node.values)}
-        if isinstance(node, ConfigNode):
-            return self.ref(node.spec)
-        if isinstance(node, (TupleNode, FrozenSetNode)):
-            return {"type": "array", "items": self.node(node.item)}
-        if isinstance(node, FixedTupleNode):
-            n = len(node.items)
-            return {
-                "type": "array",
-                "prefixItems": [self.node(i) for i in node.items],
-                "items": False,
-                "minItems": n,
-                "maxItems": n,
-            }
-        if isinstance(node, MappingNode):
-            return {"type": "object", "additionalProperties": self.node(node.value)}
-        assert isinstance(node, UnionNode)
-        return {"anyOf": [self.node(o) for o in node.options]}
+    def node(self, node: TypeNode) -> dict[str, Any]:
+        match node:
+            case BoolNode():
+                return {"type": "boolean"}
+            case IntNode():
+                return {"type": "integer"}
+            case FloatNode():
+                return {"type": "number"}
+            case StrNode() | PathNode():
+                return {"type": "string"}
+            case DateTimeNode():
+                return {"type": "string", "format": "date-time"}
+            case DateNode():
+                return {"type": "string", "format": "date"}
+            case TimeNode():
+                return {"type": "string", "format": "time"}
+            case AnyNode():
+                return {}
+            case RegisteredNode():
+                # what the file holds is the type's TOML representation
+                out = {**_TOML_KIND_SCHEMAS[node.toml], "title": node.name}
+                return out
+            case ConstrainedNode():
+                return {**self.node(node.inner), **_constraints(node)}
+            case EnumNode():
+                return {"enum": [m.value for m in node.cls], "title": node.cls.__name__}
+            case LiteralNode():
+                return {"enum": list(node.values)}
+            case ConfigNode():
+                return self.ref(node.spec)
+            case TupleNode() | FrozenSetNode():
+                return {"type": "array", "items": self.node(node.item)}
+            case FixedTupleNode():
+                n = len(node.items)
+                return {
+                    "type": "array",
+                    "prefixItems": [self.node(i) for i in node.items],
+                    "items": False,
+                    "minItems": n,
+                    "maxItems": n,
+                }
+            case MappingNode():
+                return {"type": "object", "additionalProperties": self.node(node.value)}
+            case UnionNode():
+                return {"anyOf": [self.node(o) for o in node.options]}
+            case _:
+                assert_never(node)
+
+
+_TOML_KIND_SCHEMAS: dict[type, dict[str, Any]] = {
+    bool: {"type": "boolean"},
+    int: {"type": "integer"},
+    float: {"type": "number"},
+    str: {"type": "string"},
+    dt.datetime: {"type": "string", "format": "date-time"},
+    dt.date: {"type": "string", "format": "date"},
+    dt.time: {"type": "string", "format": "time"},
+}
 
 
 def _constraints(node: ConstrainedNode) -> dict[str, Any]:
@@ -162,9 +178,9 @@ def _constraints(node: ConstrainedNode) -> dict[str, Any]:
     sized = {StrNode: ("minLength", "maxLength"), MappingNode: ("minProperties", "maxProperties")}
     low, high = sized.get(type(inner), ("minItems", "maxItems"))
     for c in node.constraints:
-        if type(c) in _BOUND_KEYS and isinstance(inner, (IntNode, FloatNode)):
-            attr, key = _BOUND_KEYS[type(c)]
-            out[key] = getattr(c, attr)
+        if type(c) in BOUNDS and isinstance(inner, (IntNode, FloatNode)):
+            bound = BOUNDS[type(c)]
+            out[bound.schema_key] = getattr(c, bound.attr)
         elif isinstance(c, at.MultipleOf):
             out["multipleOf"] = c.multiple_of
         elif isinstance(c, at.MinLen):

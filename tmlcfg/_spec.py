@@ -6,12 +6,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._errors import ConfigError, Invalid, RawProblem, prefixed
-from ._nodes import Node
+from ._nodes import TypeNode
 from ._paths import PathSyntaxError, PathTuple, parse_path
+from ._sentinels import FAILED, GROUP_DEFAULT, MISSING
 from ._show import got, literal
-
-MISSING: Any = object()
-_GROUP_DEFAULT: Any = object()
 
 
 class FieldSpec:
@@ -33,7 +31,7 @@ class FieldSpec:
     def __init__(
         self,
         name: str,
-        node: Node,
+        node: TypeNode,
         optional: bool,
         default: Any,
         factory: Callable[[], Any] | None,
@@ -57,20 +55,33 @@ class FieldSpec:
     def required(self) -> bool:
         return self.default is MISSING and self.factory is None
 
-    def structure(self, value: Any) -> Any:
-        if value is None and self.optional:
-            return None
+    def check(self, value: Any) -> Any:
+        """The value checked and frozen by the field's type (not its validator); :class:`Invalid` if bad."""
         try:
-            result = self.node.structure(value)
-        except Invalid:
-            if self.secret:
-                raise Invalid.one(f"expected {self.type_text}; the value is secret and not shown") from None
-            raise
+            return self.node.structure(value)
+        except Invalid as e:
+            raise self.hidden(e) from None
+
+    def hidden(self, error: Invalid) -> Invalid:
+        """The problems of a value of this field as they may be shown: nothing of a secret's."""
+        if self.secret:
+            return Invalid.one(f"expected {self.type_text}; the value is secret and not shown")
+        return error
+
+    def validate(self, value: Any) -> None:
+        """Run the user's validator on a checked value; its ``ValueError`` becomes a problem here."""
         if self.validator is not None:
             try:
-                self.validator(result)
+                self.validator(value)
             except ValueError as e:
-                raise Invalid.one(str(e)) from None
+                raise Invalid.one("the value is secret and not shown" if self.secret else str(e)) from None
+
+    def structure(self, value: Any) -> Any:
+        """Checked, then validated: what a given value of this field becomes."""
+        if value is None and self.optional:
+            return None
+        result = self.check(value)
+        self.validate(result)
         return result
 
     def default_value(self) -> Any:
@@ -118,85 +129,70 @@ class ClassSpec:
         self.groups = groups
         self.post_init = post_init
         self.doc = (cls.__doc__ or "").strip() or None
-        self._fast: tuple[Callable[[Any], Any], Callable[[Any, Any], None], Callable[[Any], Any]] | None = None
+        self._code: tuple[Callable[[Any], Any], Callable[[Any, Any], None]] | None = None
+        self._unstructure_code: Callable[[Any], dict[str, Any]] | None = None
         self._unstructure = [(f.name, None if f.node.plain else f.node.unstructure, f.secret) for f in fields]
 
-    def _compiled(self) -> tuple[Callable[[Any], Any], Callable[[Any, Any], None], Callable[[Any], Any]]:
-        """The generated code (made on first use, then kept for the process)."""
-        if self._fast is None:
-            from ._fastpath import compile_build
+    def build(self, data: Any) -> Any:
+        """A new instance from a mapping; raises :class:`Invalid` with every problem."""
+        return self.generated()[0](data)
 
-            self._fast = compile_build(self)
-        return self._fast
+    def fill(self, inst: Any, data: Any) -> None:
+        """Structure ``data`` into the blank ``inst`` (the constructor's way in)."""
+        self.generated()[1](inst, data)
 
-    def fast_build(self) -> Callable[[Any], Any]:
-        return self._compiled()[0]
+    def generated(self) -> tuple[Callable[[Any], Any], Callable[[Any, Any], None]]:
+        """The generated ``build`` and ``fill``, made on first use and then kept for the process."""
+        if self._code is None:
+            from ._fastpath import generate
 
-    def fast_attempt(self) -> Callable[[Any], Any]:
-        return self._compiled()[2]
+            self._code = generate(self)
+            # from now on the generated functions are called directly, not through the methods
+            self.build, self.fill = self._code  # type: ignore[method-assign, assignment]
+        return self._code
 
-    def build(self, data: Mapping[str, Any]) -> Any:
-        """A new instance from ``data``; raises :class:`Invalid` with every problem."""
-        return self.fast_build()(data)
+    def generated_unstructure(self) -> Callable[[Any], dict[str, Any]]:
+        """The generated plain-dict writer of an instance (secrets as they are), made on first use."""
+        if self._unstructure_code is None:
+            from ._fastpath import generate_unstructure
 
-    def fill(self, inst: Any, data: Mapping[str, Any]) -> None:
-        """Structure ``data`` into ``inst``, by the generated fast path when the data is valid."""
-        try:
-            self._compiled()[1](inst, data)
-        except Exception:
-            self.fill_checked(inst, data)
+            self._unstructure_code = generate_unstructure(self)
+        return self._unstructure_code
 
-    def fill_checked(self, inst: Any, data: Mapping[str, Any]) -> None:
-        """Structure ``data`` into ``inst``: every field, groups, then the user's check; every problem."""
+    def check_groups(self, values: dict[str, Any]) -> list[RawProblem]:
+        """Resolve each one_of group's default member, then hold every group to its rule.
+
+        ``values`` maps every member to its value, ``GROUP_DEFAULT`` for an unset
+        default member, or ``FAILED`` when the member's own value was refused.
+        """
         problems: list[RawProblem] = []
-        by_name = self.by_name
-        if len(data) > len(by_name) or any(k not in by_name for k in data):
-            problems += self._unknown(data)
-        values: dict[str, Any] = {}
-        for f in self.fields:
-            name = f.name
-            value = data.get(name, MISSING)
-            if value is MISSING or (value is None and f.optional):
-                if f.group is not None and f.group.default_member == name:
-                    values[name] = _GROUP_DEFAULT
-                    continue
-                if f.default is MISSING and f.factory is None:
-                    problems.append(((name,), "missing required key", ()))
-                    continue
-                try:
-                    values[name] = f.default_value()
-                except Invalid as e:
-                    problems += prefixed(name, e.problems)
-                continue
-            try:
-                values[name] = f.structure(value)
-            except Invalid as e:
-                problems += prefixed(name, e.problems)
         for group in self.groups:
-            if any(m not in values for m in group.members):
+            if any(values[m] is FAILED for m in group.members):
                 continue  # a member is already reported; its group cannot be judged
             default = group.default_member
-            if default is not None and values[default] is _GROUP_DEFAULT:
+            if default is not None and values[default] is GROUP_DEFAULT:
                 chosen = any(values[m] is not None for m in group.members if m != default)
-                values[default] = None if chosen else self.by_name[default].default_value()
+                try:
+                    values[default] = None if chosen else self.by_name[default].default_value()
+                except Invalid as e:
+                    problems += prefixed(default, e.problems)
+                    continue
             problem = group.check(values)
             if problem is not None:
                 problems.append(problem)
-        if problems:
-            raise Invalid(problems)
-        setattr_ = object.__setattr__
-        for name, value in values.items():
-            setattr_(inst, name, value)
-        if self.post_init is not None:
-            try:
-                self.post_init(inst)
-            except ConfigError as e:
-                # a check may name the paths below it: ConfigError([Problem("relations[2].rhs", ...)])
-                raise Invalid([(_relative(p.path), p.message, ()) for p in e.problems]) from None
-            except ValueError as e:
-                raise Invalid([((), str(e), ())]) from None
+        return problems
 
-    def _unknown(self, data: Mapping[str, Any]) -> list[RawProblem]:
+    def run_post_init(self, inst: Any) -> None:
+        """The user's cross-field check, its failures as problems at this config's path."""
+        try:
+            self.post_init(inst)  # type: ignore[misc]
+        except ConfigError as e:
+            # a check may name the paths below it: ConfigError([Problem("relations[2].rhs", ...)])
+            raise Invalid([(_relative(p.path), p.message, ()) for p in e.problems]) from None
+        except ValueError as e:
+            raise Invalid([((), str(e), ())]) from None
+
+    def unknown_keys(self, data: Mapping[str, Any]) -> list[RawProblem]:
         import difflib
 
         problems: list[RawProblem] = []

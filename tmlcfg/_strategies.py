@@ -6,15 +6,16 @@ import datetime as dt
 import math
 import pathlib
 from collections.abc import Mapping
-from typing import Any, NoReturn
+from typing import Any, NoReturn, assert_never
 
 import annotated_types as at
 from hypothesis import reject
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from ._constraints import BOUNDS
 from ._convert import require_spec
-from ._errors import ConfigError
+from ._errors import ConfigError, Invalid
 from ._frozen import FrozenDict
 from ._nodes import (
     AnyNode,
@@ -30,11 +31,12 @@ from ._nodes import (
     IntNode,
     LiteralNode,
     MappingNode,
-    Node,
     PathNode,
+    RegisteredNode,
     StrNode,
     TimeNode,
     TupleNode,
+    TypeNode,
     UnionNode,
 )
 from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
@@ -74,14 +76,13 @@ def _bounded_number(node: ConstrainedNode) -> st.SearchStrategy[Any] | None:
     lo_open = hi_open = False
     step = None
     for c in node.constraints:
-        if isinstance(c, at.Gt) and (lo is None or c.gt >= lo):
-            lo, lo_open = c.gt, True
-        elif isinstance(c, at.Ge) and (lo is None or c.ge > lo):
-            lo, lo_open = c.ge, False
-        elif isinstance(c, at.Lt) and (hi is None or c.lt <= hi):
-            hi, hi_open = c.lt, True
-        elif isinstance(c, at.Le) and (hi is None or c.le < hi):
-            hi, hi_open = c.le, False
+        bound = BOUNDS.get(type(c))
+        if bound is not None:
+            value = getattr(c, bound.attr)
+            if bound.lower and (lo is None or value > lo or (value == lo and bound.exclusive)):
+                lo, lo_open = value, bound.exclusive
+            elif not bound.lower and (hi is None or value < hi or (value == hi and bound.exclusive)):
+                hi, hi_open = value, bound.exclusive
         elif isinstance(c, at.MultipleOf):
             step = c.multiple_of
     if isinstance(node.inner, IntNode):
@@ -95,6 +96,35 @@ def _bounded_number(node: ConstrainedNode) -> st.SearchStrategy[Any] | None:
             min_value=lo, max_value=hi, exclude_min=lo_open and lo is not None, exclude_max=hi_open and hi is not None
         ).filter(lambda v: v == v)
     return None
+
+
+_TOML_KINDS: dict[type, st.SearchStrategy[Any]] = {
+    str: st.text(),
+    int: st.integers(*_INT64),
+    float: st.floats(allow_nan=False),
+    bool: st.booleans(),
+    dt.datetime: st.datetimes(timezones=st.none() | st.just(dt.UTC) | _offsets),
+    dt.date: st.dates(),
+    dt.time: st.times(),
+}
+
+
+def _registered(node: RegisteredNode) -> st.SearchStrategy[Any]:
+    """The type's own strategy, or its TOML values kept where they structure."""
+    strategy = node.strategy
+    if strategy is None:
+        return _TOML_KINDS[node.toml].map(lambda v: _structured_or_none(node, v)).filter(lambda v: v is not None)
+    if not isinstance(strategy, st.SearchStrategy):
+        strategy = strategy()  # a function that imports Hypothesis only when testing
+    assert isinstance(strategy, st.SearchStrategy)
+    return strategy
+
+
+def _structured_or_none(node: RegisteredNode, value: Any) -> Any:
+    try:
+        return node.structure(value)
+    except Invalid:
+        return None
 
 
 def _sizes(node: ConstrainedNode) -> tuple[int, int | None]:
@@ -124,51 +154,55 @@ class _Builder:
                 lines.append(_refused(self.root, require_spec(cls), path, error, refused, passed).args[0])
         return "\n".join(lines)
 
-    def node(self, node: Node, sizes: tuple[int, int | None] = (0, None)) -> st.SearchStrategy[Any]:
+    def node(self, node: TypeNode, sizes: tuple[int, int | None] = (0, None)) -> st.SearchStrategy[Any]:
         low, high = sizes
         most = max(low, MAX_ITEMS) if high is None else high
-        if isinstance(node, ConstrainedNode):
-            inner = node.inner
-            checks = node.checks
-            base = _bounded_number(node) if isinstance(inner, (IntNode, FloatNode)) else None
-            if base is None:
-                base = self.node(inner, _sizes(node))
-            return base.filter(lambda v: all(ok(v) for ok, _, _ in checks))
-        if isinstance(node, BoolNode):
-            return st.booleans()
-        if isinstance(node, IntNode):
-            return st.integers(*_INT64)
-        if isinstance(node, FloatNode):
-            return st.floats(allow_nan=False)
-        if isinstance(node, StrNode):
-            return st.text(min_size=low, max_size=high if high is not None else 16)
-        if isinstance(node, PathNode):
-            return st.text(max_size=16).filter(lambda s: "\x00" not in s).map(pathlib.Path)
-        if isinstance(node, DateTimeNode):
-            return st.datetimes(timezones=st.none() | st.just(dt.UTC) | _offsets)
-        if isinstance(node, DateNode):
-            return st.dates()
-        if isinstance(node, TimeNode):
-            return st.times()
-        if isinstance(node, EnumNode):
-            return st.sampled_from(list(node.cls))
-        if isinstance(node, LiteralNode):
-            return st.sampled_from(node.values)
-        if isinstance(node, ConfigNode):
-            return self.config(node.spec, ())
-        if isinstance(node, TupleNode):
-            return st.lists(self.node(node.item), min_size=low, max_size=most).map(tuple)
-        if isinstance(node, FixedTupleNode):
-            return st.tuples(*(self.node(n) for n in node.items))
-        if isinstance(node, FrozenSetNode):
-            return st.frozensets(self.node(node.item), min_size=low, max_size=most)
-        if isinstance(node, MappingNode):
-            values = _toml_values if isinstance(node.value, AnyNode) else self.node(node.value)
-            return st.dictionaries(_keys, values, min_size=low, max_size=most).map(FrozenDict)
-        if isinstance(node, AnyNode):
-            return _toml_values
-        assert isinstance(node, UnionNode)
-        return st.one_of([self.node(o) for o in node.options])
+        match node:
+            case ConstrainedNode():
+                checks = node.checks
+                base = _bounded_number(node) if isinstance(node.inner, (IntNode, FloatNode)) else None
+                if base is None:
+                    base = self.node(node.inner, _sizes(node))
+                return base.filter(lambda v: all(ok(v) for ok, _, _ in checks))
+            case BoolNode():
+                return st.booleans()
+            case IntNode():
+                return st.integers(*_INT64)
+            case FloatNode():
+                return st.floats(allow_nan=False)
+            case StrNode():
+                return st.text(min_size=low, max_size=high if high is not None else 16)
+            case PathNode():
+                return st.text(max_size=16).filter(lambda s: "\x00" not in s).map(pathlib.Path)
+            case DateTimeNode():
+                return st.datetimes(timezones=st.none() | st.just(dt.UTC) | _offsets)
+            case DateNode():
+                return st.dates()
+            case TimeNode():
+                return st.times()
+            case EnumNode():
+                return st.sampled_from(list(node.cls))
+            case LiteralNode():
+                return st.sampled_from(node.values)
+            case RegisteredNode():
+                return _registered(node)
+            case ConfigNode():
+                return self.config(node.spec, ())
+            case TupleNode():
+                return st.lists(self.node(node.item), min_size=low, max_size=most).map(tuple)
+            case FixedTupleNode():
+                return st.tuples(*(self.node(n) for n in node.items))
+            case FrozenSetNode():
+                return st.frozensets(self.node(node.item), min_size=low, max_size=most)
+            case MappingNode():
+                values = _toml_values if isinstance(node.value, AnyNode) else self.node(node.value)
+                return st.dictionaries(_keys, values, min_size=low, max_size=most).map(FrozenDict)
+            case AnyNode():
+                return _toml_values
+            case UnionNode():
+                return st.one_of([self.node(o) for o in node.options])
+            case _:
+                assert_never(node)
 
     def field(self, spec: ClassSpec, name: str, path: PathTuple) -> st.SearchStrategy[Any]:
         here = (*path, name)

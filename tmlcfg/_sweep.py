@@ -9,7 +9,7 @@ from ._convert import require_spec
 from ._errors import ConfigError, Invalid, Problem
 from ._nodes import ConstrainedNode, FloatNode, IntNode, Node
 from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
-from ._show import literal
+from ._show import got, literal
 from ._spec import FieldSpec, field_at
 
 METHODS = ("grid", "random", "bayes")
@@ -119,7 +119,20 @@ def sweep_config(
     ``metric``; grid needs listed values.
     """
     spec = require_spec(cls)
+    # wrong kinds of argument are mistakes in the calling code, not in a sweep's values
+    if not isinstance(parameters, Mapping):
+        raise TypeError(
+            "sweep_config: parameters must be a mapping of field paths to parameters, "
+            f"such as {{'lr': {{'values': [0.1, 0.01]}}}}; got {type(parameters).__name__}"
+        )
+    if metric is not None and not isinstance(metric, Mapping):
+        raise TypeError(
+            "sweep_config: metric must be a mapping such as {'name': 'loss', 'goal': 'minimize'}; "
+            f"got {type(metric).__name__}"
+        )
     problems: list[Problem] = []
+    if metric is not None and "name" in metric and not isinstance(metric["name"], str):
+        problems.append(Problem("metric.name", f"must be the logged metric's name, a str; got {got(metric['name'])}"))
     if method not in METHODS:
         problems.append(Problem("", f"method must be one of {', '.join(METHODS)}, got {method!r}"))
     if method == "bayes" and not (metric and metric.get("name")):

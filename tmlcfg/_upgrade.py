@@ -215,12 +215,12 @@ def _masked(cls: type, text: str) -> list[str]:
 def _secret(cls: type, path: PathTuple) -> bool:
     """Whether ``path`` is at or below a secret field (a secret config covers all below it)."""
     from ._data import child
-    from ._nodes import ConfigNode, ConstrainedNode, Node
+    from ._nodes import ConfigNode, ConstrainedNode, TypeNode
 
     plan = plan_of(cls)
     if plan is not None:
         path = translate(plan, path).path  # an old key is as secret as the field it now names
-    node: Node | None = ConfigNode(require_spec(cls))
+    node: TypeNode | None = ConfigNode(require_spec(cls))
     for step in path:
         base = node.inner if isinstance(node, ConstrainedNode) else node
         if isinstance(base, ConfigNode) and isinstance(step, str):
@@ -251,8 +251,8 @@ def upgrade_files(cls: type, files: list[str], mode: str) -> str:
     :class:`ConfigError`. ``check`` raises one listing every old key, located,
     when any file would change.
     """
+    from ._atomic import write_atomic
     from ._load import _read
-    from ._write import write_atomic
 
     problems: list[Problem] = []
     changed: list[tuple[str, str, str, list[Use], dict[PathTuple, int]]] = []
@@ -274,7 +274,7 @@ def upgrade_files(cls: type, files: list[str], mode: str) -> str:
     out: list[str] = []
     for name, old, new, uses, lines in changed:
         if mode == "in-place":
-            write_atomic(name, new)
+            write_atomic(name, new, target=cls.__name__)
             out.append(f"upgraded {name}: {len(uses)} key{'s' if len(uses) != 1 else ''}\n")
         elif mode == "check":
             hint = f"run `tmlcfg upgrade {cls.__module__}:{cls.__qualname__} --in-place {name}`"

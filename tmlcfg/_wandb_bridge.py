@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from ._convert import require_spec, structured
+from ._convert import require_spec, structured, to_dict, unstructure
 from ._data import merge, set_path
 from ._errors import ConfigError, Invalid, Problem, RawProblem, to_problem
+from ._limits import MAX_KEY_FILE_BYTES
 from ._migrate import plan_of
 from ._migrate_ways import migrate_input, replace_path
 from ._nodes import AnyNode, ConfigNode, ConstrainedNode, EnumNode
@@ -57,9 +58,26 @@ def read_key(cfg: WandbConfig) -> str | None:
     if cfg.key_path is None:
         return None
     path = Path(cfg.key_path).expanduser()
+    too_big = _error(
+        "key_path",
+        f"the key file {str(path)!r} holds more than {MAX_KEY_FILE_BYTES:,} bytes; it should hold only the API key",
+    )
     try:
-        mode = path.stat().st_mode
-        key = path.read_text(encoding="utf-8").strip()
+        # opened without waiting, so that a FIFO nobody writes to reads as empty instead of hanging
+        nonblock = getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, os.O_RDONLY | nonblock)
+        with open(fd, "rb") as f:
+            if nonblock:  # then wait for what a writer (a shell's <(...), say) is still to write
+                os.set_blocking(fd, True)
+            status = os.fstat(fd)
+            mode = status.st_mode
+            if stat.S_ISREG(mode) and status.st_size > MAX_KEY_FILE_BYTES:
+                raise too_big
+            # bounded: /dev/zero, a pipe or a file that grows is read no further than one byte past the bound
+            raw = f.read(MAX_KEY_FILE_BYTES + 1)
+        if len(raw) > MAX_KEY_FILE_BYTES:
+            raise too_big
+        key = raw.decode("utf-8").strip()
     except FileNotFoundError:
         raise _error("key_path", f"no key file at {str(path)!r}; write the API key there or unset key_path") from None
     except (OSError, UnicodeDecodeError) as e:
@@ -73,15 +91,30 @@ def read_key(cfg: WandbConfig) -> str | None:
         )
     if not key:
         raise _error("key_path", f"the key file {str(path)!r} is empty; write the API key there")
-    if len(key) < 40 or any(c.isspace() for c in key):
+    if len(key) < 40 or any(c.isspace() for c in key) or not (key.isascii() and key.isprintable()):
         raise _error(
-            "key_path", f"the key file {str(path)!r} does not hold a wandb API key (40 or more characters, no spaces)"
+            "key_path",
+            f"the key file {str(path)!r} does not hold a wandb API key (40 or more printable characters, no spaces)",
         )
     return key
 
 
 def host_of(cfg: WandbConfig) -> str:
-    return cfg.host or os.environ.get("WANDB_BASE_URL") or DEFAULT_HOST
+    """The server: ``host``, else ``WANDB_BASE_URL``, else wandb's; a malformed one is a ConfigError at host."""
+    from .wandb import host_problem
+
+    if cfg.host:
+        problem = host_problem(cfg.host)
+        if problem is not None:  # pragma: no cover - the field's validator refused it already
+            raise _error("host", problem)
+        return cfg.host
+    env = os.environ.get("WANDB_BASE_URL")
+    if env:
+        problem = host_problem(env)
+        if problem is not None:
+            raise _error("host", f"is unset, and WANDB_BASE_URL {problem}")
+        return env
+    return DEFAULT_HOST
 
 
 def key_elsewhere(cfg: WandbConfig) -> bool:
@@ -137,7 +170,7 @@ def run_config(cfg: WandbConfig, experiment: Any | None) -> dict[str, Any]:
     """What a run logs as its config: the experiment (secrets masked), then ``metadata`` beside it."""
     data: dict[str, Any] = {}
     if experiment is not None:
-        data = require_spec(type(experiment)).unstructure(experiment, mask=True)
+        data = unstructure(experiment, mask=True)
     problems = []
     for key, value in (cfg.metadata or {}).items():
         if key in data:
@@ -348,5 +381,5 @@ def apply_sweep(experiment: _C, run_config: Mapping[str, Any]) -> _C:
     Call it with ``run.config`` in the agent's run, before training starts, so a
     bad sweep value fails at once.
     """
-    spec = require_spec(type(experiment))
-    return _apply(type(experiment), spec.unstructure(experiment), run_config)
+    require_spec(type(experiment))
+    return _apply(type(experiment), to_dict(experiment), run_config)

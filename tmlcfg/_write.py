@@ -7,12 +7,11 @@ writes an array of tables as an inline array.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from ._convert import require_spec, to_dict
+from ._convert import to_dict, unstructure
 from ._paths import basic_string, quote_key
 
 _INF = float("inf")
@@ -83,53 +82,18 @@ def dumps(config: Any) -> str:
 
 def pretty_print(config: Any) -> str:
     """TOML text for logs: like :func:`dumps`, with every secret shown as ``'***'``."""
-    return write_toml(require_spec(type(config)).unstructure(config, mask=True))
+    return write_toml(unstructure(config, mask=True))
 
 
 def dump(config: Any, path: str | os.PathLike[str]) -> None:
-    """Write ``config`` as TOML to ``path`` atomically: a failure leaves the old file as it was."""
-    import tempfile
+    """Write ``config`` as TOML to ``path`` atomically: a failure leaves the old file as it was.
 
-    text = dumps(config)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Replace the file at ``path`` with ``text`` atomically, through a symlink, keeping its mode.
-
-    Anything but a regular file (a directory, FIFO or device) is a ``ConfigError`` before anything is written.
+    A symlink is followed and its target written; an existing file keeps its
+    mode. A directory, FIFO, device or missing directory at ``path`` is a
+    :class:`ConfigError` naming it, raised before anything is written.
     """
-    import stat
-    import tempfile
+    from ._atomic import check_target, write_atomic
 
-    from ._errors import ConfigError, Problem
-
-    target = Path(os.path.realpath(path))
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else None
-        if target.exists() and not target.is_file():
-            raise ConfigError([Problem("", "is not a regular file; nothing was written", os.fspath(path))])
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as e:
-        raise ConfigError([Problem("", f"cannot write: {e.strerror or e}", os.fspath(path))]) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    name = type(config).__name__
+    check_target(path, target=name)
+    write_atomic(path, dumps(config), target=name)

@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+__all__ = ["KeyFileWarning", "WandbConfig", "apply_sweep", "init", "login", "restore", "sweep_config"]
+
 from ._define import config
 from ._fields import field
 from ._lazy import lazy_attributes as _lazy_attributes
 
 if TYPE_CHECKING:
-    pass
+    # what mypy and pyright see: the real signatures, which load on first use at run time
+    from ._sweep import sweep_config
+    from ._wandb_bridge import KeyFileWarning, apply_sweep, init, login, restore
 
 _LAZY = {
     "KeyFileWarning": "_wandb_bridge",
@@ -31,6 +35,32 @@ _LAZY = {
 __getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, public=("KeyFileWarning",))
 
 
+def host_problem(host: str) -> str | None:
+    """What is wrong with a wandb server URL, or None; the URL is not repeated, as it may hold a password."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(host)
+        port = parts.port
+    except ValueError as e:  # an unclosed [IPv6 literal, a port that is not a number or above 65535
+        return f"is not a valid URL ({e}); write it as https://host[:port]"
+    if parts.scheme not in ("http", "https"):
+        return "needs to start with https:// (or http://); write it as https://host[:port]"
+    if parts.username is not None or parts.password is not None:
+        return "holds credentials; put the API key in the file named by key_path instead"
+    if not parts.hostname:
+        return "has no host name; write it as https://host[:port]"
+    if port == 0:
+        return "has port 0; give the server's port, from 1 to 65535, or none"
+    return None
+
+
+def _valid_host(host: str) -> None:
+    problem = host_problem(host)
+    if problem is not None:
+        raise ValueError(problem)
+
+
 @config
 class WandbConfig:
     """Where and how a run is logged to Weights & Biases; every field is optional."""
@@ -38,6 +68,7 @@ class WandbConfig:
     host: str | None = field(
         default=None,
         doc="Server URL, passed to wandb.login(host=...); unset uses wandb's own default (WANDB_BASE_URL).",
+        validator=_valid_host,
     )
     key_path: str | None = field(
         default=None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tmlcfg
+import tmlcfg.wandb
 
 
 @tmlcfg.config
@@ -16,6 +17,8 @@ Training(num_train_step=7)  # E: call-arg
 Training(7)  # E: misc
 t = Training()
 t.name = "other"  # E: misc
+tmlcfg.wandb.login("not a config")  # E: arg-type
+tmlcfg.register_type(int, toml=str, structure=int, unstructure=str, nonsense=1)  # E: call-arg
 
 
 @tmlcfg.config(migrations=(tmlcfg.renamed("steps", "num_train_steps"),))

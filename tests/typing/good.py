@@ -60,3 +60,13 @@ class Migrated:
 m: Migrated = Migrated(name="x", num_train_steps=3)
 migrated_steps: int = m.num_train_steps
 warning: type[UserWarning] = tmlcfg.MigrationWarning
+
+
+# tmlcfg.wandb's calls load on first use, yet type checkers see their real signatures
+def _wandb_calls(cfg: tmlcfg.wandb.WandbConfig, run_config: dict[str, object]) -> None:
+    from typing import assert_type
+
+    import tmlcfg.wandb
+
+    assert_type(tmlcfg.wandb.login(cfg, verify=False), bool)
+    assert_type(tmlcfg.wandb.restore(Training, run_config), Training)

@@ -1,0 +1,141 @@
+"""tmlcfg.converter: the cattrs converter every read and write goes through, open to users' types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import cattrs
+import pytest
+from hypothesis import given
+
+import tmlcfg
+from tmlcfg.optimizers import AdamConfig, OptimizerConfig
+
+from .strategies import Generated, classes_with_instances
+
+
+@tmlcfg.config
+class Sgd:
+    lr: float = 0.1
+    momentum: float = 0.0
+
+
+@attrs.define
+class Sweep:
+    """A user's own attrs class, not a config, holding configs."""
+
+    name: str
+    trials: list[Sgd]
+    best: Sgd | None = None
+
+
+def _problems(error: tmlcfg.ConfigError) -> list[tuple[str, str]]:
+    return [(p.path, p.message) for p in error.problems]
+
+
+@pytest.mark.parametrize("container", [list, tuple])
+def test_sequences_of_configs(container: Any) -> None:
+    """list[C] and tuple[C, ...] structure every element, with every problem at its index."""
+    wanted = list[Sgd] if container is list else tuple[Sgd, ...]
+    got = tmlcfg.converter.structure([{"lr": 1}, {}], wanted)
+    assert type(got) is container
+    assert list(got) == [Sgd(lr=1.0), Sgd()]
+    assert type(got[0].lr) is float
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure([{}, {"lr": "1"}, {"lr": 0.1, "mom": 1}], wanted)
+    assert _problems(info.value) == [
+        ("[1].lr", "expected float, got str '1'"),
+        ("[2].mom", "unknown key; expected one of lr, momentum"),
+    ]
+
+
+def test_mappings_of_configs() -> None:
+    """Mapping[str, C] and dict[str, C] as tables of configs, problems under their keys."""
+    data = {"a": {"lr": 2}, "b.c": {}}
+    assert tmlcfg.converter.structure(data, Mapping[str, Sgd]) == {"a": Sgd(lr=2.0), "b.c": Sgd()}
+    assert type(tmlcfg.converter.structure(data, dict[str, Sgd])) is dict
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure({"b.c": {"lr": True}}, dict[str, Sgd])
+    assert _problems(info.value) == [('"b.c".lr', "expected float, got bool true")]
+
+
+def test_a_users_attrs_class_holding_configs() -> None:
+    """An attrs class of the user's is structured by cattrs, its fields by tmlcfg's strict hooks."""
+    sweep = tmlcfg.converter.structure({"name": "s", "trials": [{"lr": 1}], "best": {"lr": 3}}, Sweep)
+    assert sweep == Sweep("s", [Sgd(lr=1.0)], Sgd(lr=3.0))
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure({"name": 7, "trials": [{}, {"lr": "x"}], "extra": 1}, Sweep)
+    assert sorted(_problems(info.value)) == [
+        ("extra", "unknown key"),
+        ("name", "expected str, got int 7"),
+        ("trials[1].lr", "expected float, got str 'x'"),
+    ]
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure({"trials": []}, Sweep)
+    assert _problems(info.value) == [("name", "missing required key")]
+
+
+def test_strict_scalars() -> None:
+    """The converter's scalar hooks never guess: no "7" for int, no 1.9, no true; int widens to float."""
+    conv = tmlcfg.converter
+    for value, wanted in [("7", int), (1.9, int), (True, int), (5, str), ("1", float)]:
+        with pytest.raises(tmlcfg.ConfigError):
+            conv.structure(value, wanted)
+    assert type(conv.structure(3, float)) is float
+    assert conv.structure("1h", dt.timedelta) == dt.timedelta(hours=1)
+    assert conv.structure(None, int | None) is None
+
+
+def test_unstructure_through_the_converter() -> None:
+    """to_dict and the converter agree; secrets are masked only in the masking output."""
+    cfg = OptimizerConfig(adam=AdamConfig(lr=0.5))
+    assert tmlcfg.converter.unstructure(cfg) == tmlcfg.to_dict(cfg)
+    assert tmlcfg.converter.unstructure(dt.timedelta(minutes=2)) == "2m"
+    assert tmlcfg.converter.unstructure([Sgd()], list[Sgd]) == [{"lr": 0.1, "momentum": 0.0}]
+
+
+def test_register_hooks_equips_a_users_converter() -> None:
+    """register_hooks gives any cattrs converter the same strict hooks."""
+    conv = tmlcfg.register_hooks(cattrs.Converter())
+    assert conv.structure({"lr": 1}, Sgd) == Sgd(lr=1.0)
+    assert conv.structure("90s", dt.timedelta) == dt.timedelta(seconds=90)
+    with pytest.raises(tmlcfg.ConfigError, match="expected int, got str '7'"):
+        conv.structure("7", int)
+    assert conv.unstructure(Sgd(lr=2.0)) == {"lr": 2.0, "momentum": 0.0}
+
+
+def test_a_users_hook_on_the_converter_is_used() -> None:
+    """The converter is the registry: a hook a user registers for a config class wins."""
+    conv = tmlcfg.register_hooks(cattrs.Converter())
+    conv.register_structure_hook(Sgd, lambda data, _: Sgd(lr=float(data)))
+    assert conv.structure(3, Sgd) == Sgd(lr=3.0)
+
+
+@given(classes_with_instances())
+def test_every_entry_goes_through_the_converter(case: tuple[Generated, Any]) -> None:
+    """from_dict gives what the converter's hook gives, type for type."""
+    generated, config = case
+    data = tmlcfg.to_dict(config)
+    assert tmlcfg.converter.structure(data, generated.cls) == tmlcfg.from_dict(generated.cls, data) == config
+    assert tmlcfg.converter.unstructure(config) == data
+
+
+def test_the_hook_of_a_class_is_the_converters() -> None:
+    """from_dict asks the converter for the hook: a hook put on tmlcfg.converter is what runs."""
+    seen: list[Any] = []
+    original = tmlcfg.converter.get_structure_hook(Sgd)
+
+    def spy(data: Any, cls: Any) -> Any:
+        seen.append(data)
+        return original(data, cls)
+
+    tmlcfg.converter.register_structure_hook(Sgd, spy)
+    try:
+        assert tmlcfg.from_dict(Sgd, {"lr": 1}) == Sgd(lr=1.0)
+        assert tmlcfg.loads(Sgd, "lr = 2") == Sgd(lr=2.0)
+    finally:
+        tmlcfg.converter.register_structure_hook(Sgd, original)
+    assert seen == [{"lr": 1}, {"lr": 2}]

@@ -1,0 +1,293 @@
+"""Field types of the user's own, taught with register_type, and timedelta, which tmlcfg teaches itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import pathlib
+from collections.abc import Mapping
+from typing import Annotated
+
+import annotated_types as at
+import attrs
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tmlcfg
+from tmlcfg._argv import field_help
+from tmlcfg._reference import markdown_reference
+from tmlcfg._template import template
+from tmlcfg._timedelta import format_timedelta, parse_timedelta
+from tmlcfg.testing import check_config_class, configs
+
+
+def _price(text: str) -> decimal.Decimal:
+    try:
+        value = decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        raise ValueError("not a decimal number") from None
+    if not value.is_finite():
+        raise ValueError("a price is a finite number")
+    return value.quantize(decimal.Decimal("0.01"))
+
+
+# registered once for the whole test session: registering a type twice is an error
+tmlcfg.register_type(
+    decimal.Decimal,
+    toml=str,
+    structure=_price,
+    unstructure=str,
+    strategy=st.decimals(min_value=-(10**9), max_value=10**9, places=2),
+)
+
+
+@tmlcfg.config
+class Serving:
+    """Everything a registered type may be part of."""
+
+    price: decimal.Decimal = decimal.Decimal("0.10")
+    timeout: dt.timedelta = dt.timedelta(seconds=90)
+    ceiling: decimal.Decimal | None = None
+    tiers: tuple[decimal.Decimal, ...] = ()
+    retries: frozenset[dt.timedelta] = frozenset()
+    per_region: Mapping[str, decimal.Decimal] = tmlcfg.field(factory=dict)
+    warmup: Annotated[dt.timedelta, at.Ge(dt.timedelta(0))] = dt.timedelta(0)
+
+
+@tmlcfg.config
+class Deployment:
+    serving: Serving = tmlcfg.field(factory=Serving)
+    name: str = "prod"
+
+
+_FILE = """\
+name = "canary"
+
+[serving]
+price = "12.5"
+timeout = "1h30m"
+ceiling = "99.999"
+tiers = ["1", "2.50"]
+retries = ["1s", "250ms"]
+per_region = { eu = "3.10" }
+warmup = "-0s"
+"""
+
+
+def _canary() -> Deployment:
+    return Deployment(
+        name="canary",
+        serving=Serving(
+            price=decimal.Decimal("12.50"),
+            timeout=dt.timedelta(hours=1, minutes=30),
+            ceiling=decimal.Decimal("100.00"),
+            tiers=(decimal.Decimal("1.00"), decimal.Decimal("2.50")),
+            retries=frozenset({dt.timedelta(seconds=1), dt.timedelta(milliseconds=250)}),
+            per_region={"eu": decimal.Decimal("3.10")},
+        ),
+    )
+
+
+def test_a_file_of_registered_types() -> None:
+    """Fields, optionals, tuples, frozensets and mappings of registered types read from TOML."""
+    assert tmlcfg.loads(Deployment, _FILE) == _canary()
+
+
+def test_written_back_in_canonical_form() -> None:
+    """dumps writes each value by its unstructure function, and reads back equal."""
+    text = tmlcfg.dumps(_canary())
+    assert 'timeout = "1h30m"' in text
+    assert 'retries = ["250ms", "1s"]' in text
+    assert 'price = "12.50"' in text
+    assert tmlcfg.loads(Deployment, text) == _canary()
+    assert tmlcfg.to_dict(_canary())["serving"]["per_region"] == {"eu": "3.10"}
+
+
+def test_bad_values_are_problems_at_their_paths() -> None:
+    """A refused value is a problem at its path, with the file's line and the type's own reason."""
+    text = _FILE.replace('"1h30m"', '"1.5h"').replace('"12.5"', '"cheap"').replace('"250ms"', "250")
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.loads(Deployment, text, source="deploy.toml")
+    assert [str(p) for p in info.value.problems] == [
+        "deploy.toml:4: serving.price: invalid Decimal 'cheap': not a decimal number",
+        "deploy.toml:5: serving.timeout: invalid timedelta '1.5h': write whole units, largest first, as in \"1h30m\", "
+        '"90s", "250ms" or "-5s" (units d, h, m, s, ms, us)',
+        "deploy.toml:8: serving.retries[1]: expected timedelta (a TOML str), got int 250",
+    ]
+
+
+def test_constructor_and_bounds() -> None:
+    """Python values are taken as they are, text is read, and bounds of the type's own kind hold."""
+    assert Serving(timeout="2m").timeout == dt.timedelta(minutes=2)  # type: ignore[arg-type]
+    with pytest.raises(tmlcfg.ConfigError, match="warmup: must be >= '0s', got '-1s'"):
+        Serving(warmup=dt.timedelta(seconds=-1))
+
+
+def test_overrides_replace_diff_and_fingerprint() -> None:
+    """Overrides read bare text, replace re-validates, diff and fingerprint see the values."""
+    base = tmlcfg.loads(Deployment, _FILE)
+    changed = tmlcfg.replace(base, {"serving.timeout": "90s", "serving.price": "1"})
+    assert changed.serving.timeout == dt.timedelta(seconds=90)
+    assert changed.serving.price == decimal.Decimal("1.00")
+    assert [(d.path, d.left, d.right) for d in tmlcfg.diff(base, changed)] == [
+        ("serving.price", "12.50", "1.00"),
+        ("serving.timeout", "1h30m", "1m30s"),
+    ]
+    assert tmlcfg.fingerprint(base) != tmlcfg.fingerprint(changed)
+    assert tmlcfg.fingerprint(base) == tmlcfg.fingerprint(tmlcfg.loads(Deployment, tmlcfg.dumps(base)))
+
+
+def test_overrides_on_the_command_line(tmp_path: pathlib.Path) -> None:
+    """``timeout=90s`` is bare text, read by the type, as a TOML string would be."""
+    experiment = tmp_path / "deploy.toml"
+    experiment.write_text(_FILE)
+    loaded = tmlcfg.load(Deployment, experiment, overrides=["serving.timeout=90s", 'serving.price="7"'])
+    assert loaded.serving.timeout == dt.timedelta(seconds=90)
+    assert loaded.serving.price == decimal.Decimal("7.00")
+    with pytest.raises(tmlcfg.ConfigError, match="serving.timeout: invalid timedelta '90'"):
+        tmlcfg.load(Deployment, experiment, overrides=["serving.timeout='90'"])
+
+
+def test_schema_template_docs_and_help_name_the_type() -> None:
+    """Tools describe a registered type by its name and its TOML form."""
+    schema = tmlcfg.json_schema(Serving)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["properties"]["timeout"] == {"type": "string", "title": "timedelta", "default": "1m30s"}
+    assert schema["properties"]["tiers"]["items"] == {"type": "string", "title": "Decimal"}
+    jsonschema.validate(json.loads(json.dumps(tmlcfg.to_dict(_canary()))), tmlcfg.json_schema(Deployment))
+    assert 'timeout = "1m30s"' in template(Serving)
+    assert "`timedelta`" in markdown_reference(Serving)
+    assert "timeout" in field_help(Serving) and "timedelta" in field_help(Serving)
+
+
+def test_strategies_and_the_law_checker() -> None:
+    """configs() draws registered types, and check_config_class proves their round trip."""
+    check_config_class(Deployment, max_examples=30)
+
+    @given(configs(Serving))
+    def drawn(serving: Serving) -> None:
+        assert type(serving.price) is decimal.Decimal
+        assert type(serving.timeout) is dt.timedelta
+
+    drawn()
+
+
+def test_a_registered_type_that_does_not_round_trip_is_caught() -> None:
+    """check_config_class fails a type whose unstructure loses what structure read."""
+
+    @attrs.frozen
+    class Lossy:
+        value: float
+
+    tmlcfg.register_type(
+        Lossy, toml=float, structure=Lossy, unstructure=lambda v: float(round(v.value)), strategy=st.just(Lossy(0.25))
+    )
+
+    @tmlcfg.config
+    class Holder:
+        lossy: Lossy = Lossy(0.0)
+
+    with pytest.raises(Exception, match="Law 1|round"):
+        check_config_class(Holder, max_examples=50)
+
+
+def test_unregistered_types_say_how_to_register() -> None:
+    """A type that is neither built in nor registered is refused with the way in."""
+    with pytest.raises(tmlcfg.DefinitionError, match=r"tmlcfg.register_type\(complex, toml=str"):
+
+        @tmlcfg.config
+        class Refused:
+            z: complex = 0j
+
+
+def test_registration_mistakes_are_definition_errors() -> None:
+    """Twice, a built-in type, a toml that is no TOML kind, or no callables: DefinitionError."""
+
+    class Celsius(float):
+        pass
+
+    with pytest.raises(tmlcfg.DefinitionError, match="already registered and config classes already use it"):
+        tmlcfg.register_type(decimal.Decimal, toml=str, structure=decimal.Decimal, unstructure=str)
+    with pytest.raises(tmlcfg.DefinitionError, match="tmlcfg already reads int itself"):
+        tmlcfg.register_type(int, toml=str, structure=int, unstructure=str)
+    with pytest.raises(tmlcfg.DefinitionError, match="is not a TOML kind"):
+        tmlcfg.register_type(Celsius, toml=list, structure=Celsius, unstructure=float)
+    with pytest.raises(tmlcfg.DefinitionError, match="must be callables"):
+        tmlcfg.register_type(Celsius, toml=float, structure=None, unstructure=float)  # type: ignore[arg-type]
+    with pytest.raises(tmlcfg.DefinitionError, match="strategy must be a Hypothesis strategy"):
+        tmlcfg.register_type(Celsius, toml=float, structure=Celsius, unstructure=float, strategy=[1.0])
+    with pytest.raises(tmlcfg.DefinitionError, match="takes a class"):
+        tmlcfg.register_type("Celsius", toml=float, structure=Celsius, unstructure=float)  # type: ignore[arg-type]
+
+
+def test_a_type_whose_functions_misbehave() -> None:
+    """A structure that returns the wrong type is a problem; an unstructure that does is a DefinitionError."""
+
+    class Tag:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Tag) and other.text == self.text
+
+        def __hash__(self) -> int:
+            return hash(self.text)
+
+    tmlcfg.register_type(Tag, toml=str, structure=lambda s: s if s == "raw" else Tag(s), unstructure=lambda t: 5)
+
+    @tmlcfg.config
+    class Tagged:
+        tag: Tag = Tag("a")
+
+    with pytest.raises(tmlcfg.ConfigError, match="returned str, not Tag"):
+        tmlcfg.from_dict(Tagged, {"tag": "raw"})
+    with pytest.raises(tmlcfg.DefinitionError, match="returned int, not str"):
+        tmlcfg.dumps(Tagged())
+
+
+@given(st.timedeltas())
+def test_timedelta_text_round_trips(value: dt.timedelta) -> None:
+    """Every timedelta is written in the canonical form and read back equal."""
+    text = format_timedelta(value)
+    assert parse_timedelta(text) == value
+    assert format_timedelta(parse_timedelta(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1h30m", dt.timedelta(hours=1, minutes=30)),
+        ("90s", dt.timedelta(seconds=90)),
+        ("250ms", dt.timedelta(milliseconds=250)),
+        ("1d12h", dt.timedelta(days=1, hours=12)),
+        ("-5s", dt.timedelta(seconds=-5)),
+        ("0s", dt.timedelta(0)),
+        ("90m", dt.timedelta(minutes=90)),
+        ("1m1ms1us", dt.timedelta(minutes=1, milliseconds=1, microseconds=1)),
+    ],
+)
+def test_timedelta_forms(text: str, value: dt.timedelta) -> None:
+    """Whole units, largest first, optionally negative."""
+    assert parse_timedelta(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1.5h", "90", "1h 30m", "30m1h", "", "-", "1H", "1h1h", "\u0661s", "1e3s", "+5s", "1" * 19 + "d", "99999999999d"],
+)
+def test_timedelta_refusals(text: str) -> None:
+    """Anything but the form is refused, with the form in the message; nothing overflows."""
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.from_dict(Serving, {"timeout": text})
+    (problem,) = info.value.problems
+    assert problem.path == "timeout"
+    assert 'as in "1h30m"' in problem.message or "range of a timedelta" in problem.message
+
+
+def test_timedelta_is_not_a_number() -> None:
+    """90 is not a timedelta: the unit must be written."""
+    with pytest.raises(tmlcfg.ConfigError, match=r"timeout: expected timedelta \(a TOML str\), got int 90"):
+        tmlcfg.from_dict(Serving, {"timeout": 90})

@@ -1324,3 +1324,23 @@ class Vaulted:
     num_steps: int = 0
     vault: Vault = tmlcfg.field(factory=Vault, secret=True)
     logins: tuple[Login, ...] = ()
+
+
+def test_a_seconds_field_becomes_a_timedelta() -> None:
+    """eval_timeout_in_s = 90 reads as eval_timeout = "90s"; a value the timedelta refuses is reported at the new path."""
+    import datetime as dt
+
+    from tmlcfg._upgrade import upgrade_text
+
+    @tmlcfg.config(migrations=(tmlcfg.renamed("eval_timeout_in_s", "eval_timeout", convert=lambda s: f"{s}s"),))
+    class Evaluation:
+        eval_timeout: dt.timedelta = dt.timedelta(hours=1)
+
+    with recorded():
+        assert tmlcfg.loads(Evaluation, "eval_timeout_in_s = 90\n").eval_timeout == dt.timedelta(seconds=90)
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        tmlcfg.loads(Evaluation, "eval_timeout_in_s = 90.5\n", source="e.toml")
+    (problem,) = e.value.problems
+    assert (problem.path, problem.line) == ("eval_timeout", 1)
+    assert problem.message.startswith("invalid timedelta '90.5s': write whole units")
+    assert upgrade_text(Evaluation, "eval_timeout_in_s = 90 # wait\n")[0] == 'eval_timeout = "90s" # wait\n'

@@ -131,8 +131,7 @@ def test_other_refusals() -> None:
 
     with pytest.raises(tmlcfg.DefinitionError, match="is not a tmlcfg config"):
         tmlcfg.config(type("Sub", (Plain,), {}))
-    with pytest.raises(tmlcfg.DefinitionError, match="default or factory"):
-        tmlcfg.field(default=1, factory=int)
+    refused({"__annotations__": {"x": int}, "x": tmlcfg.field(default=1, factory=int)}, r"Bad\.x: .*default or factory")
     with pytest.raises(tmlcfg.DefinitionError, match="decorates classes"):
         tmlcfg.config(3)  # type: ignore[type-var]
     with pytest.raises(tmlcfg.DefinitionError, match=r"decorate it with @tmlcfg\.config"):

@@ -15,6 +15,7 @@ from typing import Any
 
 import annotated_types as at
 
+from ._limits import INT_MAX, INT_MIN
 from ._nodes import (
     BoolNode,
     ConfigNode,
@@ -55,12 +56,12 @@ def _scalar_check(node: Node, var: str, src: _Source, indent: int) -> bool:
     if isinstance(node, StrNode):
         src.emit(indent, f"if type({var}) is not str: raise GiveUp")
     elif isinstance(node, IntNode):
-        src.emit(indent, f"if type({var}) is not int: raise GiveUp")
+        src.emit(indent, f"if type({var}) is not int or not {INT_MIN} <= {var} <= {INT_MAX}: raise GiveUp")
     elif isinstance(node, BoolNode):
         src.emit(indent, f"if {var} is not True and {var} is not False: raise GiveUp")
     elif isinstance(node, FloatNode):
         src.emit(indent, f"if type({var}) is not float:")
-        src.emit(indent + 1, f"if type({var}) is not int: raise GiveUp")
+        src.emit(indent + 1, f"if type({var}) is not int or not {INT_MIN} <= {var} <= {INT_MAX}: raise GiveUp")
         src.emit(indent + 1, f"{var} = float({var})")
         src.emit(indent, f"elif {var} != {var}: raise GiveUp")
     elif isinstance(node, EnumNode):
@@ -102,6 +103,8 @@ def _value(node: Node, var: str, src: _Source, indent: int) -> None:
         src.emit(indent, f"if type({var}) is not list and type({var}) is not tuple: raise GiveUp")
         src.emit(indent, f"for _x in {var}:")
         src.emit(indent + 1, f"if type(_x) is not {kind}: raise GiveUp")
+        if kind == "int":
+            src.emit(indent + 1, f"if not {INT_MIN} <= _x <= {INT_MAX}: raise GiveUp")
         src.emit(indent, f"{var} = tuple({var})")
         return
     if isinstance(node, TupleNode) and isinstance(node.item, ConfigNode):

@@ -7,8 +7,6 @@ from typing import Any, TypeVar, overload
 
 import attrs
 
-from ._errors import DefinitionError
-
 _T = TypeVar("_T")
 
 NOTHING: Any = attrs.NOTHING
@@ -86,6 +84,5 @@ def field(
     with the structured value and raises ``ValueError`` to refuse it.
     ``secret=True`` hides the value wherever a config is shown.
     """
-    if default is not NOTHING and factory is not None:
-        raise DefinitionError("tmlcfg.field() takes default or factory, not both")
+    # checked by @tmlcfg.config, which can name the field
     return FieldOptions(default, factory, doc, one_of, at_most_one_of, validator, secret)

@@ -227,7 +227,7 @@ def test_secret_values_never_appear_in_errors() -> None:
     with pytest.raises(tmlcfg.ConfigError) as info:
         tmlcfg.from_dict(Login, {"key": 1234567})
     assert "1234567" not in str(info.value)
-    assert "key: expected str; the value is secret and not shown" in str(info.value)
+    assert "key: expected str, got int (the value is secret and not shown)" in str(info.value)
     assert "hunter2" not in repr(Login(key="hunter2"))
 
     @tmlcfg.config

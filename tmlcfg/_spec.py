@@ -8,7 +8,7 @@ from typing import Any
 from ._errors import ConfigError, Invalid, RawProblem, prefixed
 from ._nodes import Node
 from ._paths import PathSyntaxError, PathTuple, parse_path
-from ._show import got, literal
+from ._show import MASKING, got, literal, scrub
 
 MISSING: Any = object()
 _GROUP_DEFAULT: Any = object()
@@ -60,17 +60,19 @@ class FieldSpec:
     def structure(self, value: Any) -> Any:
         if value is None and self.optional:
             return None
+        # below a secret, messages show no value: the field's own, or any inside it
+        token = MASKING.set(True) if self.secret else None
         try:
             result = self.node.structure(value)
-        except Invalid:
-            if self.secret:
-                raise Invalid.one(f"expected {self.type_text}; the value is secret and not shown") from None
-            raise
-        if self.validator is not None:
-            try:
-                self.validator(result)
-            except ValueError as e:
-                raise Invalid.one(str(e)) from None
+            if self.validator is not None:
+                try:
+                    self.validator(result)
+                except ValueError as e:
+                    message = scrub(str(e), [result]) if MASKING.get() else str(e)
+                    raise Invalid.one(message) from None
+        finally:
+            if token is not None:
+                MASKING.reset(token)
         return result
 
     def default_value(self) -> Any:
@@ -190,11 +192,13 @@ class ClassSpec:
         if self.post_init is not None:
             try:
                 self.post_init(inst)
-            except ConfigError as e:
-                # a check may name the paths below it: ConfigError([Problem("relations[2].rhs", ...)])
-                raise Invalid([(_relative(p.path), p.message, ()) for p in e.problems]) from None
             except ValueError as e:
-                raise Invalid([((), str(e), ())]) from None
+                # the user's message may quote a secret it checked: below a secret, any value
+                secrets = values.values() if MASKING.get() else [values[f.name] for f in self.fields if f.secret]
+                if isinstance(e, ConfigError):
+                    # a check may name the paths below it: ConfigError([Problem("relations[2].rhs", ...)])
+                    raise Invalid([(_relative(p.path), scrub(p.message, secrets), ()) for p in e.problems]) from None
+                raise Invalid([((), scrub(str(e), secrets), ())]) from None
 
     def _unknown(self, data: Mapping[str, Any]) -> list[RawProblem]:
         import difflib

@@ -70,7 +70,7 @@ _WIDE = " is outside the signed 64-bit range TOML integers have; write it as a f
         ({"b": 1}, ("b", "expected bool, got int 1")),
         ({"p": 5}, ("p", "expected path (str), got int 5")),
         ({"when": "2020-01-01"}, ("when", "expected datetime, got str '2020-01-01'")),
-        ({"day": dt.datetime(2020, 1, 1)}, ("day", "expected date, got datetime datetime.datetime(2020, 1, 1, 0, 0)")),
+        ({"day": dt.datetime(2020, 1, 1)}, ("day", "expected date, got datetime 2020-01-01T00:00:00")),
         ({"at": dt.time(1, tzinfo=dt.UTC)}, ("at", "a TOML time has no timezone; drop the tzinfo")),
         ({"precision": "fp64"}, ("precision", "expected one of 'fp32', 'fp16', got str 'fp64'")),
         ({"precision": "FP32"}, ("precision", "expected one of 'fp32', 'fp16', got str 'FP32'")),

@@ -45,6 +45,8 @@ def literal(value: Any, limit: int = 60) -> str:
         return "true" if value else "false"
     if isinstance(value, enum.Enum):
         value = value.value
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()  # as TOML writes it
     try:
         text = repr(value)
     except ValueError:  # an int too long for str() under Python's digit limit

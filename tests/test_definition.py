@@ -231,9 +231,9 @@ def test_field_validator() -> None:
         ({"__annotations__": {"x": int}, "x": tmlcfg.field(default=1, validator=3)}, r"Bad\.x: validator must be"),  # type: ignore[arg-type]
         ({"__annotations__": {"x": int}, "x": tmlcfg.field(default=1, doc=3)}, r"Bad\.x: doc must be a str"),  # type: ignore[arg-type]
         (
-            {"__annotations__": {"x": Optional[int]}, "x": tmlcfg.field(default=None, one_of="")},
+            {"__annotations__": {"x": int | None}, "x": tmlcfg.field(default=None, one_of="")},
             r"Bad\.x: one_of names",
-        ),  # noqa: UP045
+        ),
         ({"__annotations__": {"x": int}, "x": tmlcfg.field(default=1, secret=1)}, r"Bad\.x: secret is True or False"),  # type: ignore[arg-type]
         ({"__annotations__": {"x": Annotated[int, at.MultipleOf(0)]}}, r"Bad\.x: MultipleOf\(0\) allows only 0"),
         (

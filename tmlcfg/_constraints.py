@@ -28,7 +28,7 @@ from ._nodes import (
     TimeNode,
     TupleNode,
 )
-from ._show import literal
+from ._show import MASKING, literal
 
 _ORDERED = (IntNode, FloatNode, DateTimeNode, DateNode, TimeNode)
 _SIZED = (StrNode, TupleNode, FixedTupleNode, FrozenSetNode, MappingNode)
@@ -155,7 +155,7 @@ def _compare(op: Callable[[Any, Any], bool], bound: Any) -> Callable[[Any], bool
 
 
 def _length(value: Any) -> str:
-    return f"{len(value)}"
+    return literal(value) if MASKING.get() else f"{len(value)}"  # a secret's length is not shown either
 
 
 def _multiple(step: Any) -> Callable[[Any], bool]:

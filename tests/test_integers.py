@@ -107,3 +107,22 @@ def test_definitions_outside_the_range_are_refused() -> None:
     for namespace, match in cases:
         with pytest.raises(tmlcfg.DefinitionError, match=match):
             tmlcfg.config(type("Bad", (), namespace))
+
+
+def test_strategies_keep_to_the_range_under_wide_bounds() -> None:
+    """configs() draws only 64-bit ints even where the bounds are wider, or infinite."""
+    from tmlcfg.testing import check_config_class, configs
+
+    @tmlcfg.config
+    class Wide:
+        low: Annotated[int, at.Ge(-(2**80)), at.Lt(float("inf"))] = 0
+        high: Annotated[int, at.Le(2**80)] = 0
+
+    check_config_class(Wide, max_examples=30)
+
+    @given(configs(Wide))
+    def drawn(config: Wide) -> None:
+        assert INT_MIN <= config.low <= INT_MAX
+        assert INT_MIN <= config.high <= INT_MAX
+
+    drawn()

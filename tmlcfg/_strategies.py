@@ -85,8 +85,12 @@ def _bounded_number(node: ConstrainedNode) -> st.SearchStrategy[Any] | None:
         elif isinstance(c, at.MultipleOf):
             step = c.multiple_of
     if isinstance(node.inner, IntNode):
+        # an infinite bound has no floor; past the 64-bit range every bound says the same
+        lo = lo if lo is None else max(min(lo, _INT64[1] + 1), _INT64[0] - 1)
+        hi = hi if hi is None else max(min(hi, _INT64[1] + 1), _INT64[0] - 1)
         low = _INT64[0] if lo is None else math.floor(lo) + 1 if lo_open else math.ceil(lo)
         high = _INT64[1] if hi is None else math.ceil(hi) - 1 if hi_open else math.floor(hi)
+        low, high = max(low, _INT64[0]), min(high, _INT64[1])  # bounds wider than TOML's integers
         if step is not None and isinstance(step, int) and step > 0:
             return st.integers(-((-low) // step), high // step).map(lambda k: k * step)
         return st.integers(low, high)

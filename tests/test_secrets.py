@@ -11,7 +11,7 @@ import sys
 import tempfile
 import types
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Annotated, Any
 
 import annotated_types as at
@@ -232,7 +232,7 @@ def test_errors_below_a_secret_keep_their_paths() -> None:
     with pytest.raises(tmlcfg.ConfigError) as info:
         tmlcfg.from_dict(Service, {"login": {"key": "short", "user": 5, "nope": 1}})
     assert [str(p) for p in info.value.problems] == [
-        "login.nope: unknown key; expected one of user, key",
+        'login."***": unknown key; expected one of user, key',
         "login.user: expected str, got int (the value is secret and not shown)",
         "login.key: must have at least 8 characters, got ***",
     ]
@@ -255,3 +255,27 @@ def test_template_docs_and_schema_hide_defaults_below_a_secret() -> None:
     schema = tmlcfg.json_schema(Defaults)
     assert schema["$defs"]["Login"]["properties"]["user"] == {"type": "string"}
     assert schema["$defs"]["Login_"]["properties"]["user"] == {"type": "string", "default": "me"}
+
+
+def test_keys_below_a_secret_are_hidden_but_field_names_are_not() -> None:
+    """A secret mapping's keys and unknown keys below a secret show as ***; field names and indexes stay."""
+
+    @tmlcfg.config
+    class Headers:
+        headers: Mapping[str, int] = tmlcfg.field(factory=dict, secret=True)
+        login: Login = tmlcfg.field(factory=Login, secret=True)
+        free: Mapping[str, Any] = tmlcfg.field(factory=dict, secret=True)
+
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.loads(
+            Headers,
+            '[headers]\n"Bearer sk-1" = "x"\n[login]\n"sk-2" = 1\nkey = 5\n[free]\n"sk-3" = [{ "sk-4" = nan }]\n',
+            source="h.toml",
+        )
+    assert [str(p) for p in info.value.problems] == [
+        'h.toml:1: headers."***": expected int, got str (the value is secret and not shown)',
+        'h.toml:3: login."***": unknown key; expected one of user, key',
+        "h.toml:5: login.key: expected str, got int (the value is secret and not shown)",
+        'h.toml:6: free."***"[0]."***": nan is not allowed; use inf or a number',
+    ]
+    assert "sk-" not in str(info.value)

@@ -63,7 +63,14 @@ class FieldSpec:
         # below a secret, messages show no value: the field's own, or any inside it
         token = MASKING.set(True) if self.secret else None
         try:
-            result = self.node.structure(value)
+            try:
+                result = self.node.structure(value)
+            except Invalid as e:
+                if token is None:
+                    raise
+                # a secret's own keys (a mapping's, an unknown one) are secret too; field names are not
+                hide = _key_hider(self.node)
+                raise Invalid([(hide(p), m, tuple(hide(a) for a in anchors)) for p, m, anchors in e.problems]) from None
             if self.validator is not None:
                 try:
                     self.validator(result)
@@ -266,6 +273,24 @@ def spec_of(cls: Any) -> ClassSpec | None:
         return cls.__dict__.get("__tmlcfg_spec__")  # type: ignore[no-any-return]
     except AttributeError:
         return None
+
+
+def _key_hider(node: Node) -> Callable[[PathTuple], PathTuple]:
+    """A function that shows ``***`` for each key of a path below ``node`` that is not a field name."""
+    from ._data import child
+    from ._nodes import ConfigNode, ConstrainedNode
+
+    def hide(path: PathTuple) -> PathTuple:
+        out: list[str | int] = []
+        here: Node | None = node
+        for step in path:
+            base = here.inner if isinstance(here, ConstrainedNode) else here
+            named = isinstance(step, int) or (isinstance(base, ConfigNode) and step in base.spec.by_name)
+            out.append(step if named else "***")
+            here = child(here, step)
+        return tuple(out)
+
+    return hide
 
 
 def _relative(path: str) -> PathTuple:

@@ -279,3 +279,25 @@ def test_keys_below_a_secret_are_hidden_but_field_names_are_not() -> None:
         'h.toml:6: free."***"[0]."***": nan is not allowed; use inf or a number',
     ]
     assert "sk-" not in str(info.value)
+
+
+def test_what_the_class_allows_is_still_shown() -> None:
+    """For a secret Literal or enum, the allowed values (the class's, not the input's) stay in the message."""
+    import enum
+    from typing import Literal
+
+    class Tier(enum.Enum):
+        free = "free"
+        paid = "paid"
+
+    @tmlcfg.config
+    class Plan:
+        tier: Tier = tmlcfg.field(default=Tier.free, secret=True)
+        code: Literal["a", "b"] = tmlcfg.field(default="a", secret=True)
+
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        Plan(tier="gold-sk-9", code="c-sk-9")
+    assert [str(p) for p in info.value.problems] == [
+        "tier: expected one of 'free', 'paid', got str (the value is secret and not shown)",
+        "code: expected one of 'a', 'b', got str (the value is secret and not shown)",
+    ]

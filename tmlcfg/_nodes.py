@@ -218,7 +218,7 @@ class EnumNode(Node):
             member = self.by_value.get(value)
             if member is not None:
                 return member
-        allowed = ", ".join(literal(v) for v in self.by_value)
+        allowed = ", ".join(literal(v, public=True) for v in self.by_value)
         raise Invalid.one(f"expected one of {allowed}, {got(value)}")
 
     def unstructure(self, value: Any, mask: bool) -> Any:
@@ -252,11 +252,11 @@ class LiteralNode(Node):
                 return value
         except TypeError:  # unhashable input
             pass
-        allowed = ", ".join(literal(v) for v in self.values)
+        allowed = ", ".join(literal(v, public=True) for v in self.values)
         raise Invalid.one(f"expected one of {allowed}, {got(value)}")
 
     def describe(self) -> str:
-        return "Literal[" + ", ".join(literal(v) for v in self.values) + "]"
+        return "Literal[" + ", ".join(literal(v, public=True) for v in self.values) + "]"
 
 
 class ConfigNode(Node):

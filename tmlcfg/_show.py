@@ -37,9 +37,13 @@ def kind_of(value: Any) -> str:
     return type(value).__name__
 
 
-def literal(value: Any, limit: int = 60) -> str:
-    """A value as a user would recognise it, cut to ``limit`` characters; ``***`` for a secret."""
-    if MASKING.get():
+def literal(value: Any, limit: int = 60, *, public: bool = False) -> str:
+    """A value as a user would recognise it, cut to ``limit`` characters.
+
+    ``***`` below a secret, unless the value is ``public``: part of the class,
+    such as the values an enum allows.
+    """
+    if MASKING.get() and not public:
         return SHOWN_FOR_SECRET
     if value is True or value is False:
         return "true" if value else "false"

@@ -165,3 +165,19 @@ class Holder:
 def test_set_input_keeps_values_too(field: str, values: list[Any]) -> None:
     """Given as a StrictFrozenSet, the values are kept just the same."""
     assert len(getattr(Holder(**{field: tmlcfg.StrictFrozenSet(values)}), field)) == len(values)
+
+
+def test_the_testing_strategy_draws_both_zero_and_false() -> None:
+    """configs() draws StrictFrozenSets holding 0 and false together, and check_config_class holds for them."""
+    from hypothesis import find
+
+    from tmlcfg.testing import check_config_class, configs
+
+    @tmlcfg.config
+    class Flags:
+        seen: frozenset[int | bool] = frozenset()
+
+    both = find(configs(Flags), lambda c: 0 in c.seen and False in c.seen)
+    assert len(both.seen) >= 2
+    assert type(both.seen) is tmlcfg.StrictFrozenSet
+    check_config_class(Flags, max_examples=30)

@@ -15,7 +15,7 @@ from hypothesis.errors import InvalidArgument
 
 from ._convert import require_spec
 from ._errors import ConfigError
-from ._frozen import FrozenDict
+from ._frozen import FrozenDict, StrictFrozenSet, strict_key
 from ._nodes import (
     AnyNode,
     BoolNode,
@@ -165,6 +165,9 @@ class _Builder:
         if isinstance(node, FixedTupleNode):
             return st.tuples(*(self.node(n) for n in node.items))
         if isinstance(node, FrozenSetNode):
+            if node.strict:  # 0 and false both, as such a field keeps them
+                items = st.lists(self.node(node.item), min_size=low, max_size=most, unique_by=strict_key)
+                return items.map(StrictFrozenSet)
             return st.frozensets(self.node(node.item), min_size=low, max_size=most)
         if isinstance(node, MappingNode):
             values = _toml_values if isinstance(node.value, AnyNode) else self.node(node.value)

@@ -12,6 +12,7 @@ import enum
 import itertools
 import pathlib
 import string
+import typing
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
@@ -122,6 +123,10 @@ def kinds(draw: st.DrawFn, depth: int = 0) -> Kind:
         return Kind(ann, st.tuples(*(k.values for k in items)))
     if which == "frozenset":
         item = draw(scalar_kinds())
+        if _mixes_numbers(item.annotation):
+            # TOML keeps 0, false and 0.0 apart, so such a set may hold them all
+            strict = st.lists(item.values, max_size=4, unique_by=lambda v: (type(v), v)).map(tmlcfg.StrictFrozenSet)
+            return Kind(frozenset[item.annotation], strict)  # type: ignore[name-defined]
         return Kind(frozenset[item.annotation], st.frozensets(item.values, max_size=4))  # type: ignore[name-defined]
     if which == "mapping":
         value = draw(kinds(3)) if depth < 2 else draw(scalar_kinds())
@@ -135,6 +140,16 @@ def kinds(draw: st.DrawFn, depth: int = 0) -> Kind:
     if which == "config":
         return Kind(generated.cls, generated.instances)
     return Kind(tuple[generated.cls, ...], st.lists(generated.instances, max_size=2).map(tuple))  # type: ignore[name-defined]
+
+
+def _mixes_numbers(annotation: Any) -> bool:
+    """Whether values of ``annotation`` may be two of bool, int and float, which Python holds equal."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is Literal:
+        kinds = {type(a) for a in args}
+    else:
+        kinds = set(args) if args else {annotation}
+    return len(kinds & {bool, int, float}) > 1
 
 
 @attrs.frozen

@@ -12,18 +12,3 @@ def without_nulls(value: Any) -> Any:
     if isinstance(value, list):
         return [without_nulls(v) for v in value]
     return value
-
-
-def has_secret(cls: type) -> bool:
-    """Whether a config class holds a secret anywhere below it (a template cannot show its value)."""
-    from tmlcfg._nodes import ConfigNode, Node
-    from tmlcfg._spec import spec_of
-
-    def walk(node: Node) -> bool:
-        if isinstance(node, ConfigNode):
-            return has_secret(node.cls)
-        return any(walk(child) for child in node.children())
-
-    spec = spec_of(cls)
-    assert spec is not None
-    return any(f.secret or walk(f.node) for f in spec.fields)

@@ -12,6 +12,7 @@ import enum
 import itertools
 import pathlib
 import string
+import typing
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
@@ -122,7 +123,7 @@ def scalar_kinds(draw: st.DrawFn) -> Kind:
 
 
 @st.composite
-def kinds(draw: st.DrawFn, depth: int = 0) -> Kind:
+def kinds(draw: st.DrawFn, depth: int = 0, secrets: bool = True) -> Kind:
     """Any supported field type, config classes nested up to three deep."""
     options = ["scalar"] * 6 + ["tuple", "fixed", "frozenset", "mapping", "any"]
     if depth < 3:
@@ -131,7 +132,7 @@ def kinds(draw: st.DrawFn, depth: int = 0) -> Kind:
     if which == "scalar":
         return draw(scalar_kinds())
     if which == "tuple":
-        item = draw(kinds(3)) if depth < 2 else draw(scalar_kinds())
+        item = draw(kinds(3, secrets)) if depth < 2 else draw(scalar_kinds())
         sized = draw(st.booleans())
         ann = Annotated[tuple[item.annotation, ...], at.MinLen(1)] if sized else tuple[item.annotation, ...]
         return Kind(ann, st.lists(item.values, min_size=int(sized), max_size=3).map(tuple), item.hashable)
@@ -141,19 +142,33 @@ def kinds(draw: st.DrawFn, depth: int = 0) -> Kind:
         return Kind(ann, st.tuples(*(k.values for k in items)))
     if which == "frozenset":
         item = draw(scalar_kinds())
+        if _mixes_numbers(item.annotation):
+            # TOML keeps 0, false and 0.0 apart, so such a set may hold them all
+            strict = st.lists(item.values, max_size=4, unique_by=lambda v: (type(v), v)).map(tmlcfg.StrictFrozenSet)
+            return Kind(frozenset[item.annotation], strict)  # type: ignore[name-defined]
         return Kind(frozenset[item.annotation], st.frozensets(item.values, max_size=4))  # type: ignore[name-defined]
     if which == "mapping":
-        value = draw(kinds(3)) if depth < 2 else draw(scalar_kinds())
+        value = draw(kinds(3, secrets)) if depth < 2 else draw(scalar_kinds())
         return Kind(
             Mapping[str, value.annotation],  # type: ignore[name-defined]
             st.dictionaries(keys, value.values, max_size=3).map(tmlcfg.FrozenDict),
         )
     if which == "any":
         return Kind(Mapping[str, Any], st.dictionaries(keys, frozen_toml_values, max_size=3).map(tmlcfg.FrozenDict))
-    generated = draw(config_classes(depth + 1))
+    generated = draw(config_classes(depth + 1, secrets))
     if which == "config":
         return Kind(generated.cls, generated.instances)
     return Kind(tuple[generated.cls, ...], st.lists(generated.instances, max_size=2).map(tuple))  # type: ignore[name-defined]
+
+
+def _mixes_numbers(annotation: Any) -> bool:
+    """Whether values of ``annotation`` may be two of bool, int and float, which Python holds equal."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is Literal:
+        kinds = {type(a) for a in args}
+    else:
+        kinds = set(args) if args else {annotation}
+    return len(kinds & {bool, int, float}) > 1
 
 
 @attrs.frozen
@@ -167,7 +182,7 @@ class Generated:
 
 
 @st.composite
-def config_classes(draw: st.DrawFn, depth: int = 0) -> Generated:
+def config_classes(draw: st.DrawFn, depth: int = 0, secrets: bool = True) -> Generated:
     """A new ``@tmlcfg.config`` class: random fields, defaults, optionals and groups."""
     n = draw(st.integers(0, 5 - depth))
     tag = next(_counter)  # names unique to this class, so a subclass never redefines a base's field
@@ -177,10 +192,11 @@ def config_classes(draw: st.DrawFn, depth: int = 0) -> Generated:
     all_default = True
     for i in range(n):
         name = f"f{i}_{tag}"
-        kind = draw(kinds(depth))
+        kind = draw(kinds(depth, secrets))
         shape = draw(st.sampled_from(["required", "default", "default", "optional", "factory"]))
         # flags that must not change what is valid: a validator that accepts everything, a secret
-        flags: dict[str, Any] = {"secret": draw(st.booleans()), "validator": draw(st.sampled_from([None, _accept]))}
+        secret = secrets and draw(st.integers(0, 3)) == 0
+        flags: dict[str, Any] = {"secret": secret, "validator": draw(st.sampled_from([None, _accept]))}
         if shape == "optional":
             annotations[name] = Union[kind.annotation, None]  # noqa: UP007
             namespace[name] = tmlcfg.field(default=None, **flags)
@@ -204,7 +220,7 @@ def config_classes(draw: st.DrawFn, depth: int = 0) -> Generated:
         default_member = draw(st.booleans()) and exactly_one
         for m in range(draw(st.integers(2, 3))):
             name = f"g{g}_{m}_{tag}"
-            kind = draw(kinds(depth + 1)) if depth < 2 else draw(scalar_kinds())
+            kind = draw(kinds(depth + 1, secrets)) if depth < 2 else draw(scalar_kinds())
             annotations[name] = Union[kind.annotation, None]  # noqa: UP007
             strategies[name] = kind.values
             if default_member and m == 0:
@@ -225,7 +241,7 @@ def config_classes(draw: st.DrawFn, depth: int = 0) -> Generated:
     base: tuple[type, ...] = ()
     if depth < 2 and draw(st.booleans()):
         # a subclass adds its fields to a generated base's
-        parent = draw(config_classes(depth + 1))
+        parent = draw(config_classes(depth + 1, secrets))
         base = (parent.cls,)
         strategies = {**_base_fields(parent), **strategies}
         all_default = all_default and parent.all_default
@@ -286,5 +302,6 @@ def _instances(
     return build()
 
 
-def classes_with_instances() -> st.SearchStrategy[tuple[Generated, Any]]:
-    return config_classes().flatmap(lambda g: st.tuples(st.just(g), g.instances))
+def classes_with_instances(secrets: bool = True) -> st.SearchStrategy[tuple[Generated, Any]]:
+    """Generated classes (with secret fields unless ``secrets`` is false) and an instance of each."""
+    return config_classes(secrets=secrets).flatmap(lambda g: st.tuples(st.just(g), g.instances))

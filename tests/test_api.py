@@ -25,6 +25,7 @@ def test_all_is_sorted_and_complete() -> None:
         "PositiveFloat",
         "PositiveInt",
         "Problem",
+        "StrictFrozenSet",
         "TmlcfgError",
         "config",
         "converter",

@@ -131,8 +131,7 @@ def test_other_refusals() -> None:
 
     with pytest.raises(tmlcfg.DefinitionError, match="is not a tmlcfg config"):
         tmlcfg.config(type("Sub", (Plain,), {}))
-    with pytest.raises(tmlcfg.DefinitionError, match="default or factory"):
-        tmlcfg.field(default=1, factory=int)
+    refused({"__annotations__": {"x": int}, "x": tmlcfg.field(default=1, factory=int)}, r"Bad\.x: .*default or factory")
     with pytest.raises(tmlcfg.DefinitionError, match="decorates classes"):
         tmlcfg.config(3)  # type: ignore[type-var]
     with pytest.raises(tmlcfg.DefinitionError, match=r"decorate it with @tmlcfg\.config"):
@@ -217,3 +216,105 @@ def test_field_validator() -> None:
 
     with pytest.raises(tmlcfg.ConfigError, match="n: must be even, got 3"):
         C(n=3)
+
+
+@pytest.mark.parametrize(
+    ("namespace", "match"),
+    [
+        ({"__annotations__": {"self": int}}, r"Bad\.self: a field may not be named self"),
+        ({"x": tmlcfg.field(default=1)}, r"Bad\.x: tmlcfg\.field\(\) needs an annotation, such as x: int"),
+        ({"__annotations__": {"x": int}, "x": tmlcfg.field(factory=3)}, r"Bad\.x: factory must be callable"),  # type: ignore[call-overload]
+        (
+            {"__annotations__": {"x": int}, "x": tmlcfg.field(factory=lambda: 1 // 0)},
+            r"Bad\.x: the factory failed: Zero",
+        ),
+        ({"__annotations__": {"x": int}, "x": tmlcfg.field(default=1, validator=3)}, r"Bad\.x: validator must be"),  # type: ignore[arg-type]
+        ({"__annotations__": {"x": int}, "x": tmlcfg.field(default=1, doc=3)}, r"Bad\.x: doc must be a str"),  # type: ignore[arg-type]
+        (
+            {"__annotations__": {"x": int | None}, "x": tmlcfg.field(default=None, one_of="")},
+            r"Bad\.x: one_of names",
+        ),
+        ({"__annotations__": {"x": int}, "x": tmlcfg.field(default=1, secret=1)}, r"Bad\.x: secret is True or False"),  # type: ignore[arg-type]
+        ({"__annotations__": {"x": Annotated[int, at.MultipleOf(0)]}}, r"Bad\.x: MultipleOf\(0\) allows only 0"),
+        (
+            {"__annotations__": {"x": Annotated[float, at.MultipleOf(float("inf"))]}},
+            r"Bad\.x: MultipleOf needs a finite",
+        ),
+        ({"__annotations__": {"x": Annotated[float, at.MultipleOf("1")]}}, r"Bad\.x: MultipleOf needs a finite"),
+        (
+            {"__annotations__": {"x": Annotated[float, at.Ge(float("nan"))]}},
+            r"Bad\.x: the bound of Ge\(nan\) does not fit",
+        ),
+        ({"__annotations__": {"x": Annotated[int, at.Gt(4), at.Lt(5)]}}, r"Bad\.x: no int meets all of the bounds"),
+        ({"__annotations__": {"x": Annotated[int, at.Ge(float("inf"))]}}, r"Bad\.x: no int meets all of the bounds"),
+        ({"__annotations__": {"x": Annotated[float, at.Gt(1), at.Le(1)]}}, r"Bad\.x: no float meets all of the bounds"),
+        ({"__annotations__": {"x": Annotated[float, at.Interval(ge=2, le=1)]}}, r"Bad\.x: no float meets"),
+        ({"__annotations__": {"x": Annotated[str, at.MinLen(3), at.MaxLen(2)]}}, r"Bad\.x: no value is at least 3"),
+        ({"__annotations__": {"x": Annotated[str, at.MaxLen(-1)]}}, r"Bad\.x: MaxLen needs a length that is an int"),
+    ],
+)
+def test_every_bad_definition_names_its_field(namespace: dict[str, Any], match: str) -> None:
+    """Each bad definition is a DefinitionError naming Class.field and what to do."""
+    refused(namespace, match)
+
+
+def test_bounds_that_leave_values_are_kept() -> None:
+    """Bounds that meet at one value, or only exclude, are fine: the check is of emptiness alone."""
+
+    @tmlcfg.config
+    class Edge:
+        one: Annotated[int, at.Ge(4), at.Le(4)] = 4
+        between: Annotated[int, at.Gt(3.5), at.Lt(4.5)] = 4
+        unit: Annotated[float, at.Ge(1), at.Le(1)] = 1.0
+        big: Annotated[int, at.Ge(-(2**70)), at.Le(2**70)] = 0
+
+    assert Edge().between == 4
+
+
+def test_decorating_twice_is_refused() -> None:
+    """A config decorated again is a DefinitionError; a subclass decorated adds fields as before."""
+
+    @tmlcfg.config
+    class Once:
+        x: int = 1
+
+    with pytest.raises(tmlcfg.DefinitionError, match="Once is already a tmlcfg config; decorate it once"):
+        tmlcfg.config(Once)
+
+    @tmlcfg.config
+    class Sub(Once):
+        y: int = 2
+
+    assert Sub(x=3).y == 2
+
+
+def _chain(length: int) -> type:
+    """``length`` config classes, each holding the next: ``length - 1`` tables below the top."""
+    cls: type = tmlcfg.config(type("Leaf", (), {"__annotations__": {"v": int}, "v": 0}))
+    for i in range(length - 1):
+        cls = tmlcfg.config(type(f"Level{i}", (), {"__annotations__": {"c": cls}, "c": tmlcfg.field(factory=cls)}))
+    return cls
+
+
+def test_configs_nest_at_most_max_depth() -> None:
+    """A hundred tables of configs below the top build, compare, print and round-trip; one more is refused."""
+    deepest = _chain(101)
+    config = deepest()
+    assert config == deepest()
+    assert repr(config).count("(") == 101
+    assert tmlcfg.loads(deepest, tmlcfg.dumps(config)) == config
+    assert tmlcfg.diff(config, config) == []
+    assert len(tmlcfg.fingerprint(config)) == 64
+    with pytest.raises(tmlcfg.DefinitionError, match=r"Over\.c(\.c){100}: configs may nest 100 tables and arrays deep"):
+        tmlcfg.config(type("Over", (), {"__annotations__": {"c": deepest}, "c": tmlcfg.field(factory=deepest)}))
+
+
+def test_containers_count_toward_depth() -> None:
+    """Arrays and mappings of configs count as levels, and the path says where."""
+    deepest = _chain(100)
+    with pytest.raises(tmlcfg.DefinitionError, match=r"Over\.c\[0\]\.c"):
+        tmlcfg.config(type("Over", (), {"__annotations__": {"c": tuple[deepest, ...]}, "c": ()}))  # type: ignore[valid-type]
+    with pytest.raises(tmlcfg.DefinitionError, match=r'Over\.c\."<key>"\.c'):
+        tmlcfg.config(
+            type("Over", (), {"__annotations__": {"c": Mapping[str, deepest]}, "c": tmlcfg.field(factory=dict)})
+        )  # type: ignore[valid-type]

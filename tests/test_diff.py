@@ -16,7 +16,8 @@ from tmlcfg.optimizers import AdamConfig, OptimizerConfig, SgdConfig
 
 from .strategies import Generated, classes_with_instances, config_classes
 
-pairs = config_classes().flatmap(lambda g: st.tuples(st.just(g), g.instances, g.instances))
+# diff shows no secret's value, so only classes without secrets can be rebuilt from a diff
+pairs = config_classes(secrets=False).flatmap(lambda g: st.tuples(st.just(g), g.instances, g.instances))
 
 
 @given(classes_with_instances())

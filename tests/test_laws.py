@@ -69,7 +69,7 @@ def _reachable(value: Any) -> list[Any]:
     if attrs.has(type(value)):
         for a in attrs.fields(type(value)):
             out += _reachable(getattr(value, a.name))
-    elif isinstance(value, (tuple, frozenset)):
+    elif isinstance(value, (tuple, frozenset, tmlcfg.StrictFrozenSet)):
         for v in value:
             out += _reachable(v)
     elif isinstance(value, Mapping):

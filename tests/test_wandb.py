@@ -155,6 +155,34 @@ def test_secrets_reach_no_file(wandb_env: pathlib.Path) -> None:
     assert restored == SecretExperiment()  # a masked secret takes its default
 
 
+@tmlcfg.config
+class Vault:
+    """A config-typed secret: everything below it is secret."""
+
+    credentials: Credentials = tmlcfg.field(factory=Credentials, secret=True)
+    backups: tuple[Credentials, ...] = ()
+    steps: int = 3
+
+
+def test_a_secret_config_reaches_no_file(wandb_env: pathlib.Path) -> None:
+    """secret=True on a config-typed field keeps all below it out of the run config and every file."""
+    secret = "s3cr3t-" + "y" * 24
+    experiment = Vault(
+        credentials=Credentials(token="t-" + secret, user="u-" + secret),
+        backups=(Credentials(token="b-" + secret),),
+    )
+    run = init(WandbConfig(), experiment)
+    logged = dict(run.config)
+    run_dir = _finish(run)
+    assert logged["credentials"] == "***"
+    assert logged["backups"] == [{"token": "***", "user": "me"}]
+    for path in (p for p in (wandb_env / "wandb").rglob("*") if p.is_file()):
+        assert secret.encode() not in path.read_bytes(), path
+    restored = restore(Vault, run_dir)
+    assert restored == Vault(backups=(Credentials(),))  # masked secrets take their defaults
+    assert restore(Vault, logged) == restored
+
+
 def test_metadata_colliding_with_the_experiment_is_refused_before_a_run(wandb_env: pathlib.Path) -> None:
     """A metadata key that is also an experiment key is a ConfigError, and no run starts."""
     with pytest.raises(tmlcfg.ConfigError) as info:

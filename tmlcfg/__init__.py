@@ -6,7 +6,7 @@ from ._convert import converter, from_dict, register_hooks, to_dict
 from ._define import config
 from ._errors import ConfigError, DefinitionError, Problem, TmlcfgError
 from ._fields import field
-from ._frozen import FrozenDict
+from ._frozen import FrozenDict, StrictFrozenSet
 from ._lazy import lazy_attributes as _lazy_attributes
 from ._migrate import MigrationWarning, removed, renamed
 from ._register import register_type
@@ -45,7 +45,7 @@ __getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, public=("Difference",))
 
 
 # Shown as tmlcfg.ConfigError, not tmlcfg._errors.ConfigError, in tracebacks and reprs.
-for _public in (ConfigError, DefinitionError, FrozenDict, MigrationWarning, Problem, TmlcfgError):
+for _public in (ConfigError, DefinitionError, FrozenDict, MigrationWarning, Problem, StrictFrozenSet, TmlcfgError):
     _public.__module__ = __name__
 del _public
 
@@ -60,6 +60,7 @@ __all__ = [
     "PositiveFloat",
     "PositiveInt",
     "Problem",
+    "StrictFrozenSet",
     "TmlcfgError",
     "config",
     "converter",

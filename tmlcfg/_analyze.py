@@ -10,6 +10,7 @@ import types
 import typing
 from typing import Annotated, Any, Literal, Union
 
+from ._limits import INT_MAX, INT_MIN
 from ._nodes import (
     AnyNode,
     BoolNode,
@@ -175,6 +176,10 @@ def _enum(cls: type[enum.Enum]) -> TypeNode:
     kinds = {type(m.value) for m in cls}
     if not kinds:
         raise Refused(f"enum {cls.__name__} has no members")
+    if kinds == {int}:
+        for m in cls:
+            if not INT_MIN <= m.value <= INT_MAX:
+                raise Refused(f"enum {cls.__name__}.{m.name} = {m.value} is outside TOML's signed 64-bit integers")
     if kinds == {str} or kinds == {int}:
         return EnumNode(cls, kinds.pop())
     raise Refused(f"enum {cls.__name__} must have all str or all int values to be written in TOML")
@@ -184,6 +189,8 @@ def _literal(values: tuple[Any, ...]) -> TypeNode:
     for v in values:
         if type(v) not in (str, int, bool):
             raise Refused(f"Literal values must be str, int or bool, not {v!r}")
+        if type(v) is int and not INT_MIN <= v <= INT_MAX:
+            raise Refused(f"Literal value {v} is outside TOML's signed 64-bit integers")
     return LiteralNode(values)
 
 

@@ -11,7 +11,7 @@ from hypothesis.errors import FailedHealthCheck, InvalidArgument
 
 from ._convert import from_dict, require_spec, to_dict
 from ._errors import ConfigError
-from ._frozen import FrozenDict
+from ._frozen import FrozenDict, StrictFrozenSet
 from ._load import loads
 from ._replace import replace
 from ._strategies import builder
@@ -39,7 +39,7 @@ def _immutable(value: Any, cls: type, root: Any) -> None:
             else:
                 _law(False, "immutability", cls, root, f"{type(value).__name__}.{a.name} could be assigned")
             _immutable(getattr(value, a.name), cls, root)
-    elif isinstance(value, (tuple, frozenset)):
+    elif isinstance(value, (tuple, frozenset, StrictFrozenSet)):
         for v in value:
             _immutable(v, cls, root)
     elif isinstance(value, Mapping):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import sys
 import typing
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar, dataclass_transform, overload
 
@@ -14,7 +15,10 @@ from ._analyze import Refused, analyze_field, needs_strict_key
 from ._errors import ConfigError, DefinitionError, Invalid, to_problem
 from ._fields import FieldOptions, field
 from ._frozen import strict_key
+from ._limits import MAX_DEPTH
 from ._migrate import Removed, Renamed, compile_plan
+from ._nodes import AnyNode, ConfigNode, MappingNode, Node
+from ._paths import PathTuple, format_path
 from ._sentinels import MISSING
 from ._spec import ClassSpec, FieldSpec, Group, spec_of
 
@@ -51,11 +55,16 @@ def config(cls: Any = None, /, *, migrations: Sequence[Renamed | Removed] = ()) 
 def _build(cls: Any, migrations: Sequence[Renamed | Removed], caller_locals: dict[str, Any]) -> Any:
     if not isinstance(cls, type):
         raise DefinitionError(f"@tmlcfg.config decorates classes, not {cls!r}")
+    if "__tmlcfg_spec__" in cls.__dict__:
+        raise DefinitionError(f"{cls.__qualname__} is already a tmlcfg config; decorate it once")
     for base in cls.__mro__[1:-1]:
         if hasattr(base, "__attrs_attrs__") and spec_of(base) is None:
             raise DefinitionError(f"{cls.__qualname__}: base class {base.__qualname__} is not a tmlcfg config")
     hints = _hints(cls, caller_locals)
     own = inspect.get_annotations(cls)
+    for name, value in cls.__dict__.items():
+        if isinstance(value, FieldOptions) and name not in own:
+            raise DefinitionError(f"{cls.__qualname__}.{name}: tmlcfg.field() needs an annotation, such as {name}: int")
     for name in own:
         if typing.get_origin(hints.get(name)) is ClassVar or hints.get(name) is ClassVar:
             continue
@@ -67,8 +76,11 @@ def _build(cls: Any, migrations: Sequence[Renamed | Removed], caller_locals: dic
             raise DefinitionError(
                 f"{cls.__qualname__}.{name}: field names may not start with '_' (TOML keys are public)"
             )
+        if name == "self":
+            raise DefinitionError(f"{cls.__qualname__}.self: a field may not be named self (the constructor's own)")
         value = cls.__dict__.get(name, MISSING)
         opts = value if isinstance(value, FieldOptions) else FieldOptions(default=value)
+        _check_options(f"{cls.__qualname__}.{name}", opts)
         setattr(cls, name, _attrs_field(opts, needs_strict_key(node)))
     # init=False: tmlcfg's own __init__ checks everything, then calls __attrs_post_init__.
     # Taken from the new class, whose methods attrs gave the right __class__ cell for super().
@@ -78,8 +90,103 @@ def _build(cls: Any, migrations: Sequence[Renamed | Removed], caller_locals: dic
     type.__setattr__(new_cls, "__tmlcfg_spec__", spec)
     type.__setattr__(new_cls, "__init__", _make_init(spec))
     type.__setattr__(new_cls, "__signature__", _signature(spec))
+    _check_depth(spec)
+    # built configs never change: no __setstate__ to call again, and copies may be the object itself
+    type.__setattr__(new_cls, "__setstate__", _no_setstate)
+    type.__setattr__(new_cls, "__reduce__", _reduce)
+    type.__setattr__(new_cls, "__copy__", _same)
+    type.__setattr__(new_cls, "__deepcopy__", _same)
     compile_plan(new_cls, spec, migrations)
     return new_cls
+
+
+def _check_options(where: str, opts: FieldOptions) -> None:
+    """What ``tmlcfg.field`` was given, checked where the field's name is known."""
+    if opts.default is not MISSING and opts.factory is not None:
+        raise DefinitionError(f"{where}: tmlcfg.field() takes default or factory, not both")
+    if opts.factory is not None and not callable(opts.factory):
+        raise DefinitionError(f"{where}: factory must be callable, such as tuple; got {opts.factory!r}")
+    if opts.validator is not None and not callable(opts.validator):
+        raise DefinitionError(f"{where}: validator must be callable; got {opts.validator!r}")
+    if opts.doc is not None and type(opts.doc) is not str:
+        raise DefinitionError(f"{where}: doc must be a str; got {type(opts.doc).__name__}")
+    for kind in ("one_of", "at_most_one_of"):
+        group = getattr(opts, kind)
+        if group is not None and (type(group) is not str or not group):
+            raise DefinitionError(f"{where}: {kind} names a group with a non-empty str; got {group!r}")
+    if type(opts.secret) is not bool:
+        raise DefinitionError(f"{where}: secret is True or False; got {opts.secret!r}")
+
+
+def _depth(node: Node) -> tuple[int, PathTuple]:
+    """How many tables and arrays a value of ``node`` opens, and the path of the deepest (Any aside)."""
+    if isinstance(node, ConfigNode):
+        depth, path = _class_depth(node.spec)
+        return depth + 1, path
+    if isinstance(node, AnyNode):
+        return 0, ()  # Any values are bounded as they are read
+    best: tuple[int, PathTuple] = (0, ())
+    array = node.toml_kinds == ("array",)
+    for i, child in enumerate(node.children()):
+        depth, path = _depth(child)
+        if array:
+            depth, path = depth + 1, (i, *path)
+        elif isinstance(node, MappingNode):
+            depth, path = depth + 1, ("<key>", *path)
+        if depth > best[0]:
+            best = (depth, path)
+    return best
+
+
+def _class_depth(spec: ClassSpec) -> tuple[int, PathTuple]:
+    found = _DEPTHS.get(spec.cls)
+    if found is None:
+        found = (0, ())
+        for f in spec.fields:
+            depth, path = _depth(f.node)
+            if depth > found[0]:
+                found = (depth, (f.name, *path))
+        _DEPTHS[spec.cls] = found
+    return found
+
+
+def _check_depth(spec: ClassSpec) -> None:
+    depth, path = _class_depth(spec)
+    if depth > MAX_DEPTH:
+        raise DefinitionError(
+            f"{spec.cls.__qualname__}.{format_path(path[: MAX_DEPTH + 1])}: configs may nest {MAX_DEPTH} tables "
+            f"and arrays deep, and this one nests {depth}; flatten it"
+        )
+
+
+#: nesting depth of each config class, worked out once (its fields' classes are final)
+_DEPTHS: weakref.WeakKeyDictionary[type, tuple[int, PathTuple]] = weakref.WeakKeyDictionary()
+
+
+def _frozen(what: str) -> attrs.exceptions.FrozenInstanceError:
+    error = attrs.exceptions.FrozenInstanceError()
+    error.args = (f"a built config cannot change: {what}; use tmlcfg.replace for a changed copy",)
+    return error
+
+
+def _no_setstate(self: Any, state: Any) -> None:
+    raise _frozen("__setstate__ would change it")
+
+
+def _restore(cls: type, values: tuple[Any, ...]) -> Any:
+    """Unpickle a config: its fields' values, already checked when it was built."""
+    inst: Any = object.__new__(cls)
+    for a, value in zip(attrs.fields(cls), values, strict=True):
+        object.__setattr__(inst, a.name, value)
+    return inst
+
+
+def _reduce(self: Any) -> tuple[Any, ...]:
+    return (_restore, (type(self), tuple(getattr(self, a.name) for a in attrs.fields(type(self)))))
+
+
+def _same(self: Any, *memo: Any) -> Any:
+    return self
 
 
 def _hints(cls: type, caller_locals: dict[str, Any]) -> dict[str, Any]:
@@ -139,6 +246,8 @@ def _spec(cls: type, hints: dict[str, Any], post_init: Callable[[Any], None] | N
             except Invalid as e:
                 text = "; ".join(p[1] for p in e.problems)
                 raise DefinitionError(f"{where}: the default is not a valid {type_text}: {text}") from None
+            except Exception as e:  # the user's factory: any failure is a bad definition
+                raise DefinitionError(f"{where}: the factory failed: {type(e).__name__}: {e}") from None
             if default is not MISSING and default is not None:
                 f.default = f.structure(default)
         fields.append(f)
@@ -170,7 +279,12 @@ def _groups(cls: type, members: dict[tuple[str, bool], list[FieldSpec]]) -> list
 
 
 def _make_init(spec: ClassSpec) -> Callable[..., None]:
+    first = spec.fields[0].name if spec.fields else None
+
     def __init__(self: Any, **kwargs: Any) -> None:
+        if first is not None and hasattr(self, first):
+            # calling __init__ on a built config would change it, and its hash with it
+            raise _frozen("__init__ would change it")
         try:
             spec.fill(self, kwargs)
         except Invalid as e:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import json
 from typing import Any
 
 import attrs
 
-from ._convert import require_spec, to_dict
+from ._canonical import canonical_text
+from ._convert import require_spec, to_dict, unstructure
 from ._frozen import strict_key
 from ._nodes import ConfigNode, ConstrainedNode, MappingNode, Node, TupleNode
 from ._paths import PathTuple, format_path
@@ -22,18 +21,26 @@ class Difference:
     """One path where two configs differ, with the plain value on each side (``None``: unset).
 
     A switch of a group's member is one difference at the newly chosen member,
-    with ``switch`` naming both members: ``optimizer: adam -> sgd``.
+    with ``switch`` naming both members: ``optimizer: adam -> sgd``. Where the
+    field is secret (or sits below a secret field), ``secret`` is true and each
+    side that is set reads ``'***'``: the difference says that a secret changed,
+    never what it was or became.
     """
 
     path: str
     left: Any
     right: Any
     switch: tuple[str, str] | None = None
+    secret: bool = False
 
     def __str__(self) -> str:
         if self.switch is not None:
             parent = self.path.rpartition(".")[0] or "(top level)"
             return f"{parent}: {self.switch[0]} -> {self.switch[1]}"
+        if self.secret:
+            if self.left is None or self.right is None:
+                return f"{self.path}: secret {'set' if self.left is None else 'unset'} (value not shown)"
+            return f"{self.path}: secret changed (values not shown)"
         return f"{self.path}: {_show(self.left)} -> {_show(self.right)}"
 
 
@@ -45,28 +52,52 @@ def diff(a: Any, b: Any) -> list[Difference]:
     """The paths where ``a`` and ``b`` differ, in field order.
 
     Applying each difference's right-hand value to ``a`` (with :func:`tmlcfg.replace`)
-    gives ``b``.
+    gives ``b``, secrets aside: their values are never given.
     """
     spec = require_spec(type(a))
     if type(b) is not type(a):
         raise TypeError(f"diff compares two {type(a).__name__}s, got a {type(b).__name__}")
     out: list[Difference] = []
-    _config(spec, to_dict(a), to_dict(b), (), out)
+    # differences are found in the plain values and shown from the masked ones, walked side by side
+    left = _Side(to_dict(a), unstructure(a, mask=True))
+    right = _Side(to_dict(b), unstructure(b, mask=True))
+    _config(spec, left, right, (), out)
     return out
 
 
-def _config(spec: ClassSpec, a: dict[str, Any], b: dict[str, Any], path: PathTuple, out: list[Difference]) -> None:
+class _Side:
+    """One side's value at a path: plain (to compare) and masked (to show)."""
+
+    __slots__ = ("masked", "plain")
+
+    def __init__(self, plain: Any, masked: Any) -> None:
+        self.plain = plain
+        self.masked = masked
+
+    def get(self, key: str | int) -> _Side:
+        if isinstance(key, int):
+            return _Side(self.plain[key], self.masked[key])
+        return _Side(self.plain.get(key), self.masked.get(key))
+
+
+def _config(spec: ClassSpec, a: _Side, b: _Side, path: PathTuple, out: list[Difference]) -> None:
     switched: set[str] = set()
     for group in spec.groups:
-        left = next((m for m in group.members if m in a), None)
-        right = next((m for m in group.members if m in b), None)
+        left = next((m for m in group.members if m in a.plain), None)
+        right = next((m for m in group.members if m in b.plain), None)
         if left != right and left is not None and right is not None:
-            out.append(Difference(format_path((*path, right)), None, b[right], (left, right)))
+            out.append(Difference(format_path((*path, right)), None, b.masked[right], (left, right)))
             switched |= {left, right}
     for f in spec.fields:
         if f.name in switched:
             continue
-        _value(f.node, a.get(f.name), b.get(f.name), (*path, f.name), out)
+        x, y = a.get(f.name), b.get(f.name)
+        if f.secret:
+            # one difference for the whole secret, however deep the change below it
+            if _tagged(x.plain) != _tagged(y.plain):
+                out.append(Difference(format_path((*path, f.name)), x.masked, y.masked, secret=True))
+            continue
+        _value(f.node, x, y, (*path, f.name), out)
 
 
 def _tagged(value: Any) -> Any:
@@ -78,49 +109,36 @@ def _tagged(value: Any) -> Any:
     return strict_key(value)
 
 
-def _value(node: Node | None, a: Any, b: Any, path: PathTuple, out: list[Difference]) -> None:
-    if _tagged(a) == _tagged(b):
+def _value(node: Node | None, a: _Side, b: _Side, path: PathTuple, out: list[Difference]) -> None:
+    if _tagged(a.plain) == _tagged(b.plain):
         return
     if isinstance(node, ConstrainedNode):
         node = node.inner
-    if type(a) is dict and type(b) is dict:
+    if type(a.plain) is dict and type(b.plain) is dict:
         if isinstance(node, ConfigNode):
             _config(node.spec, a, b, path, out)
             return
         child = node.value if isinstance(node, MappingNode) else None
-        for key in [*a, *(k for k in b if k not in a)]:
+        for key in [*a.plain, *(k for k in b.plain if k not in a.plain)]:
             _value(child, a.get(key), b.get(key), (*path, key), out)
         return
-    same_length = type(a) is list and type(b) is list and len(a) == len(b)
+    same_length = type(a.plain) is list and type(b.plain) is list and len(a.plain) == len(b.plain)
     if same_length and isinstance(node, TupleNode) and isinstance(node.item, ConfigNode):
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            _value(node.item, x, y, (*path, i), out)
+        for i in range(len(a.plain)):
+            _value(node.item, a.get(i), b.get(i), (*path, i), out)
         return
-    out.append(Difference(format_path(path), a, b))
-
-
-def _canonical(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_canonical(v) for v in value]
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        # equal instants are equal datetimes, whatever their offsets: digest them as one
-        return {"$datetime": value.astimezone(dt.UTC).isoformat()}
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return {"$" + type(value).__name__: value.isoformat()}
-    if isinstance(value, float):
-        # repr is the shortest round-tripping form, the same on every platform and Python;
-        # + 0.0 makes -0.0 read 0.0, as == does
-        return {"$float": repr(value + 0.0)}
-    return value
+    # equal once masked, yet different: only secrets below tell them apart
+    hidden = _tagged(a.masked) == _tagged(b.masked)
+    out.append(Difference(format_path(path), a.masked, b.masked, secret=hidden))
 
 
 def fingerprint(config: Any) -> str:
     """A hex SHA-256 of the config's values: equal configs, equal digest, on any machine.
 
-    Key order, file layout and the Python version do not matter; every value does.
+    Key order, file layout, the Python version and its hash seed do not matter;
+    every value does, except secrets: a fingerprint names an experiment, not its
+    credentials, so two configs that differ only in a secret share one (whether a
+    secret is set still counts).
     """
     require_spec(type(config))
-    text = json.dumps(_canonical(to_dict(config)), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
+    return hashlib.sha256(canonical_text(unstructure(config, mask=True)).encode("ascii")).hexdigest()

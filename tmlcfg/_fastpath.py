@@ -139,9 +139,10 @@ def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, prob
     check = src.const(f.check, "check")
     node = f.node
     # the tests count slow-way values of the common kinds, which valid input must never produce
-    slow = [f"{probe}[0] += 1"] if probe is not None and _common(node) else []
+    slow = [f"{probe}[0] += 1"] if probe is not None and _common(node) and not f.secret else []
     slow += ["try:", f"    {var} = {check}({var})", "except Invalid as e:"]
     slow += [f"    problems = failed(problems, {key}, e)", f"    {var} = FAILED"]
+    inline = inline and not f.secret  # a secret's problems are worded by its checked path alone
     test = _inline_check(node, var, src) if inline else None
     # the conversions that change a valid value: int to float, a value to its enum member,
     # a table to a nested config
@@ -171,8 +172,7 @@ def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, prob
             src.emit(indent + 1, "try:")
             src.emit(indent + 2, f"{var} = {src.const(nested, 'build')}({var})")
             src.emit(indent + 1, "except Invalid as e:")
-            error = f"{src.const(f.hidden, 'hidden')}(e)" if f.secret else "e"
-            src.emit(indent + 2, f"problems = failed(problems, {key}, {error})")
+            src.emit(indent + 2, f"problems = failed(problems, {key}, e)")
             src.emit(indent + 2, f"{var} = FAILED")
         src.emit(indent, "else:")
         for line in slow:

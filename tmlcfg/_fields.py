@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
-from ._errors import DefinitionError
 from ._sentinels import MISSING
 
 _T = TypeVar("_T")
@@ -83,6 +82,5 @@ def field(
     with the structured value and raises ``ValueError`` to refuse it.
     ``secret=True`` hides the value wherever a config is shown.
     """
-    if default is not MISSING and factory is not None:
-        raise DefinitionError("tmlcfg.field() takes default or factory, not both")
+    # checked by @tmlcfg.config, which can name the field
     return FieldOptions(default, factory, doc, one_of, at_most_one_of, validator, secret)

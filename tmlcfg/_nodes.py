@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ._errors import Invalid, RawProblem, prefixed
-from ._frozen import FrozenDict
+from ._frozen import FrozenDict, StrictFrozenSet, strict_key
+from ._limits import INT_MAX, INT_MIN, MAX_DEPTH
 from ._show import got, literal
 
 if TYPE_CHECKING:
@@ -47,6 +48,11 @@ class Node:
         return Invalid.one(f"expected {self.describe()}, {got(value)}")
 
 
+def out_of_range(value: int, hint: str = "") -> Invalid:
+    """The problem with an integer that TOML cannot hold: outside signed 64-bit."""
+    return Invalid.one(f"{literal(value)} is outside the signed 64-bit range TOML integers have{hint}")
+
+
 class BoolNode(Node):
     __slots__ = ()
     accepts = (bool,)
@@ -70,7 +76,9 @@ class IntNode(Node):
 
     def structure(self, value: Any) -> Any:
         if type(value) is int:
-            return value
+            if INT_MIN <= value <= INT_MAX:
+                return value
+            raise out_of_range(value)
         raise self.fail(value)
 
     def describe(self) -> str:
@@ -93,10 +101,9 @@ class FloatNode(Node):
                 raise Invalid.one("nan is not allowed; use inf or a number")
             return value
         if cls is int:
-            try:
+            if INT_MIN <= value <= INT_MAX:
                 return float(value)
-            except OverflowError:
-                raise Invalid.one(f"{literal(value)} is too large for a float") from None
+            raise out_of_range(value, "; write it as a float, such as 1e30")
         raise self.fail(value)
 
     def describe(self) -> str:
@@ -211,7 +218,7 @@ class EnumNode(Node):
             member = self.by_value.get(value)
             if member is not None:
                 return member
-        allowed = ", ".join(literal(v) for v in self.by_value)
+        allowed = ", ".join(literal(v, public=True) for v in self.by_value)
         raise Invalid.one(f"expected one of {allowed}, {got(value)}")
 
     def unstructure(self, value: Any, mask: bool) -> Any:
@@ -245,11 +252,11 @@ class LiteralNode(Node):
                 return value
         except TypeError:  # unhashable input
             pass
-        allowed = ", ".join(literal(v) for v in self.values)
+        allowed = ", ".join(literal(v, public=True) for v in self.values)
         raise Invalid.one(f"expected one of {allowed}, {got(value)}")
 
     def describe(self) -> str:
-        return "Literal[" + ", ".join(literal(v) for v in self.values) + "]"
+        return "Literal[" + ", ".join(literal(v, public=True) for v in self.values) + "]"
 
 
 class ConfigNode(Node):
@@ -300,7 +307,7 @@ class TupleNode(Node):
         item = self.item
         if isinstance(item, (IntNode, StrNode, BoolNode)):
             want = item.accepts[0]
-            if all(type(v) is want for v in value):
+            if all(type(v) is want for v in value) and (want is not int or all(INT_MIN <= v <= INT_MAX for v in value)):
                 return tuple(value)
         out = []
         problems: list[RawProblem] = []
@@ -369,29 +376,43 @@ def sort_key(value: Any) -> tuple[str, str]:
 
 
 class FrozenSetNode(Node):
-    """``frozenset[T]``: an array in TOML, written sorted so files are stable."""
+    """``frozenset[T]``: an array in TOML, written sorted so files are stable.
 
-    __slots__ = ("_items", "item")
-    accepts = (list, tuple, set, frozenset)
+    When ``T`` mixes bools, ints or floats the value is a :class:`StrictFrozenSet`,
+    which keeps ``0`` and ``false`` both, as the array does.
+    """
+
+    __slots__ = ("_items", "item", "strict")
+    accepts = (list, tuple, set, frozenset, StrictFrozenSet)
     toml_kinds = ("array",)
 
     def __init__(self, item: TypeNode) -> None:
+        from ._analyze import needs_strict_key
+
         self.item = item
         self._items = TupleNode(item)  # checks the elements, with their indexes in problems
+        self.strict = needs_strict_key(item)
 
     def structure(self, value: Any) -> Any:
-        if not (_is_array(value) or isinstance(value, (set, frozenset))):
+        if not (_is_array(value) or isinstance(value, (set, frozenset, StrictFrozenSet))):
             raise self.fail(value)
-        items = sorted(value, key=sort_key) if isinstance(value, (set, frozenset)) else value
+        items = value if _is_array(value) else sorted(value, key=sort_key)
+        if self.strict:
+            return StrictFrozenSet(self._items.structure(items))
         return frozenset(self._items.structure(items))
 
     def unstructure(self, value: Any, mask: bool) -> Any:
         un = self.item.unstructure
         try:
-            ordered = sorted(value)
-        except TypeError:  # mixed kinds, say int and str in a union
-            ordered = sorted(value, key=sort_key)
-        return [un(v, mask) for v in ordered]
+            # bools, then ints, then floats, each in order; no two items tie, so the order
+            # is the set's alone, never its hash order
+            ordered = [un(v, mask) for v in sorted(value, key=strict_key)]
+        except TypeError:  # configs, or mixed kinds such as int and str in a union
+            from ._canonical import canonical_text
+
+            # masked items that tie are written alike, so their order cannot show
+            ordered = sorted((un(v, mask) for v in value), key=canonical_text)
+        return ordered
 
     def describe(self) -> str:
         return f"frozenset[{self.item.describe()}]"
@@ -443,27 +464,43 @@ _ANY_SCALARS = frozenset({bool, int, str, dt.datetime, dt.date, dt.time})
 
 
 class AnyNode(Node):
-    """Any TOML value (inside a mapping): arrays become tuples, tables FrozenDicts."""
+    """Any TOML value (inside a mapping): arrays become tuples, tables FrozenDicts.
 
-    __slots__ = ("_array", "_table")
+    ``depth`` counts the arrays and tables around the value; one more than
+    ``MAX_DEPTH`` is a problem at its path, not a ``RecursionError``.
+    """
+
+    __slots__ = ("_array", "_table", "depth")
     toml_kinds = ("bool", "int", "float", "str", "datetime", "date", "time", "array", "table")
     _float = FloatNode()
+    _int = IntNode()
 
-    def __init__(self) -> None:
-        # built once, not per value: arrays and tables of Any hold Any again
-        self._array = TupleNode(self)
-        self._table = MappingNode(self)
+    def __init__(self, depth: int = 1) -> None:
+        self.depth = depth
+        self._array: TupleNode | None = None
+        self._table: MappingNode | None = None
+
+    def _deeper(self) -> tuple[TupleNode, MappingNode]:
+        # built once, on first use, not per value: arrays and tables of Any hold Any one level down
+        if self._array is None or self._table is None:
+            inner = AnyNode(self.depth + 1)
+            self._array = TupleNode(inner)
+            self._table = MappingNode(inner)
+        return self._array, self._table
 
     def structure(self, value: Any) -> Any:
         cls = type(value)
+        if cls is int:
+            return self._int.structure(value)
         if cls in _ANY_SCALARS:
             return value
         if cls is float:
             return self._float.structure(value)
-        if cls is list or cls is tuple:
-            return self._array.structure(value)
-        if isinstance(value, Mapping):
-            return self._table.structure(value)
+        if cls is list or cls is tuple or isinstance(value, Mapping):
+            if self.depth >= MAX_DEPTH:
+                raise Invalid.one(f"nested deeper than {MAX_DEPTH} arrays and tables; flatten it")
+            array, table = self._deeper()
+            return array.structure(value) if cls is list or cls is tuple else table.structure(value)
         raise Invalid.one(f"expected a TOML value (bool, number, str, date/time, array or table), {got(value)}")
 
     def unstructure(self, value: Any, mask: bool) -> Any:

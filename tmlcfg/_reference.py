@@ -10,8 +10,8 @@ from ._paths import PathTuple, format_path
 from ._spec import ClassSpec, FieldSpec
 
 
-def _default_text(f: FieldSpec) -> str:
-    if f.secret and not f.required:
+def _default_text(f: FieldSpec, secret: bool = False) -> str:
+    if (f.secret or secret) and not f.required:
         return "`'***'`"
     if f.group is not None and f.group.default_member == f.name:
         return f"`{f.node.describe()}()` unless another member of {f.group.name!r} is set"
@@ -38,12 +38,13 @@ def bounds(node: Node) -> list[str]:
 def _toml_literal(node: Node, value: Any) -> str:
     from ._write import _inline
 
-    return _inline(node.unstructure(value, False), one_line=True)
+    return _inline(node.unstructure(value, True), one_line=True)  # secrets inside, say in a tuple of configs
 
 
-def _rows(spec: ClassSpec, prefix: PathTuple, seen: set[type]) -> list[str]:
+def _rows(spec: ClassSpec, prefix: PathTuple, seen: set[type], secret: bool = False) -> list[str]:
+    """One row per field path; below a secret field (``secret``) every default is masked."""
     rows = []
-    nested: list[tuple[PathTuple, ClassSpec]] = []
+    nested: list[tuple[PathTuple, ClassSpec, bool]] = []
     for f in spec.fields:
         path = (*prefix, f.name)
         group = ""
@@ -52,12 +53,12 @@ def _rows(spec: ClassSpec, prefix: PathTuple, seen: set[type]) -> list[str]:
             group = f" ({kind} {', '.join(f.group.members)})"
         doc = (f.doc or "").replace("\n", " ")
         kind = ", ".join([f"`{f.type_text}`", *bounds(f.node)])
-        cells = [f"`{format_path(path)}`", kind, _default_text(f), doc + group]
+        cells = [f"`{format_path(path)}`", kind, _default_text(f, secret), doc + group]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         if isinstance(f.node, ConfigNode) and f.node.cls not in seen:
-            nested.append((path, f.node.spec))
-    for path, child in nested:
-        rows += _rows(child, path, seen | {child.cls})
+            nested.append((path, f.node.spec, secret or f.secret))
+    for path, child, below_secret in nested:
+        rows += _rows(child, path, seen | {child.cls}, below_secret)
     return rows
 
 

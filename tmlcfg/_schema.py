@@ -49,32 +49,34 @@ def json_plain(value: Any) -> Any:
 class _Builder:
     def __init__(self) -> None:
         self.defs: dict[str, dict[str, Any]] = {}
-        self.names: dict[type, str] = {}
+        # a class reached through a secret field gets a definition of its own, without defaults
+        self.names: dict[tuple[type, bool], str] = {}
 
-    def ref(self, spec: ClassSpec) -> dict[str, Any]:
-        cls = spec.cls
-        if cls not in self.names:
-            name = cls.__name__
+    def ref(self, spec: ClassSpec, secret: bool = False) -> dict[str, Any]:
+        key = (spec.cls, secret)
+        if key not in self.names:
+            name = spec.cls.__name__
             while name in self.defs:
                 name += "_"
-            self.names[cls] = name
+            self.names[key] = name
             self.defs[name] = {}
-            self.defs[name] = self.config(spec)
-        return {"$ref": f"#/$defs/{self.names[cls]}"}
+            self.defs[name] = self.config(spec, secret)
+        return {"$ref": f"#/$defs/{self.names[key]}"}
 
-    def config(self, spec: ClassSpec) -> dict[str, Any]:
+    def config(self, spec: ClassSpec, secret: bool = False) -> dict[str, Any]:
         properties: dict[str, Any] = {}
         required = []
         for f in spec.fields:
-            schema = dict(self.node(f.node))
+            hidden = secret or f.secret
+            schema = dict(self.node(f.node, hidden))
             if f.doc:
                 schema["description"] = f.doc
-            if not f.required and f.factory is None and f.default is not None and not f.secret:
-                schema["default"] = json_plain(f.node.unstructure(f.default, False))
+            if not f.required and f.factory is None and f.default is not None and not hidden:
+                schema["default"] = json_plain(f.node.unstructure(f.default, True))  # secrets below: "***"
             properties[f.name] = schema
             if f.required:
                 required.append(f.name)
-        properties.update(self.deprecated(spec))
+        properties.update(self.deprecated(spec, secret))
         out: dict[str, Any] = {"type": "object", "title": spec.cls.__name__}
         if spec.doc:
             out["description"] = spec.doc
@@ -93,7 +95,7 @@ class _Builder:
             out["allOf"] = rules
         return out
 
-    def deprecated(self, spec: ClassSpec) -> dict[str, Any]:
+    def deprecated(self, spec: ClassSpec, secret: bool = False) -> dict[str, Any]:
         """Old keys, accepted with a warning: editors strike them through and name the new path."""
         from ._migrate import describe_rule, plan_of
         from ._spec import FieldSpec, field_at
@@ -105,14 +107,16 @@ class _Builder:
             if head in spec.by_name:
                 continue  # a key inside a current field's table: that table's class is shared
             found = field_at(spec, rule.new) if rule.new is not None and len(rule.old) == 1 else None
-            schema = dict(self.node(found.node)) if isinstance(found, FieldSpec) and not rule.converts else {}
+            schema: dict[str, Any] = {}
+            if isinstance(found, FieldSpec) and not rule.converts:
+                schema = dict(self.node(found.node, secret or found.secret))
             text = describe_rule(rule)
             if head in out:
                 text = f"{out[head]['description']}; {text}"
             out[head] = {**schema, "deprecated": True, "description": text}
         return out
 
-    def node(self, node: TypeNode) -> dict[str, Any]:
+    def node(self, node: TypeNode, secret: bool = False) -> dict[str, Any]:
         match node:
             case BoolNode():
                 return {"type": "boolean"}
@@ -135,26 +139,26 @@ class _Builder:
                 out = {**_TOML_KIND_SCHEMAS[node.toml], "title": node.name}
                 return out
             case ConstrainedNode():
-                return {**self.node(node.inner), **_constraints(node)}
+                return {**self.node(node.inner, secret), **_constraints(node)}
             case EnumNode():
                 return {"enum": [m.value for m in node.cls], "title": node.cls.__name__}
             case LiteralNode():
                 return {"enum": list(node.values)}
             case ConfigNode():
-                return self.ref(node.spec)
+                return self.ref(node.spec, secret)
             case TupleNode() | FrozenSetNode():
-                return {"type": "array", "items": self.node(node.item)}
+                return {"type": "array", "items": self.node(node.item, secret)}
             case FixedTupleNode():
                 n = len(node.items)
                 return {
                     "type": "array",
-                    "prefixItems": [self.node(i) for i in node.items],
+                    "prefixItems": [self.node(i, secret) for i in node.items],
                     "items": False,
                     "minItems": n,
                     "maxItems": n,
                 }
             case MappingNode():
-                return {"type": "object", "additionalProperties": self.node(node.value)}
+                return {"type": "object", "additionalProperties": self.node(node.value, secret)}
             case UnionNode():
                 return {"anyOf": [self.node(o) for o in node.options]}
             case _:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from typing import Any
+
+#: True while a secret field's value (and everything below it) is structured: no
+#: message made then shows a value. Set by the field, read only when a message is made.
+MASKING: ContextVar[bool] = ContextVar("tmlcfg_masking", default=False)
+SHOWN_FOR_SECRET = "***"
 
 _KIND = {
     bool: "bool",
@@ -31,12 +37,20 @@ def kind_of(value: Any) -> str:
     return type(value).__name__
 
 
-def literal(value: Any, limit: int = 60) -> str:
-    """A value as a user would recognise it, cut to ``limit`` characters."""
+def literal(value: Any, limit: int = 60, *, public: bool = False) -> str:
+    """A value as a user would recognise it, cut to ``limit`` characters.
+
+    ``***`` below a secret, unless the value is ``public``: part of the class,
+    such as the values an enum allows.
+    """
+    if MASKING.get() and not public:
+        return SHOWN_FOR_SECRET
     if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, enum.Enum):
         value = value.value
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()  # as TOML writes it
     try:
         text = repr(value)
     except ValueError:  # an int too long for str() under Python's digit limit
@@ -51,4 +65,43 @@ def got(value: Any) -> str:
     kind = kind_of(value)
     if isinstance(value, (Mapping, list, tuple, set, frozenset)) or value is None:
         return f"got {kind}"
+    if MASKING.get():
+        return f"got {kind} (the value is secret and not shown)"
     return f"got {kind} {literal(value)}"
+
+
+def _texts(value: Any, out: set[str]) -> None:
+    """Every text a scalar inside ``value`` could be shown as."""
+    import attrs
+
+    if attrs.has(type(value)):
+        for a in attrs.fields(type(value)):
+            _texts(getattr(value, a.name), out)
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            _texts(v, out)
+    elif isinstance(value, (list, tuple, set, frozenset)) or (
+        isinstance(value, Iterable) and not isinstance(value, (str, bytes))
+    ):
+        for v in value:
+            _texts(v, out)
+    elif value is not None:
+        if isinstance(value, enum.Enum):
+            value = value.value
+        for text in (str(value), repr(value)):
+            if text:
+                out.add(text)
+
+
+def scrub(message: str, secrets: Iterable[Any]) -> str:
+    """``message`` with every text of every value in ``secrets`` replaced by ``***``.
+
+    For messages tmlcfg does not write itself (a validator's, a cross-field
+    check's), which may quote a secret they were given.
+    """
+    texts: set[str] = set()
+    for value in secrets:
+        _texts(value, texts)
+    for text in sorted(texts, key=len, reverse=True):
+        message = message.replace(text, SHOWN_FOR_SECRET)
+    return message

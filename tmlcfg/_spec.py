@@ -9,7 +9,7 @@ from ._errors import ConfigError, Invalid, RawProblem, prefixed
 from ._nodes import TypeNode
 from ._paths import PathSyntaxError, PathTuple, parse_path
 from ._sentinels import FAILED, GROUP_DEFAULT, MISSING
-from ._show import got, literal
+from ._show import MASKING, got, literal, scrub
 
 
 class FieldSpec:
@@ -57,16 +57,18 @@ class FieldSpec:
 
     def check(self, value: Any) -> Any:
         """The value checked and frozen by the field's type (not its validator); :class:`Invalid` if bad."""
+        if not self.secret:
+            return self.node.structure(value)
+        # below a secret, messages show no value: the field's own, or any inside it
+        token = MASKING.set(True)
         try:
             return self.node.structure(value)
         except Invalid as e:
-            raise self.hidden(e) from None
-
-    def hidden(self, error: Invalid) -> Invalid:
-        """The problems of a value of this field as they may be shown: nothing of a secret's."""
-        if self.secret:
-            return Invalid.one(f"expected {self.type_text}; the value is secret and not shown")
-        return error
+            # a secret's own keys (a mapping's, an unknown one) are secret too; field names are not
+            hide = _key_hider(self.node)
+            raise Invalid([(hide(p), m, tuple(hide(a) for a in anchors)) for p, m, anchors in e.problems]) from None
+        finally:
+            MASKING.reset(token)
 
     def validate(self, value: Any) -> None:
         """Run the user's validator on a checked value; its ``ValueError`` becomes a problem here."""
@@ -74,7 +76,8 @@ class FieldSpec:
             try:
                 self.validator(value)
             except ValueError as e:
-                raise Invalid.one("the value is secret and not shown" if self.secret else str(e)) from None
+                message = scrub(str(e), [value]) if self.secret or MASKING.get() else str(e)
+                raise Invalid.one(message) from None
 
     def structure(self, value: Any) -> Any:
         """Checked, then validated: what a given value of this field becomes."""
@@ -186,11 +189,14 @@ class ClassSpec:
         """The user's cross-field check, its failures as problems at this config's path."""
         try:
             self.post_init(inst)  # type: ignore[misc]
-        except ConfigError as e:
-            # a check may name the paths below it: ConfigError([Problem("relations[2].rhs", ...)])
-            raise Invalid([(_relative(p.path), p.message, ()) for p in e.problems]) from None
         except ValueError as e:
-            raise Invalid([((), str(e), ())]) from None
+            # the user's message may quote a secret it checked: below a secret, any value
+            fields = self.fields if MASKING.get() else [f for f in self.fields if f.secret]
+            secrets = [getattr(inst, f.name) for f in fields]
+            if isinstance(e, ConfigError):
+                # a check may name the paths below it: ConfigError([Problem("relations[2].rhs", ...)])
+                raise Invalid([(_relative(p.path), scrub(p.message, secrets), ()) for p in e.problems]) from None
+            raise Invalid([((), scrub(str(e), secrets), ())]) from None
 
     def unknown_keys(self, data: Mapping[str, Any]) -> list[RawProblem]:
         import difflib
@@ -258,6 +264,24 @@ def spec_of(cls: Any) -> ClassSpec | None:
         return cls.__dict__.get("__tmlcfg_spec__")  # type: ignore[no-any-return]
     except AttributeError:
         return None
+
+
+def _key_hider(node: TypeNode) -> Callable[[PathTuple], PathTuple]:
+    """A function that shows ``***`` for each key of a path below ``node`` that is not a field name."""
+    from ._data import child
+    from ._nodes import ConfigNode, ConstrainedNode
+
+    def hide(path: PathTuple) -> PathTuple:
+        out: list[str | int] = []
+        here: TypeNode | None = node
+        for step in path:
+            base = here.inner if isinstance(here, ConstrainedNode) else here
+            named = isinstance(step, int) or (isinstance(base, ConfigNode) and step in base.spec.by_name)
+            out.append(step if named else "***")
+            here = child(here, step)
+        return tuple(out)
+
+    return hide
 
 
 def _relative(path: str) -> PathTuple:

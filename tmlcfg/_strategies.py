@@ -16,7 +16,7 @@ from hypothesis.errors import InvalidArgument
 from ._constraints import BOUNDS
 from ._convert import require_spec
 from ._errors import ConfigError, Invalid
-from ._frozen import FrozenDict
+from ._frozen import FrozenDict, StrictFrozenSet, strict_key
 from ._nodes import (
     AnyNode,
     BoolNode,
@@ -86,8 +86,12 @@ def _bounded_number(node: ConstrainedNode) -> st.SearchStrategy[Any] | None:
         elif isinstance(c, at.MultipleOf):
             step = c.multiple_of
     if isinstance(node.inner, IntNode):
+        # an infinite bound has no floor; past the 64-bit range every bound says the same
+        lo = lo if lo is None else max(min(lo, _INT64[1] + 1), _INT64[0] - 1)
+        hi = hi if hi is None else max(min(hi, _INT64[1] + 1), _INT64[0] - 1)
         low = _INT64[0] if lo is None else math.floor(lo) + 1 if lo_open else math.ceil(lo)
         high = _INT64[1] if hi is None else math.ceil(hi) - 1 if hi_open else math.floor(hi)
+        low, high = max(low, _INT64[0]), min(high, _INT64[1])  # bounds wider than TOML's integers
         if step is not None and isinstance(step, int) and step > 0:
             return st.integers(-((-low) // step), high // step).map(lambda k: k * step)
         return st.integers(low, high)
@@ -193,6 +197,9 @@ class _Builder:
             case FixedTupleNode():
                 return st.tuples(*(self.node(n) for n in node.items))
             case FrozenSetNode():
+                if node.strict:  # 0 and false both, as such a field keeps them
+                    items = st.lists(self.node(node.item), min_size=low, max_size=most, unique_by=strict_key)
+                    return items.map(StrictFrozenSet)
                 return st.frozensets(self.node(node.item), min_size=low, max_size=most)
             case MappingNode():
                 values = _toml_values if isinstance(node.value, AnyNode) else self.node(node.value)

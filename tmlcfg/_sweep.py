@@ -7,10 +7,10 @@ from typing import Any
 
 from ._convert import require_spec
 from ._errors import ConfigError, Invalid, Problem
-from ._nodes import ConstrainedNode, FloatNode, IntNode, Node
+from ._nodes import ConfigNode, ConstrainedNode, FloatNode, IntNode, Node
 from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
-from ._show import got, literal
-from ._spec import FieldSpec, field_at
+from ._show import MASKING, got, literal
+from ._spec import ClassSpec, FieldSpec, field_at
 
 METHODS = ("grid", "random", "bayes")
 _INT_DISTRIBUTIONS = {"int_uniform", "q_uniform", "q_log_uniform", "q_log_uniform_values", "q_normal", "q_log_normal"}
@@ -32,6 +32,19 @@ def _check_value(f: FieldSpec, what: str, value: Any, problems: list[str]) -> No
         f.structure(value)
     except Invalid as e:
         problems += [f"{what} {literal(value)}: {message}" for _, message, _ in e.problems]
+
+
+def _below_secret(spec: ClassSpec, path: PathTuple) -> bool:
+    """Whether the field at ``path`` is secret, or sits below a secret field."""
+    current: ClassSpec | None = spec
+    for step in path:
+        f = current.by_name.get(step) if current is not None and isinstance(step, str) else None
+        if f is None:
+            return False
+        if f.secret:
+            return True
+        current = f.node.spec if isinstance(f.node, ConfigNode) else None
+    return False
 
 
 def _base(node: Node) -> Node:
@@ -159,7 +172,13 @@ def sweep_config(
         if isinstance(f, str):
             problems.append(Problem(where, f))
             continue
-        problems += [Problem(where, message) for message in _check_parameter(f, param)]
+        # a sweep over a secret shows none of its values, not even in its own messages
+        token = MASKING.set(True) if _below_secret(spec, path) else None
+        try:
+            problems += [Problem(where, message) for message in _check_parameter(f, param)]
+        finally:
+            if token is not None:
+                MASKING.reset(token)
         if method == "grid" and not {"value", "values"} & set(param):
             problems.append(Problem(where, "grid search needs value or values, not a range"))
     if problems:

@@ -24,7 +24,7 @@ def template(cls: type) -> str:
     if spec.doc:
         lines += [f"# {line}".rstrip() for line in spec.doc.splitlines()] + [""]
     default = _default_instance(spec)
-    _table(spec, default, (), lines, commented=False)
+    _table(spec, default, (), lines, commented=False, secret=False)
     from ._migrate import history_lines
 
     history = history_lines(cls)
@@ -60,7 +60,8 @@ def _comment(f: FieldSpec) -> list[str]:
     return [f"# {line}" for line in textwrap.wrap(text, 86)]
 
 
-def _table(spec: ClassSpec, value: Any, path: PathTuple, lines: list[str], commented: bool) -> None:
+def _table(spec: ClassSpec, value: Any, path: PathTuple, lines: list[str], commented: bool, secret: bool) -> None:
+    # below a secret field every value is one: shown as "***", and commented out so it takes its default
     hide = "# " if commented else ""
     tables: list[tuple[FieldSpec, Any]] = []
     for f in spec.fields:
@@ -70,17 +71,17 @@ def _table(spec: ClassSpec, value: Any, path: PathTuple, lines: list[str], comme
             continue
         lines += _comment(f)
         key = quote_key(f.name)
-        if current is None or f.secret:
-            placeholder = '"***"' if f.secret and current is not None else f"<{f.type_text}>"
+        if current is None or f.secret or secret:
+            placeholder = '"***"' if current is not None else f"<{f.type_text}>"
             lines.append(f"# {key} = {placeholder}")
         else:
-            lines.append(f"{hide}{key} = {_inline(f.node.unstructure(current, False), one_line=True)}")
+            lines.append(f"{hide}{key} = {_inline(f.node.unstructure(current, True), one_line=True)}")
         lines.append("")
     for f, current in tables:
         assert isinstance(f.node, ConfigNode)
         sub = (*path, f.name)
         lines += _comment(f)
-        hidden = commented or current is None
+        hidden = commented or current is None or f.secret
         lines.append(f"{'# ' if hidden else ''}[{format_path(sub)}]")
         lines.append("")
-        _table(f.node.spec, current, sub, lines, hidden)
+        _table(f.node.spec, current, sub, lines, hidden, secret or f.secret)

@@ -246,6 +246,11 @@ def _unmask(spec_cls: type, data: dict[str, Any]) -> dict[str, Any]:
             continue
         if f is not None and isinstance(f.node, ConfigNode) and isinstance(value, dict):
             value = _unmask(f.node.cls, value)
+        item = f.node.children()[0] if f is not None and len(f.node.children()) == 1 else None
+        if isinstance(item, ConfigNode) and isinstance(value, list):  # a tuple or frozenset of configs
+            value = [_unmask(item.cls, v) if isinstance(v, dict) else v for v in value]
+        elif isinstance(item, ConfigNode) and isinstance(value, dict):  # a mapping of configs
+            value = {k: _unmask(item.cls, v) if isinstance(v, dict) else v for k, v in value.items()}
         out[key] = value
     return out
 

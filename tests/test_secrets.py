@@ -1,0 +1,303 @@
+"""Secrets stay secret: no output of a config, its class or its errors shows a secret value or default."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import itertools
+import json
+import pathlib
+import sys
+import tempfile
+import types
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any
+
+import annotated_types as at
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tmlcfg
+from tmlcfg._cli import main
+from tmlcfg._reference import markdown_reference
+from tmlcfg._template import template
+from tmlcfg.wandb import sweep_config
+
+from .strategies import Generated, config_classes
+
+_modules = itertools.count()
+
+
+def _app(secret: str, generated: type) -> type:
+    """A class around a generated one whose every secret, default or nested, holds ``secret``."""
+
+    def no_bang(value: str) -> None:
+        if value.endswith("!"):
+            raise ValueError(f"token {value} may not end in '!'")
+
+    @tmlcfg.config
+    class Creds:
+        user: str = "me"
+        password: Annotated[str, at.MaxLen(60)] = secret + "-password"
+
+        def __attrs_post_init__(self) -> None:
+            if self.user == self.password:
+                raise ValueError(f"password {self.password} is the user name")
+
+    @tmlcfg.config
+    class Member:
+        name: str = "m"
+        key: str = tmlcfg.field(default=secret + "-member", secret=True)
+
+    @tmlcfg.config
+    class App:
+        token: Annotated[str, at.MaxLen(60)] = tmlcfg.field(default=secret + "-token", secret=True, validator=no_bang)
+        creds: Creds = tmlcfg.field(factory=Creds, secret=True)
+        members: tuple[Member, ...] = (Member(),)
+        team: frozenset[Member] = frozenset({Member()})
+        chosen: Member | None = tmlcfg.field(default=Member(), one_of="pick", secret=True)
+        other: Member | None = tmlcfg.field(default=None, one_of="pick")
+        generated: generated | None = None  # type: ignore[valid-type]
+        steps: int = 1
+
+        def __attrs_post_init__(self) -> None:
+            if self.steps < 0:
+                raise ValueError(f"steps < 0 with token {self.token}")
+
+    # importable by name, as the command imports module:Class
+    module = types.ModuleType(f"secret_app_{next(_modules)}")
+    for cls in (Creds, Member, App):
+        cls.__module__ = module.__name__
+        setattr(module, cls.__name__, cls)
+    sys.modules[module.__name__] = module
+    return App
+
+
+@contextlib.contextmanager
+def _captured() -> Iterator[io.StringIO]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        yield out
+
+
+def _errors(secret: str, app: type) -> list[str]:
+    """The text of every error whose input holds the secret."""
+    bad_inputs: list[dict[str, Any]] = [
+        {"token": secret + "!"},  # the validator quotes it
+        {"token": secret * 3},  # too long: the constraint shows the value it got
+        {"token": 5, "steps": -1},
+        {"steps": -1, "token": secret + "x"},  # the cross-field check quotes it
+        {"creds": {"password": secret * 3}},  # below a secret config
+        {"creds": {"user": secret, "password": secret}},  # its own cross-field check quotes it
+        {"creds": {"user": 5, "password": secret + "-other"}},
+        {"chosen": {"name": 5, "key": secret}, "other": {"name": "o"}},
+    ]
+    texts = []
+    for data in bad_inputs:
+        for make in (lambda d: tmlcfg.from_dict(app, d), lambda d: app(**d)):
+            with pytest.raises(tmlcfg.ConfigError) as info:
+                make(data)
+            texts += [str(info.value), repr(info.value.problems)]
+    try:
+        sweep_config(
+            app, {"token": {"values": [secret * 3, 5]}, "creds.password": {"value": secret * 3}}, method="grid"
+        )
+    except tmlcfg.ConfigError as e:
+        texts.append(str(e))
+    else:  # pragma: no cover - the sweep must be refused
+        raise AssertionError("the sweep was accepted")
+    return texts
+
+
+def _command_outputs(secret: str, app: type, folder: pathlib.Path) -> list[str]:
+    """What the command prints for the class and for files holding the secret, stdout and stderr."""
+    target = f"{app.__module__}:App"
+    a = folder / "a.toml"
+    b = folder / "b.toml"
+    a.write_text(f'token = "{secret}-a"\nsteps = 2\n[creds]\npassword = "{secret}-pa"\n[chosen]\nkey = "{secret}-ka"\n')
+    b.write_text(f'token = "{secret}-b"\nsteps = 3\n[creds]\npassword = "{secret}-pb"\n[other]\nkey = "{secret}-kb"\n')
+    bad = folder / "bad.toml"
+    bad.write_text(f'token = "{secret * 3}"\n[creds]\npassword = "{secret * 3}"\n')
+    runs = [
+        ["show", target, str(a)],
+        ["show", target, str(a), "--origins"],
+        ["show", target, str(a), f"token={secret}-override"],
+        ["diff", target, str(a), str(b)],
+        ["template", target],
+        ["docs", target],
+        ["schema", target],
+        ["check", target, str(bad)],
+        ["show", target, str(bad)],
+    ]
+    texts = []
+    for argv in runs:
+        with _captured() as out:
+            main(argv)
+        texts.append(out.getvalue())
+    # the diff is not empty: it says what changed, secrets included, without them
+    assert "token: secret changed (values not shown)" in texts[3]
+    assert "creds: secret changed (values not shown)" in texts[3]
+    return texts
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(config_classes(), st.data())
+def test_a_unique_secret_appears_in_no_output(generated: Generated, data: st.DataObject) -> None:
+    """A unique secret in a generated config reaches no repr, print, diff, error, doc, schema or command output."""
+    secret = "sk-" + uuid.uuid4().hex
+    app = _app(secret, generated.cls)
+    inner = data.draw(generated.instances)
+    config = app(generated=inner)
+    changed = tmlcfg.replace(
+        config,
+        {"token": secret + "-2", "creds.password": secret + "-3", "members[0].key": secret + "-4", "steps": 2},
+    )
+    switched = tmlcfg.replace(config, {"chosen": {"key": secret + "-5"}})
+    outputs = [repr(config), str(config), tmlcfg.pretty_print(config), tmlcfg.pretty_print(changed)]
+    for left, right in ((config, changed), (changed, config), (config, switched), (switched, changed)):
+        differences = tmlcfg.diff(left, right)
+        assert differences
+        outputs += [str(d) for d in differences] + [repr(d) for d in differences]
+    outputs += [template(app), markdown_reference(app), json.dumps(tmlcfg.json_schema(app)), repr(app.__signature__)]
+    outputs += _errors(secret, app)
+    with tempfile.TemporaryDirectory() as folder:
+        outputs += _command_outputs(secret, app, pathlib.Path(folder))
+    for text in outputs:
+        assert secret not in text, text
+    # a fingerprint names the experiment, not its credentials
+    assert tmlcfg.fingerprint(config) == tmlcfg.fingerprint(tmlcfg.replace(changed, steps=1))
+    assert tmlcfg.fingerprint(config) != tmlcfg.fingerprint(changed)
+
+
+@tmlcfg.config
+class Login:
+    user: str = "me"
+    key: Annotated[str, at.MinLen(8)] = tmlcfg.field(default="changeme", secret=True)
+
+
+@tmlcfg.config
+class Service:
+    login: Login = tmlcfg.field(factory=Login, secret=True)
+    url: str = "https://example.com"
+
+
+def test_diff_says_a_secret_was_set_changed_or_unset() -> None:
+    """One difference per secret field, its values '***' or None, however deep the change below it."""
+
+    @tmlcfg.config
+    class Holder:
+        token: str | None = tmlcfg.field(default=None, secret=True)
+        service: Service = Service()
+
+    unset = Holder()
+    one = Holder(token="aaaaaaaa", service=Service(login=Login(key="k" * 8)))
+    two = Holder(token="bbbbbbbb", service=Service(login=Login(key="j" * 8)))
+    assert [str(d) for d in tmlcfg.diff(unset, one)] == [
+        "token: secret set (value not shown)",
+        "service.login: secret changed (values not shown)",
+    ]
+    assert str(tmlcfg.diff(one, unset)[0]) == "token: secret unset (value not shown)"
+    assert [(d.path, d.left, d.right, d.secret) for d in tmlcfg.diff(one, two)] == [
+        ("token", "***", "***", True),
+        ("service.login", "***", "***", True),
+    ]
+
+
+def test_a_set_of_configs_differing_only_in_secrets() -> None:
+    """When only secrets inside a frozenset differ, diff says so and shows the masked sets."""
+
+    @tmlcfg.config
+    class Key:
+        name: str = "a"
+        token: str = tmlcfg.field(default="", secret=True)
+
+    @tmlcfg.config
+    class Ring:
+        keys: frozenset[Key] = frozenset()
+
+    (d,) = tmlcfg.diff(Ring(keys=[Key(token="x")]), Ring(keys=[Key(token="y")]))
+    assert (d.path, d.left, d.right, d.secret) == (
+        "keys",
+        [{"name": "a", "token": "***"}],
+        [{"name": "a", "token": "***"}],
+        True,
+    )
+    assert str(d) == "keys: secret changed (values not shown)"
+
+
+def test_errors_below_a_secret_keep_their_paths() -> None:
+    """A problem inside a secret config names its path and what is wrong, never the value."""
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.from_dict(Service, {"login": {"key": "short", "user": 5, "nope": 1}})
+    assert [str(p) for p in info.value.problems] == [
+        'login."***": unknown key; expected one of user, key',
+        "login.user: expected str, got int (the value is secret and not shown)",
+        "login.key: must have at least 8 characters, got ***",
+    ]
+
+
+def test_template_docs_and_schema_hide_defaults_below_a_secret() -> None:
+    """Below a secret config-typed field, template, docs and schema show no default."""
+
+    @tmlcfg.config
+    class Defaults:
+        login: Login = tmlcfg.field(factory=lambda: Login(user="admin", key="hunter2hunter2"), secret=True)
+        public: Login = Login(user="visible")
+
+    text = template(Defaults)
+    assert "# [login]" in text and '# user = "***"' in text and "admin" not in text
+    assert 'user = "visible"' in text
+    assert tmlcfg.loads(Defaults, text) == Defaults()  # the hidden table takes its default
+    docs = markdown_reference(Defaults)
+    assert "| `login.user` | `str` | `'***'` |" in docs and "admin" not in docs
+    schema = tmlcfg.json_schema(Defaults)
+    assert schema["$defs"]["Login"]["properties"]["user"] == {"type": "string"}
+    assert schema["$defs"]["Login_"]["properties"]["user"] == {"type": "string", "default": "me"}
+
+
+def test_keys_below_a_secret_are_hidden_but_field_names_are_not() -> None:
+    """A secret mapping's keys and unknown keys below a secret show as ***; field names and indexes stay."""
+
+    @tmlcfg.config
+    class Headers:
+        headers: Mapping[str, int] = tmlcfg.field(factory=dict, secret=True)
+        login: Login = tmlcfg.field(factory=Login, secret=True)
+        free: Mapping[str, Any] = tmlcfg.field(factory=dict, secret=True)
+
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.loads(
+            Headers,
+            '[headers]\n"Bearer sk-1" = "x"\n[login]\n"sk-2" = 1\nkey = 5\n[free]\n"sk-3" = [{ "sk-4" = nan }]\n',
+            source="h.toml",
+        )
+    assert [str(p) for p in info.value.problems] == [
+        'h.toml:1: headers."***": expected int, got str (the value is secret and not shown)',
+        'h.toml:3: login."***": unknown key; expected one of user, key',
+        "h.toml:5: login.key: expected str, got int (the value is secret and not shown)",
+        'h.toml:6: free."***"[0]."***": nan is not allowed; use inf or a number',
+    ]
+    assert "sk-" not in str(info.value)
+
+
+def test_what_the_class_allows_is_still_shown() -> None:
+    """For a secret Literal or enum, the allowed values (the class's, not the input's) stay in the message."""
+    import enum
+    from typing import Literal
+
+    class Tier(enum.Enum):
+        free = "free"
+        paid = "paid"
+
+    @tmlcfg.config
+    class Plan:
+        tier: Tier = tmlcfg.field(default=Tier.free, secret=True)
+        code: Literal["a", "b"] = tmlcfg.field(default="a", secret=True)
+
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        Plan(tier="gold-sk-9", code="c-sk-9")
+    assert [str(p) for p in info.value.problems] == [
+        "tier: expected one of 'free', 'paid', got str (the value is secret and not shown)",
+        "code: expected one of 'a', 'b', got str (the value is secret and not shown)",
+    ]

@@ -1344,3 +1344,17 @@ def test_a_seconds_field_becomes_a_timedelta() -> None:
     assert (problem.path, problem.line) == ("eval_timeout", 1)
     assert problem.message.startswith("invalid timedelta '90.5s': write whole units")
     assert upgrade_text(Evaluation, "eval_timeout_in_s = 90 # wait\n")[0] == 'eval_timeout = "90s" # wait\n'
+
+
+def test_restore_from_a_run_file_names_both_places(tmp_path: pathlib.Path) -> None:
+    """A run's tmlcfg.toml giving an old key and its new one: the error names both lines of that file."""
+    from tmlcfg.wandb import restore
+
+    (tmp_path / "files").mkdir()
+    saved = tmp_path / "files" / "tmlcfg.toml"
+    saved.write_text("num_train_steps = 1\nname = 'x'\nnum_steps = 2\n")
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        restore(Training, tmp_path)
+    (problem,) = e.value.problems
+    assert (problem.path, problem.source, problem.line) == ("num_train_steps", str(saved), 1)
+    assert problem.message.startswith(f"given both as num_steps ({saved}:3) and as num_train_steps ({saved}:1)")

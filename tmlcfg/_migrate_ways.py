@@ -36,14 +36,23 @@ def migrate_input(cls: type, data: Any, source: str | None = None, text: str | N
     plan = plan_of(cls)
     if plan is None:
         return data
-    result = migrate(plan, data)
+    lines: dict[PathTuple, int] = {}
+
+    def where(path: PathTuple) -> str:
+        if text is not None and not lines:
+            from ._positions import key_lines  # only once an old path is found
+
+            lines.update(key_lines(text))
+        line = lines.get(path)
+        return f"{format_path(path)} ({source}:{line})" if line is not None else format_path(path)
+
+    result = migrate(plan, data, (), where)
     if not result.uses:
         return result.data
-    lines: dict[PathTuple, int] = {}
-    if text is not None:
+    if text is not None and not lines:
         from ._positions import key_lines
 
-        lines = key_lines(text)
+        lines.update(key_lines(text))
     for use in sorted(result.uses, key=lambda u: lines.get(u.old, 0)):
         warn(use, cls, source, lines.get(use.old))
     if result.problems:

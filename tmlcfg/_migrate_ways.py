@@ -78,10 +78,13 @@ def given_at(data: Any, path: PathTuple) -> bool:
 
 def move_lines(lines: dict[PathTuple, int], moves: Mapping[PathTuple, PathTuple]) -> None:
     """Give each new path (and everything under it) the lines of the old path it came from."""
-    for new, old in moves.items():
-        n = len(old)
-        for path, line in list(lines.items()):
-            if path[:n] == old:
+    news = {old: new for new, old in moves.items()}
+    longest = max((len(old) for old in news), default=0)
+    # each key's own prefixes looked up, so many moves in a long file cost no more than reading it
+    for path, line in list(lines.items()):
+        for n in range(1, min(len(path), longest) + 1):
+            new = news.get(path[:n])
+            if new is not None:
                 lines.setdefault((*new, *path[n:]), line)
 
 

@@ -11,13 +11,13 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.default_venv_backend = "venv"
 
 PYTHONS = ["3.11", "3.12", "3.13"]
-TEST_DEPS = ["pytest>=8", "coverage[toml]>=7.4", "jsonschema>=4.20", "pyyaml>=6"]
+TEST_DEPS = ["pytest>=8", "coverage[toml]>=7.4", "jsonschema>=4.20", "pyyaml>=6", "pydantic>=2"]
 
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The test suite under coverage; ``HYPOTHESIS_PROFILE=ci`` makes it thorough."""
-    session.install("-e", ".[testing,wandb,yaml]", *TEST_DEPS)
+    session.install("-e", ".[testing,wandb,yaml,port]", *TEST_DEPS)
     session.run(
         "coverage",
         "run",

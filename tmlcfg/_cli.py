@@ -1,4 +1,4 @@
-"""The ``tmlcfg`` command: check, show, template, schema, docs, diff and convert.
+"""The ``tmlcfg`` command: check, show, template, schema, docs, diff, convert and port.
 
 Exit codes: 0 valid, 1 invalid input (the report goes to stderr), 2 usage error.
 """
@@ -142,6 +142,9 @@ def _parser() -> argparse.ArgumentParser:
     p = command("convert", "convert a pydantic-era YAML experiment file to TOML", _convert, takes_class=False)
     p.add_argument("file", metavar="FILE.yaml")
     p.add_argument("--check", metavar="module:Class", help="also validate the result as this class")
+    from ._port import add_command
+
+    add_command(sub)
     return parser
 
 

@@ -109,3 +109,30 @@ def differences(want: Any, got: Any, path: str = "") -> list[str]:
     if type(want) is not type(got) or want != got:
         return [f"{path}: pydantic {want!r}, tmlcfg {got!r}"]
     return []
+
+
+def port_source(directory: pathlib.Path, source: str, *, bases: tuple[str, ...] = ()) -> tuple[str, Any]:
+    """The ported text of one module ``cfg.py`` holding ``source``, and the port's result."""
+    import textwrap
+
+    from tmlcfg._port import port
+
+    path = directory / "cfg.py"
+    path.write_text(textwrap.dedent(source).lstrip("\n"), encoding="utf-8")
+    result = port([str(path)], list(bases))
+    code = result.sources[0].code
+    assert code is not None, result.problems
+    return code, result
+
+
+def run_module(code: str, name: str = "ported_cfg") -> dict[str, Any]:
+    """The names a ported module defines, executed as a module of its own."""
+    import types
+
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    try:
+        exec(compile(code, f"<{name}>", "exec"), module.__dict__)
+    finally:
+        del sys.modules[name]
+    return module.__dict__

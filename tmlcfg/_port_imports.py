@@ -129,7 +129,7 @@ def _add(
             new[0] = new[0].with_changes(leading_lines=[cst.EmptyLine()] if anchor else [])
     else:
         # the added block takes the place of the first removed line, and its blank line
-        new[0] = new[0].with_changes(leading_lines=blanks)
+        new[0] = new[0].with_changes(leading_lines=blanks if anchor else [])
     return [*body[:anchor], *new, *body[anchor:]]
 
 

@@ -77,6 +77,7 @@ class ModuleRewriter(cst.CSTTransformer):
         self.types = Types(info.tree, self.qualify, self.index.is_config, needs, self.index.is_enum)
         self.outcome = Outcome("")
         self.depth = 0
+        self.quiet = False
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
         return self.index.resolve(self.info, dotted(node))
@@ -88,6 +89,8 @@ class ModuleRewriter(cst.CSTTransformer):
 
     def _uses(self, node: cst.CSTNode) -> list[str]:
         found: list[str] = []
+        if self.quiet:
+            return found
         project = self.project
 
         class Finder(cst.CSTVisitor):
@@ -174,14 +177,22 @@ class ModuleRewriter(cst.CSTTransformer):
 
     # -- config classes -----------------------------------------------------------------------------------
 
+    def _stays_pydantic(self, node: cst.ClassDef) -> bool:
+        qualname = f"{self.info.name}.{node.name.value}"
+        return self.index.is_base(qualname) or qualname in self.project.blocked
+
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.depth += 1
+        # inside a class that stays pydantic, its own API is no mistake
+        if self.depth == 1 and self._stays_pydantic(node):
+            self.quiet = True
         return True
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.BaseStatement:
         self.depth -= 1
         if self.depth:
             return updated
+        self.quiet = False
         qualname = f"{self.info.name}.{original.name.value}"
         if not self.index.is_config(qualname):
             return updated
@@ -303,7 +314,10 @@ class ModuleRewriter(cst.CSTTransformer):
             spelled = self.qualify(value) or self.code(value)
             if spelled in _FORBID or self.code(value) in _FORBID:
                 return
-        todos.append(f"class Config said `{text}`; tmlcfg has no such setting (unknown keys are always errors)")
+        if text.startswith("extra ="):
+            todos.append(f"class Config said `{text}`; tmlcfg always refuses unknown keys")
+        else:
+            todos.append(f"class Config said `{text}`; tmlcfg has no such setting, check what relied on it")
 
     def _config_class(self, node: cst.ClassDef, todos: list[str]) -> None:
         statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
@@ -316,7 +330,10 @@ class ModuleRewriter(cst.CSTTransformer):
                 if isinstance(small, cst.Assign) and len(small.targets) == 1:
                     self._config_setting(self.code(small).strip(), small.value, todos)
                 else:
-                    todos.append(f"class Config said `{self.code(small).strip()}`; tmlcfg has no such setting")
+                    todos.append(
+                        f"class Config said `{self.code(small).strip()}`; tmlcfg has no such setting, "
+                        "check what relied on it"
+                    )
 
     # -- fields ---------------------------------------------------------------------------------------------
 
@@ -370,6 +387,11 @@ class ModuleRewriter(cst.CSTTransformer):
             # pydantic v1 made such a field optional; tmlcfg says so in the type
             text, shape = optional(text, shape)
             default, required = cst.Name("None"), False
+        elif "at_most_one_of" in keep and (default is not None or factory is not None):
+            raise Unportable(
+                f"field {name} is in an at_most_one_of group with a default; tmlcfg's members default to "
+                "None (a group with a default choice is a one_of)"
+            )
         elif shape.optional and not grouped and not required:
             # TOML has no null: a field with another default is never None in a file
             text, shape = text.removesuffix(" | None"), shape.inner()

@@ -193,7 +193,7 @@ def _assert_to_if(line: cst.SimpleStatementLine, name: str, module: cst.Module) 
     if check.msg is not None:
         message = module.code_for_node(check.msg)
     else:
-        message = repr(f"{name}: {condition} does not hold")
+        message = '"{}"'.format(f"{name}: {condition} does not hold".replace("\\", "\\\\").replace('"', '\\"'))
     statement = cst.parse_statement(f"if not ({condition}):\n    raise ValueError({message})\n")
     return statement.with_changes(leading_lines=line.leading_lines)
 
@@ -272,7 +272,7 @@ def translate(
                 statements.append(rewritten)
         if rewriter.problem:
             if validator.pre:
-                raise Untranslatable(f"{rewriter.problem}: with pre=True it reshapes the input pydantic reads")
+                raise Untranslatable(f"with pre=True it sees the raw input, and {rewriter.problem}")
             raise Untranslatable(rewriter.problem)
         if not statements:
             continue

@@ -1,0 +1,615 @@
+"""`tmlcfg port`: each translation from pydantic v1 to tmlcfg, before and after."""
+
+from __future__ import annotations
+
+import pathlib
+import textwrap
+
+import pytest
+
+import tmlcfg
+
+from .port_helpers import port_source, run_module
+
+pytest.importorskip("libcst")
+
+
+def after(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def test_class_gets_the_decorator_keeps_its_docstring_and_loses_config(tmp_path: pathlib.Path) -> None:
+    """A model becomes @tmlcfg.config; docstring and comments stay; extra=forbid needs no note."""
+    code, result = port_source(
+        tmp_path,
+        '''
+        """Configs."""
+
+        import os
+
+        import pydantic.v1 as pydantic
+
+
+        class Plain(pydantic.BaseModel):
+            """Docs stay."""
+
+            # a comment stays
+            x: int = 1
+
+            class Config:
+                """Forbids extras."""
+
+                extra = pydantic.Extra.forbid
+        ''',
+    )
+    assert code == after(
+        '''
+        """Configs."""
+
+        import os
+
+        import tmlcfg
+
+
+        @tmlcfg.config
+        class Plain:
+            """Docs stay."""
+
+            # a comment stays
+            x: int = 1
+        '''
+    )
+    assert result.sources[0].ported == ["Plain"]
+    assert "TODO" not in result.report()
+
+
+def test_config_settings_beyond_extra_forbid_are_noted(tmp_path: pathlib.Path) -> None:
+    """Other Config settings leave a TODO on the class; inheritance between configs is kept."""
+    code, _ = port_source(
+        tmp_path,
+        """
+        import typing
+
+        import pydantic
+
+
+        class Plain(pydantic.BaseModel):
+            x: int = 1
+
+
+        class Loose(Plain):
+            y: typing.List[str] = ["a"]
+
+            class Config:
+                extra = "allow"
+                use_enum_values = True
+        """,
+    )
+    assert code == after(
+        """
+        import tmlcfg
+
+
+        @tmlcfg.config
+        class Plain:
+            x: int = 1
+
+
+        # TODO(tmlcfg port): class Config said `extra = "allow"`; tmlcfg always refuses unknown keys
+        # TODO(tmlcfg port): class Config said `use_enum_values = True`; tmlcfg has no such setting, check what relied on it
+        @tmlcfg.config
+        class Loose(Plain):
+            y: tuple[str, ...] = ("a",)
+        """
+    )
+
+
+def test_fields_defaults_and_types(tmp_path: pathlib.Path) -> None:
+    """Field() forms, lists, dicts, sets, Optional (implicit too) and unions, in their shortest tmlcfg form."""
+    code, _ = port_source(
+        tmp_path,
+        """
+        from typing import Dict, List, Optional, Set, Union
+
+        import pydantic
+        from pydantic import Field
+
+
+        class Training(pydantic.BaseModel):
+            steps: int = 10
+            lr: float = pydantic.Field(1, description="Learning rate.")
+            timeout: float = 60 * 60
+            name: str = Field(..., description="Run name.")
+            tag: str = Field(description="A tag.")
+            owner: str
+            seeds: List[int] = Field(default_factory=list)
+            extra: Dict[str, int] = Field(default_factory=dict)
+            notes: Optional[str]
+            maybe: Union[int, None] = None
+            implicit: int = None
+            implicit_field: str = Field(None, description="Optional now.")
+            either: Union[int, str] = 1
+            kinds: Set[str] = {"a"}
+            raw: Dict = {}
+            grid: List[List[float]] = [[1, 2], [3]]
+            table: Dict[str, List[int]] = {"a": [1]}
+        """,
+    )
+    assert code == after(
+        """
+        from collections.abc import Mapping
+        from typing import Any
+        import tmlcfg
+
+
+        @tmlcfg.config
+        class Training:
+            steps: int = 10
+            lr: float = tmlcfg.field(default=1.0, doc="Learning rate.")
+            timeout: float = 3600.0
+            name: str = tmlcfg.field(doc="Run name.")
+            tag: str = tmlcfg.field(doc="A tag.")
+            owner: str
+            seeds: tuple[int, ...] = ()
+            extra: Mapping[str, int] = tmlcfg.field(factory=dict)
+            notes: str | None = None
+            maybe: int | None = None
+            implicit: int | None = None
+            implicit_field: str | None = tmlcfg.field(default=None, doc="Optional now.")
+            either: int | str = 1
+            kinds: frozenset[str] = frozenset({"a"})
+            raw: Mapping[str, Any] = tmlcfg.field(factory=dict)
+            grid: tuple[tuple[float, ...], ...] = ((1.0, 2.0), (3.0,))
+            table: Mapping[str, tuple[int, ...]] = {"a": (1,)}
+        """
+    )
+    training = run_module(code)["Training"]
+    built = training(name="n", tag="t", owner="o")
+    # the float defaults are floats, not ints that happen to compare equal
+    assert type(built.lr) is float and type(built.timeout) is float
+    assert built.grid == ((1.0, 2.0), (3.0,)) and all(type(x) is float for row in built.grid for x in row)
+    assert tmlcfg.from_dict(training, tmlcfg.to_dict(built)) == built
+
+
+def test_a_fields_layout_survives_its_rewrite(tmp_path: pathlib.Path) -> None:
+    """A multi-line Field() keeps its line breaks and trailing comma as tmlcfg.field()."""
+    code, _ = port_source(
+        tmp_path,
+        """
+        import pydantic
+
+
+        class Data(pydantic.BaseModel):
+            cache: bool = pydantic.Field(
+                False,
+                description="Cache dataset in memory. Careful to only use this when"
+                " dataset is small enough to fit in memory.",
+            )
+            rate: float = pydantic.Field(
+                1, description="Rate."  # per second
+            )
+        """,
+    )
+    assert code == after(
+        """
+        import tmlcfg
+
+
+        @tmlcfg.config
+        class Data:
+            cache: bool = tmlcfg.field(
+                default=False,
+                doc="Cache dataset in memory. Careful to only use this when"
+                " dataset is small enough to fit in memory.",
+            )
+            rate: float = tmlcfg.field(
+                default=1.0, doc="Rate."  # per second
+            )
+        """
+    )
+
+
+def test_constrained_and_strict_types(tmp_path: pathlib.Path) -> None:
+    """pydantic's number types become tmlcfg's, strict ones plain, con* bounds annotated-types."""
+    code, result = port_source(
+        tmp_path,
+        """
+        import pydantic
+        from pydantic import conint, confloat, constr, conlist
+
+
+        class Bounds(pydantic.BaseModel):
+            a: pydantic.PositiveInt = 1
+            b: pydantic.NonNegativeInt = 0
+            c: pydantic.PositiveFloat = 1
+            d: pydantic.NonNegativeFloat = 0.5
+            e: pydantic.StrictInt = 1
+            f: pydantic.StrictStr = "x"
+            g: pydantic.StrictBool = True
+            h: pydantic.StrictFloat = 1.5
+            i: conint(ge=1, lt=10) = 1
+            j: confloat(gt=0.0, le=1.0) = 1
+            k: constr(min_length=1, max_length=8) = "x"
+            l: conlist(int, min_items=1, max_items=3) = [1]
+            m: int = pydantic.Field(5, ge=0, multiple_of=5)
+            n: constr(regex="^a") = "a"
+        """,
+    )
+    assert code == after(
+        """
+        from typing import Annotated
+        import annotated_types
+        import tmlcfg
+
+
+        @tmlcfg.config
+        class Bounds:
+            a: tmlcfg.PositiveInt = 1
+            b: tmlcfg.NonNegativeInt = 0
+            c: tmlcfg.PositiveFloat = 1.0
+            d: tmlcfg.NonNegativeFloat = 0.5
+            e: int = 1
+            f: str = "x"
+            g: bool = True
+            h: float = 1.5
+            i: Annotated[int, annotated_types.Ge(1), annotated_types.Lt(10)] = 1
+            j: Annotated[float, annotated_types.Gt(0.0), annotated_types.Le(1.0)] = 1.0
+            k: Annotated[str, annotated_types.MinLen(1), annotated_types.MaxLen(8)] = "x"
+            l: Annotated[tuple[int, ...], annotated_types.MinLen(1), annotated_types.MaxLen(3)] = (1,)
+            m: Annotated[int, annotated_types.Ge(0), annotated_types.MultipleOf(5)] = 5
+            # TODO(tmlcfg port): n: regex= of constr(regex="^a") has no tmlcfg counterpart and is not checked
+            n: str = "a"
+        """
+    )
+    bounds = run_module(code)["Bounds"]
+    with pytest.raises(tmlcfg.ConfigError, match="i: "):
+        bounds(i=10)
+    with pytest.raises(tmlcfg.ConfigError, match="l: "):
+        bounds(l=())
+    assert result.problems == []
+
+
+def test_groups_instances_enums_and_forward_references(tmp_path: pathlib.Path) -> None:
+    """A required one_of member turns optional, an instance default a factory, a value default
+    an enum member; classes are put in the order tmlcfg needs and update_forward_refs goes."""
+    code, _ = port_source(
+        tmp_path,
+        """
+        import enum
+        import typing
+
+        import pydantic
+
+
+        class Kind(str, enum.Enum):
+            A = "a"
+            B = "b"
+
+
+        class Outer(pydantic.BaseModel):
+            inner: "Inner" = pydantic.Field(None, one_of="choice")
+            other: "Inner" = pydantic.Field(one_of="choice")
+            kind: Kind = "b"
+            level: typing.Optional[int] = 3
+            limit: int = pydantic.Field(None, at_most_one_of="bound")
+            until: str = pydantic.Field(None, at_most_one_of="bound")
+
+
+        class Inner(pydantic.BaseModel):
+            size: int = 1
+
+
+        class Holder(pydantic.BaseModel):
+            made: Inner = Inner()
+            also: Inner = pydantic.Field(Inner(size=2))
+            outer: Outer = pydantic.Field(default_factory=lambda: Outer(other=Inner()))
+
+
+        Outer.update_forward_refs()
+        """,
+    )
+    assert code == after(
+        """
+        import enum
+
+        import tmlcfg
+
+
+        class Kind(str, enum.Enum):
+            A = "a"
+            B = "b"
+
+
+        @tmlcfg.config
+        class Inner:
+            size: int = 1
+
+
+        @tmlcfg.config
+        class Outer:
+            inner: Inner | None = tmlcfg.field(default=None, one_of="choice")
+            other: Inner | None = tmlcfg.field(default=None, one_of="choice")
+            kind: Kind = Kind("b")
+            level: int = 3
+            limit: int | None = tmlcfg.field(default=None, at_most_one_of="bound")
+            until: str | None = tmlcfg.field(default=None, at_most_one_of="bound")
+
+
+        @tmlcfg.config
+        class Holder:
+            made: Inner = tmlcfg.field(factory=Inner)
+            also: Inner = Inner(size=2)
+            outer: Outer = tmlcfg.field(factory=lambda: Outer(other=Inner()))
+        """
+    )
+    names = run_module(code)
+    holder = names["Holder"]()
+    assert holder.outer.kind is names["Kind"].B
+    with pytest.raises(tmlcfg.ConfigError, match="exactly one of inner, other"):
+        names["Outer"]()
+
+
+def test_validators_become_checks(tmp_path: pathlib.Path) -> None:
+    """Field and root validators become __attrs_post_init__ checks, merged in order; asserts raise
+    ValueError; early returns make a method; a subclass runs its parents' checks first."""
+    code, _ = port_source(
+        tmp_path,
+        """
+        import typing
+
+        import pydantic
+
+
+        class Base(pydantic.BaseModel):
+            low: int = 0
+            high: int = 10
+            limit: typing.Optional[int] = None
+
+            @pydantic.validator("high")
+            def high_above_low(cls, v, values):
+                \"\"\"high must exceed low.\"\"\"
+                if v <= values["low"]:
+                    raise ValueError("high must exceed low")
+                return v
+
+            @pydantic.validator("limit")
+            def limit_positive(cls, v):
+                assert v > 0
+                return v
+
+
+        class Child(Base):
+            scale: float = 1
+
+            @pydantic.root_validator
+            def scale_known(cls, values):
+                if values.get("scale") == 0:
+                    return values
+                if values.get("scale", 1) < 0:
+                    raise TypeError("scale must not be negative")
+                return values
+        """,
+    )
+    assert code == after(
+        """
+        import tmlcfg
+
+
+        @tmlcfg.config
+        class Base:
+            low: int = 0
+            high: int = 10
+            limit: int | None = None
+
+            def __attrs_post_init__(self) -> None:
+                # high_above_low (high)
+                if self.high <= self.low:
+                    raise ValueError("high must exceed low")
+                # limit_positive (limit)
+                if self.limit is not None:
+                    if not (self.limit > 0):
+                        raise ValueError("limit_positive: self.limit > 0 does not hold")
+
+
+        @tmlcfg.config
+        class Child(Base):
+            scale: float = 1.0
+
+            def __attrs_post_init__(self) -> None:
+                super().__attrs_post_init__()
+                # scale_known
+                self.scale_known()
+
+            def scale_known(self) -> None:
+                if self.scale == 0:
+                    return
+                if self.scale < 0:
+                    raise ValueError("scale must not be negative")
+        """
+    )
+    names = run_module(code)
+    child = names["Child"]
+    with pytest.raises(tmlcfg.ConfigError, match="high must exceed low"):
+        child(low=5, high=1)
+    with pytest.raises(tmlcfg.ConfigError, match="scale must not be negative"):
+        child(scale=-1.0)
+    with pytest.raises(tmlcfg.ConfigError, match="limit_positive"):
+        names["Base"](limit=0)
+    assert child(scale=0.0).scale == 0.0
+
+
+def test_validators_that_change_values_are_commented_out(tmp_path: pathlib.Path) -> None:
+    """A validator that changes a value, or reshapes raw input with pre=True, stays as comments under a TODO."""
+    code, result = port_source(
+        tmp_path,
+        """
+        import pydantic
+
+
+        class Named(pydantic.BaseModel):
+            name: str = "x"
+
+            @pydantic.root_validator(pre=True)
+            def legacy(cls, values):
+                if "old" in values:
+                    values["name"] = values.pop("old")
+                return values
+
+            @pydantic.validator("name")
+            def strip(cls, v):
+                return v.strip()
+        """,
+    )
+    assert code == after(
+        """
+        import tmlcfg
+
+
+        @tmlcfg.config
+        class Named:
+            name: str = "x"
+
+            # TODO(tmlcfg port): validator legacy: with pre=True it sees the raw input, and it changes a value, which a frozen config cannot; port it to __attrs_post_init__ by hand
+            # @pydantic.root_validator(pre=True)
+            # def legacy(cls, values):
+            #     if "old" in values:
+            #         values["name"] = values.pop("old")
+            #     return values
+
+            # TODO(tmlcfg port): validator strip: it returns a new value instead of checking one; port it to __attrs_post_init__ by hand
+            # @pydantic.validator("name")
+            # def strip(cls, v):
+            #     return v.strip()
+        """
+    )
+    # every TODO is in the report, at its line of the output
+    lines = code.splitlines()
+    reported = [line for line in result.report().splitlines() if "TODO" in line]
+    assert len(reported) == 2
+    for line in reported:
+        number = int(line.split(":")[1])
+        assert "TODO(tmlcfg port): validator" in lines[number - 1]
+    assert result.problems == []
+
+
+def test_uses_of_the_pydantic_api_get_a_todo_each(tmp_path: pathlib.Path) -> None:
+    """.dict(), .json(), .copy(update=), .parse_*, assigning a field and appending to a list field."""
+    code, _ = port_source(
+        tmp_path,
+        """
+        import json
+        import typing
+
+        import pydantic
+
+
+        class Inner(pydantic.BaseModel):
+            sizes: typing.List[int] = []
+            level: int = 1
+
+
+        def use(cfg: Inner) -> str:
+            cfg.sizes.append(2)
+            cfg.level = 4
+            new = cfg.copy(update={"level": 5})
+            same = cfg.copy()
+            return json.dumps(new.dict()) + cfg.json() + str(Inner.parse_raw("{}")) + str(same)
+        """,
+    )
+    assert code == after(
+        """
+        import json
+
+        import tmlcfg
+
+
+        @tmlcfg.config
+        class Inner:
+            sizes: tuple[int, ...] = ()
+            level: int = 1
+
+
+        def use(cfg: Inner) -> str:
+            # TODO(tmlcfg port): .sizes.append(): that field is a tuple now; use tmlcfg.replace(cfg, {path: new_tuple})
+            cfg.sizes.append(2)
+            # TODO(tmlcfg port): assigning .level: configs are frozen; use tmlcfg.replace(cfg, {path: value})
+            cfg.level = 4
+            # TODO(tmlcfg port): .copy(update=...): configs are immutable; use tmlcfg.replace(cfg, {path: value})
+            new = cfg.copy(update={"level": 5})
+            same = cfg.copy()
+            # TODO(tmlcfg port): .dict(): use tmlcfg.to_dict(cfg)
+            # TODO(tmlcfg port): .json(): use tmlcfg.dumps(cfg) (TOML) or json.dumps(tmlcfg.to_dict(cfg))
+            # TODO(tmlcfg port): .parse_raw(): use tmlcfg.loads(Class, text)
+            return json.dumps(new.dict()) + cfg.json() + str(Inner.parse_raw("{}")) + str(same)
+        """
+    )
+
+
+def test_a_project_base_is_left_alone_and_its_import_goes(tmp_path: pathlib.Path) -> None:
+    """--base names the project's base class: its subclasses are ported, its module untouched."""
+    from tmlcfg._port import port
+
+    package = tmp_path / "proj"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    base = "import pydantic\n\n\nclass BaseConfig(pydantic.BaseModel):\n    def pretty_print(self):\n        return self.dict()\n"
+    (package / "base.py").write_text(base)
+    (package / "cfg.py").write_text(
+        "import os\n\nfrom proj import base\n\n\nclass A(base.BaseConfig):\n    x: int = 1\n"
+    )
+    result = port([str(package)], ["proj.base.BaseConfig"])
+    codes = {s.path.name: s.code for s in result.sources}
+    assert codes["base.py"] == base
+    assert codes["cfg.py"] == "import os\n\nimport tmlcfg\n\n\n@tmlcfg.config\nclass A:\n    x: int = 1\n"
+    # without --base the base is a config class like any other
+    result = port([str(package)], [])
+    assert [s.ported for s in result.sources if s.path.name == "base.py"] == [["BaseConfig"]]
+
+
+def test_a_class_that_cannot_be_ported_is_named_and_left_as_it_was(tmp_path: pathlib.Path) -> None:
+    """A __root__ model cannot be ported: named with its line; its subclass stays pydantic too."""
+    code, result = port_source(
+        tmp_path,
+        """
+        import typing
+
+        import pydantic
+
+
+        class Names(pydantic.BaseModel):
+            __root__: typing.List[str]
+
+
+        class More(Names):
+            pass
+
+
+        class Fine(pydantic.BaseModel):
+            x: int = 1
+        """,
+    )
+    assert code == after(
+        """
+        import typing
+
+        import pydantic
+        import tmlcfg
+
+
+        # TODO(tmlcfg port): Names cannot be ported: a __root__ model is a value, not a table of fields; tmlcfg configs are tables
+        class Names(pydantic.BaseModel):
+            __root__: typing.List[str]
+
+
+        # TODO(tmlcfg port): More cannot be ported: it derives from cfg.Names, which cannot be ported
+        class More(Names):
+            pass
+
+
+        @tmlcfg.config
+        class Fine:
+            x: int = 1
+        """
+    )
+    assert [(p.path, p.line) for p in result.problems] == [("Names", 6), ("More", 10)]
+    assert "cannot be ported" in str(tmlcfg.ConfigError(result.problems))

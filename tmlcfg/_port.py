@@ -66,10 +66,17 @@ class Result:
         for source in self.sources:
             if source.code is None:
                 continue
-            lines.append(f"{source.path}: " + (f"ported {', '.join(source.ported)}" if source.ported else "no classes"))
-            for number, line in enumerate(source.code.splitlines(), 1):
-                if TODO_MARK in line:
-                    lines.append(f"  {source.path}:{number}: {line.strip().removeprefix('# ')}")
+            todos = [
+                f"  {source.path}:{number}: {line.strip().removeprefix('# ')}"
+                for number, line in enumerate(source.code.splitlines(), 1)
+                if TODO_MARK in line
+            ]
+            if source.ported or todos:
+                lines.append(
+                    f"{source.path}: "
+                    + (f"ported {', '.join(source.ported)}" if source.ported else "no config classes")
+                )
+                lines.extend(todos)
         return "".join(f"{line}\n" for line in lines)
 
 
@@ -133,19 +140,57 @@ def _walk(root: Path, skipped: list[str]) -> list[Path]:
 
 def _parse(source: Source, problems: list[Problem]) -> None:
     libcst = _libcst()
+    where = str(source.path)
     try:
         source.data = source.path.read_bytes()
     except OSError as e:
-        problems.append(Problem("", f"cannot read: {e.strerror or e}", str(source.path)))
+        problems.append(Problem("", f"cannot read: {e.strerror or e}", where))
+        return
+    problem = _check_syntax(source.data)
+    if problem is not None:
+        message, line = problem
+        problems.append(Problem("", message, where, line))
         return
     try:
         source.tree = libcst.parse_module(source.data)
     except libcst.ParserSyntaxError as e:
-        problems.append(Problem("", f"cannot parse: {e.message}; fix the syntax first", str(source.path), e.raw_line))
-    except (UnicodeDecodeError, LookupError, SyntaxError) as e:
-        problems.append(Problem("", f"cannot decode: {e}; save it as UTF-8", str(source.path)))
+        problems.append(Problem("", f"cannot parse: {e.message}; fix the syntax first", where, e.raw_line))
     except RecursionError:
-        problems.append(Problem("", "cannot parse: nested too deeply", str(source.path)))
+        problems.append(Problem("", "cannot parse: nested too deeply", where))
+
+
+def _check_syntax(data: bytes) -> tuple[str, int | None] | None:
+    """Why Python itself cannot read ``data``, or why it is too deep to rewrite; None when fine.
+
+    Python's parser fails cleanly where libcst's native one may crash the process.
+    """
+    import ast
+    import io
+    import tokenize
+
+    from ._limits import MAX_CODE_DEPTH
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as e:
+        return f"cannot decode: {e}; save it as UTF-8", None
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as e:
+        return f"cannot parse: {e.msg}; fix the syntax first", e.lineno
+    except (RecursionError, MemoryError):
+        return f"cannot parse: nested deeper than Python reads (tmlcfg port reads {MAX_CODE_DEPTH} levels)", None
+    except ValueError as e:  # a NUL byte
+        return f"cannot parse: {e}", None
+    stack: list[tuple[ast.AST, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_CODE_DEPTH:
+            line = getattr(node, "lineno", None)
+            return f"cannot parse: nested more than {MAX_CODE_DEPTH} levels deep; split the expression", line
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
 
 
 def port(paths: list[str], bases: list[str]) -> Result:
@@ -165,9 +210,14 @@ def port(paths: list[str], bases: list[str]) -> Result:
     _survey(project, list(infos.values()))
     while True:
         unportable: dict[str, tuple[Source, int, str]] = {}
-        for source in parsed:
+        for source in list(parsed):
             info = infos[id(source)]
-            outcome = _rewrite(info, project)
+            try:
+                outcome = _rewrite(info, project)
+            except RecursionError:  # pragma: no cover - the depth check above keeps files shallower
+                problems.append(Problem("", "cannot rewrite: nested too deeply", str(source.path)))
+                parsed.remove(source)
+                continue
             source.code, source.ported = outcome.code, outcome.ported
             for name, reason in outcome.unportable.items():
                 unportable[f"{info.name}.{name}"] = (source, info.classes[name].line, reason)

@@ -613,3 +613,19 @@ def test_a_class_that_cannot_be_ported_is_named_and_left_as_it_was(tmp_path: pat
     )
     assert [(p.path, p.line) for p in result.problems] == [("Names", 6), ("More", 10)]
     assert "cannot be ported" in str(tmlcfg.ConfigError(result.problems))
+
+
+def test_the_guides_before_and_after_is_what_port_writes(tmp_path: pathlib.Path) -> None:
+    """The migration guide's example is the command's real output, not a hand-written one."""
+    import re
+
+    guide = (pathlib.Path(__file__).parent.parent / "docs" / "from-pydantic.md").read_text(encoding="utf-8")
+    section = guide.split("## Before and after", 1)[1].split("\n## ", 1)[0]
+    before, ported = re.findall(r"```python\n(.*?)```", section, re.S)
+    code, result = port_source(tmp_path, before, bases=("tml.core.config.BaseConfig",))
+    assert code == ported
+    assert result.problems == []
+    names = run_module(code)
+    assert type(names["MlpConfig"]().eval_timeout_in_s) is float
+    with pytest.raises(tmlcfg.ConfigError, match="tags need names"):
+        names["TaskModel"](linear=True, tags={"": "x"})

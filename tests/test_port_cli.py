@@ -251,12 +251,22 @@ def test_symlinks_and_special_files_inside_directories_are_skipped(
 def test_absurd_nesting_is_a_parse_problem_not_a_crash(
     capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
 ) -> None:
-    """An expression nested thousands deep is exit 1 with a message, never a RecursionError."""
+    """Code nested past the bound is exit 1 naming the bound, never a crash; just inside it ports."""
+    from tmlcfg._limits import MAX_CODE_DEPTH
+
     deep = tmp_path / "deep.py"
-    deep.write_text("x = " + "(" * 5000 + "1" + ")" * 5000 + "\n")
-    code, _, err = run(capsys, str(deep))
-    assert code == 1
-    assert f"{deep}" in err and "Traceback" not in err
+    for text in ("(" * 5000 + "1" + ")" * 5000, "1+" * 50_000 + "1", "a" + ".b" * 20_000, "1+" * MAX_CODE_DEPTH + "1"):
+        deep.write_text(f"x = {text}\n")
+        code, out, err = run(capsys, str(deep))
+        assert (code, out) == (1, ""), text[:10]
+        assert err.startswith(f"1 problem in {deep}:\n  {deep}:"), err
+        assert "cannot parse: " in err and "Traceback" not in err
+    deep.write_text(
+        f"import pydantic\n\n\nclass A(pydantic.BaseModel):\n    x: float = {'1+' * (MAX_CODE_DEPTH - 10)}1\n"
+    )
+    code, out, _ = run(capsys, str(deep))
+    assert code == 0
+    assert f"    x: float = {float(MAX_CODE_DEPTH - 9)!r}\n" in out
 
 
 def test_odd_unicode_and_secrets(capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path) -> None:

@@ -10,6 +10,7 @@ are config classes, across the files' imports of one another).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import os
 import stat
@@ -208,9 +209,10 @@ def port(paths: list[str], bases: list[str]) -> Result:
     index = Index(list(infos.values()), bases)
     project = Project(index)
     _survey(project, list(infos.values()))
-    while True:
-        unportable: dict[str, tuple[Source, int, str]] = {}
-        for source in list(parsed):
+    unportable: dict[str, tuple[Source, int, str]] = {}
+    todo = list(parsed)
+    while todo:
+        for source in todo:
             info = infos[id(source)]
             try:
                 outcome = _rewrite(info, project)
@@ -224,12 +226,41 @@ def port(paths: list[str], bases: list[str]) -> Result:
         fresh = {q: r for q, (_, _, r) in unportable.items() if q not in project.blocked}
         if not fresh:
             break
-        # a subclass of a class that stays pydantic cannot become a tmlcfg config either
+        known = set(project.blocked)
         project.blocked.update(fresh)
+        _block_dependents(index, project)
+        # only the modules holding a class that now stays pydantic are rewritten again
+        again = {q.rpartition(".")[0] for q in project.blocked.keys() - known} | {q.rpartition(".")[0] for q in fresh}
+        todo = [s for s in parsed if infos[id(s)].name in again]
     for qualname, (source, line, reason) in sorted(unportable.items(), key=lambda i: (str(i[1][0].path), i[1][1])):
         name = qualname.rpartition(".")[2]
         problems.append(Problem(name, f"cannot be ported: {reason}", str(source.path), line))
     return Result(sources, problems, skipped)
+
+
+def _block_dependents(index: Any, project: Any) -> None:
+    """A subclass of a class that stays pydantic, or a class with a field of one, cannot become a
+    tmlcfg config either: found all at once, so a chain of them costs one more pass, not one per link."""
+    blocked: dict[str, str] = project.blocked
+    changed = True
+    while changed:
+        changed = False
+        for module in index.modules.values():
+            for info in module.classes.values():
+                if info.qualname in blocked or not index.is_config(info.qualname):
+                    continue
+                for base in info.bases:
+                    name = index.resolve(module, base)
+                    if name in blocked:
+                        blocked[info.qualname] = f"it derives from {name}, which cannot be ported"
+                        changed = True
+                        break
+                else:
+                    for name in sorted(project.references.get(info.qualname, ())):
+                        if name in blocked:
+                            blocked[info.qualname] = f"a field holds {name}, which cannot be ported"
+                            changed = True
+                            break
 
 
 def _survey(project: Any, infos: list[Any]) -> None:
@@ -249,6 +280,9 @@ def _survey(project: Any, infos: list[Any]) -> None:
             for item in body:
                 if isinstance(item, cst.SimpleStatementLine) and isinstance(item.body[0], cst.AnnAssign):
                     target, annotation = item.body[0].target, item.body[0].annotation.annotation
+                    project.references.setdefault(f"{info.name}.{statement.name.value}", set()).update(
+                        _named_classes(project.index, info, annotation)
+                    )
                     if isinstance(target, cst.Name):
                         project.field_names.add(target.value)
                         head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
@@ -263,6 +297,35 @@ def _survey(project: Any, infos: list[Any]) -> None:
                     except validators.Untranslatable:
                         continue
                     project.checked.add(f"{info.name}.{statement.name.value}")
+
+
+def _named_classes(index: Any, info: Any, annotation: Any) -> set[str]:
+    """The config classes an annotation names, quoted forward references included."""
+    import libcst as cst
+
+    from ._port_index import dotted
+
+    found: set[str] = set()
+
+    class Names(cst.CSTVisitor):
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            self._add(dotted(node))
+            return False
+
+        def visit_Name(self, node: cst.Name) -> None:
+            self._add(node.value)
+
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            with contextlib.suppress(cst.ParserSyntaxError):
+                cst.parse_expression(str(node.evaluated_value)).visit(self)
+
+        def _add(self, name: str | None) -> None:
+            qualname = index.resolve(info, name)
+            if index.is_config(qualname):
+                found.add(qualname)
+
+    annotation.visit(Names())
+    return found
 
 
 def _qualify(index: Any, info: Any, node: Any) -> str | None:

@@ -38,6 +38,8 @@ class Project:
     checked: set[str] = field(default_factory=set)
     field_names: set[str] = field(default_factory=set)
     list_fields: set[str] = field(default_factory=set)
+    #: config class -> the config classes its fields name
+    references: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -161,6 +163,8 @@ class ModuleRewriter(cst.CSTTransformer):
         return owner is not None and self.index.is_config(owner) and owner not in self.project.blocked
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        if not self.needs.forward:
+            return updated  # pydantic defined the classes in an order that works without quotes
         return updated.with_changes(body=_in_order(updated.body, set(self.outcome.ported)))
 
     def _leave_compound(self, updated: cst.CSTNodeT, header: cst.CSTNode | None) -> cst.CSTNodeT:
@@ -509,10 +513,12 @@ def _in_order(body: Sequence[cst.BaseStatement], ported: set[str]) -> list[cst.B
         classes[node.name.value] = node
     needs = {name: _names_in(node, set(classes)) for name, node in classes.items()}
     order: list[str] = []
+    done: set[str] = set()
     pending = list(classes)
     while pending:
-        ready = next((n for n in pending if needs[n] <= set(order)), pending[0])
+        ready = next((n for n in pending if needs[n] <= done), pending[0])
         order.append(ready)
+        done.add(ready)
         pending.remove(ready)
     out = list(body)
     for slot, name in zip(slots, order, strict=True):

@@ -52,6 +52,8 @@ class Needs:
 
     imports: set[tuple[str, str | None]] = field(default_factory=set)
     todos: list[str] = field(default_factory=list)
+    #: a quoted forward reference was unquoted, so the classes must be put in order
+    forward: bool = False
 
 
 class Types:
@@ -101,6 +103,7 @@ class Types:
             return self._union([node.left, node.right])
         if isinstance(node, cst.SimpleString):
             # a forward reference: the classes are put in order, so it needs no quotes
+            self.needs.forward = True
             try:
                 return self.translate(cst.parse_expression(str(node.evaluated_value)))
             except cst.ParserSyntaxError:

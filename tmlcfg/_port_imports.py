@@ -55,8 +55,30 @@ def _without(statement: cst.BaseSmallStatement, names: set[str]) -> cst.BaseSmal
         return statement
     if not aliases:
         return None
+    if len(aliases) == len(statement.names):
+        return statement
+    if isinstance(statement, cst.ImportFrom) and statement.lpar is not None:
+        return _one_a_line(statement, aliases)
     aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return statement.with_changes(names=aliases)
+
+
+def _one_a_line(statement: cst.ImportFrom, aliases: list[cst.ImportAlias]) -> cst.ImportFrom:
+    """A parenthesized import laid out one name a line, as such imports usually are."""
+    comma = cst.Comma(
+        whitespace_after=cst.ParenthesizedWhitespace(
+            first_line=cst.TrailingWhitespace(), indent=True, last_line=cst.SimpleWhitespace("    ")
+        )
+    )
+    last = cst.Comma(whitespace_after=cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace()))
+    laid = [a.with_changes(comma=comma) for a in aliases[:-1]] + [aliases[-1].with_changes(comma=last)]
+    assert statement.lpar is not None
+    lpar = statement.lpar.with_changes(
+        whitespace_after=cst.ParenthesizedWhitespace(
+            first_line=cst.TrailingWhitespace(), indent=True, last_line=cst.SimpleWhitespace("    ")
+        )
+    )
+    return statement.with_changes(names=laid, lpar=lpar)
 
 
 def _is_import(statement: cst.BaseStatement) -> bool:
@@ -162,12 +184,10 @@ def _merge_name(statement: cst.BaseStatement, module: str, name: str) -> cst.Bas
         return None
     if any(isinstance(a.name, cst.Name) and a.name.value == name and a.asname is None for a in small.names):
         return statement
-    names = [*small.names]
-    if small.lpar is None:
-        names[-1] = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        names.append(cst.ImportAlias(cst.Name(name)))
-    else:
-        names.append(cst.ImportAlias(cst.Name(name), comma=names[-1].comma))
+    names = [*small.names, cst.ImportAlias(cst.Name(name))]
+    if small.lpar is not None:
+        return statement.with_changes(body=[_one_a_line(small, names)])
+    names[-2] = names[-2].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
     return statement.with_changes(body=[small.with_changes(names=names)])
 
 

@@ -215,11 +215,8 @@ class ModuleRewriter(cst.CSTTransformer):
         kept: list[cst.Arg] = []
         for arg in node.bases:
             name = self.qualify(arg.value)
-            if self.index.is_base(name):
-                continue
-            if name in self.project.blocked:
-                raise Unportable(f"it derives from {name}, which cannot be ported")
-            kept.append(arg)
+            if not self.index.is_base(name):
+                kept.append(arg)
         if kept:
             kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return kept
@@ -326,7 +323,11 @@ class ModuleRewriter(cst.CSTTransformer):
     def _config_class(self, node: cst.ClassDef, todos: list[str]) -> None:
         statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
         for statement in statements:
-            if not isinstance(statement, cst.SimpleStatementLine) or _is_docstring(statement):
+            if _is_docstring(statement):
+                continue
+            if not isinstance(statement, cst.SimpleStatementLine):
+                first = self.code(statement).strip().splitlines()[0]
+                todos.append(f"class Config had `{first}`; tmlcfg has no such setting, check what relied on it")
                 continue
             for small in statement.body:
                 if isinstance(small, cst.Pass):

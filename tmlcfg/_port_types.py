@@ -117,11 +117,9 @@ class Types:
             return STRICT[name], Shape(STRICT[name])
         if name in _SCALARS:
             return _SCALARS[name], Shape(_SCALARS[name])
-        if name in _LISTS:
-            return f"tuple[{self.any()}, ...]", Shape("tuple", [OTHER])
         if name in _DICTS:
             return f"{self.mapping()}[str, {self.any()}]", Shape("mapping", [OTHER])
-        if name in _SETS:
+        if name in _LISTS or name in _SETS:
             raise Unportable(f"a bare {self.code(node)} says nothing of its items; give it an item type first")
         if name.startswith("pydantic."):
             raise Unportable(f"tmlcfg has no counterpart of {name}")
@@ -155,7 +153,7 @@ class Types:
             key, _ = self.translate(items[0])
             value, shape = self.translate(items[1])
             if key != "str":
-                self.needs.todos.append(f"mapping keys are str in TOML; {key} keys were {self.code(node)}")
+                raise Unportable(f"{self.code(node)} has {key} keys, and TOML's keys are strings")
             return f"{self.mapping()}[{key}, {value}]", Shape("mapping", [shape])
         if name in _SETS and len(items) == 1:
             inner, shape = self.translate(items[0])
@@ -249,7 +247,7 @@ def convert_default(node: cst.BaseExpression, shape: Shape) -> cst.BaseExpressio
     if shape.kind == "float":
         value = _number(node)
         if isinstance(value, int) and abs(value) < 2**53:
-            return cst.Float(repr(float(value)))
+            return cst.parse_expression(repr(float(value)))
         return node
     if shape.kind == "tuple" and isinstance(node, (cst.List, cst.Tuple)):
         items = [_item(e, shape, i) for i, e in enumerate(node.elements)]

@@ -84,6 +84,11 @@ class _Body(cst.CSTTransformer):
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.skip.add(id(node.attr))
 
+    def visit_Param(self, node: cst.Param) -> None:
+        self.skip.add(id(node.name))
+        if node.name.value in (self.value, self.values):
+            self.problem = self.problem or f"a function inside it takes {node.name.value!r} too"
+
     def visit_Arg(self, node: cst.Arg) -> None:
         if node.keyword is not None:
             self.skip.add(id(node.keyword))

@@ -48,14 +48,16 @@ def _bound(alias: cst.ImportAlias, from_import: bool) -> str | None:
 
 def _without(statement: cst.BaseSmallStatement, names: set[str]) -> cst.BaseSmallStatement | None:
     if isinstance(statement, cst.Import):
-        aliases = [a for a in statement.names if _bound(a, False) not in names]
+        every = list(statement.names)
+        aliases = [a for a in every if _bound(a, False) not in names]
     elif isinstance(statement, cst.ImportFrom) and not isinstance(statement.names, cst.ImportStar):
-        aliases = [a for a in statement.names if _bound(a, True) not in names]
+        every = list(statement.names)
+        aliases = [a for a in every if _bound(a, True) not in names]
     else:
         return statement
     if not aliases:
         return None
-    if len(aliases) == len(statement.names):
+    if len(aliases) == len(every):
         return statement
     if isinstance(statement, cst.ImportFrom) and statement.lpar is not None:
         return _one_a_line(statement, aliases)

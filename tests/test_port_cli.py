@@ -281,3 +281,71 @@ def test_odd_unicode_and_secrets(capsys: pytest.CaptureFixture[str], tmp_path: p
     assert "@tmlcfg.config\nclass Ünïcödé:" in out
     assert 'token: str = tmlcfg.field(default="s3cr3t", doc="🔑")' in out
     assert "hunter2" not in err and "s3cr3t" not in err
+
+
+def test_the_same_file_twice_and_other_files_in_directories(
+    capsys: pytest.CaptureFixture[str], project: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    """A file named twice (or also found in a directory) is ported once; non-.py files are ignored."""
+    (project / "README.txt").write_text("not python")
+    out_dir = tmp_path / "out"
+    code, _, err = run(capsys, str(project / "models.py"), str(project), "-o", str(out_dir))
+    assert code == 0
+    assert err.count("ported A") == 1
+    assert sorted(p.name for p in (out_dir / "pkg").iterdir()) == ["__init__.py", "models.py", "plain.py"]
+
+
+def test_files_that_would_land_on_one_output_path(capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path) -> None:
+    """Two top-level modules of one name in different places cannot both go under one -o directory."""
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "config.py").write_text(MODEL)
+    out_dir = tmp_path / "out"
+    code, _, err = run(capsys, str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out_dir))
+    a, b = tmp_path / "a" / "config.py", tmp_path / "b" / "config.py"
+    assert (code, err) == (2, f"tmlcfg port: {b} and {a} would both be written to {out_dir / 'config.py'}\n")
+    assert not out_dir.exists()
+
+
+def test_output_dir_given_twice(
+    capsys: pytest.CaptureFixture[str], project: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    """-o before and after the paths is one -o too many."""
+    code, _, err = run(capsys, "-o", str(tmp_path / "x"), str(project), "-o", str(tmp_path / "y"))
+    assert (code, err) == (2, "tmlcfg port: -o OUT_DIR given twice\n")
+
+
+def test_unreadable_files_and_nul_bytes(
+    capsys: pytest.CaptureFixture[str], project: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that cannot be read, or holds a NUL byte, is exit 1 naming it; the others are ported."""
+    (project / "nul.py").write_bytes(b"x = 1\x00\n")
+    real = pathlib.Path.read_bytes
+
+    def read_bytes(self: pathlib.Path) -> bytes:
+        if self.name == "plain.py":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    code, _, err = run(capsys, str(project), "--in-place")
+    assert code == 1
+    assert f"{project / 'plain.py'}: cannot read: Permission denied" in err
+    assert f"{project / 'nul.py'}: cannot parse: " in err
+    assert (project / "models.py").read_text() == PORTED
+
+
+def test_a_failed_write_leaves_the_file_and_no_temporary(
+    capsys: pytest.CaptureFixture[str], project: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the rename fails: exit 1 naming the file, the original whole, the temporary file removed."""
+
+    def replace(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", replace)
+    code, _, err = run(capsys, str(project / "models.py"), "--in-place")
+    assert code == 1
+    assert f"{project / 'models.py'}: cannot write: No space left on device; the file is as it was" in err
+    assert (project / "models.py").read_text() == MODEL
+    assert sorted(p.name for p in project.iterdir()) == ["__init__.py", "models.py", "plain.py"]

@@ -32,7 +32,7 @@ TODO_MARK = "TODO(tmlcfg port):"
 def _libcst() -> Any:
     try:
         import libcst
-    except ImportError:
+    except ImportError:  # pragma: no cover - exercised in a subprocess without libcst
         raise ImportError(INSTALL_HINT) from None
     return libcst
 
@@ -154,9 +154,9 @@ def _parse(source: Source, problems: list[Problem]) -> None:
         return
     try:
         source.tree = libcst.parse_module(source.data)
-    except libcst.ParserSyntaxError as e:
+    except libcst.ParserSyntaxError as e:  # pragma: no cover - Python's parser refuses such files first
         problems.append(Problem("", f"cannot parse: {e.message}; fix the syntax first", where, e.raw_line))
-    except RecursionError:
+    except RecursionError:  # pragma: no cover - the depth bound keeps files shallower than this
         problems.append(Problem("", "cannot parse: nested too deeply", where))
 
 
@@ -460,12 +460,20 @@ def _emit(result: Result, in_place: bool, out_dir: str | None) -> None:
                 raise _usage(f"{source.path} and {targets[target]} would both be written to {target}")
             targets[target] = source.path
         for source in result.sources:
-            write_atomically(Path(out_dir) / source.relative, _encoded(source))
+            _write(Path(out_dir) / source.relative, _encoded(source), result.problems)
     elif in_place:
         for source in result.sources:
             if source.code is not None and _encoded(source) != source.data:
-                write_atomically(source.path, _encoded(source))
+                _write(source.path, _encoded(source), result.problems)
     else:
         code = result.sources[0].code
         if code is not None:
             sys.stdout.write(code)
+
+
+def _write(target: Path, data: bytes, problems: list[Problem]) -> None:
+    """One file written, or a problem saying why not; the others are still written."""
+    try:
+        write_atomically(target, data)
+    except OSError as e:
+        problems.append(Problem("", f"cannot write: {e.strerror or e}; the file is as it was", str(target)))

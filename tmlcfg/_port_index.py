@@ -64,6 +64,8 @@ class ModuleInfo:
     classes: dict[str, ClassInfo] = field(default_factory=dict)
     #: top-level names bound otherwise (functions, assignments): they shadow nothing we resolve
     others: set[str] = field(default_factory=set)
+    #: modules imported with ``from m import *``
+    stars: list[str] = field(default_factory=list)
 
 
 def module_name(path: Path) -> str:
@@ -114,11 +116,14 @@ def _index_small(info: ModuleInfo, small: cst.BaseSmallStatement, is_package: bo
             else:
                 head = full.split(".")[0]
                 info.imports[head] = head
-    elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+    elif isinstance(small, cst.ImportFrom):
         source = dotted(small.module) if small.module is not None else ""
         if small.relative:
             base = _relative_base(info.name, is_package, len(small.relative))
             source = ".".join(p for p in (base, source) if p)
+        if isinstance(small.names, cst.ImportStar):
+            info.stars.append(source)
+            return
         for alias in small.names:
             imported = dotted(alias.name) or ""
             local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else imported
@@ -170,8 +175,20 @@ class Index:
         elif head in BUILTINS:
             target = f"builtins.{head}"
         else:
-            return None
+            target = self._starred(module, head) or ""
+            if not target:
+                return None
         return self.canonical(f"{target}.{rest}" if rest else target)
+
+    def _starred(self, module: ModuleInfo, name: str) -> str | None:
+        """``name`` from a ``from m import *`` of pydantic, typing or a scanned module that defines it."""
+        for source in module.stars:
+            scanned = self.modules.get(source)
+            if scanned is not None and (name in scanned.classes or name in scanned.imports):
+                return f"{source}.{name}"
+            if normalize(source) in ("pydantic", "typing"):
+                return f"{source}.{name}"
+        return None
 
     def class_info(self, qualname: str) -> ClassInfo | None:
         module, _, name = qualname.rpartition(".")

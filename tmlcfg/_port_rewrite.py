@@ -332,6 +332,7 @@ class ModuleRewriter(cst.CSTTransformer):
             for small in statement.body:
                 if isinstance(small, cst.Pass):
                     continue
+                small = small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
                 if isinstance(small, cst.Assign) and len(small.targets) == 1:
                     self._config_setting(self.code(small).strip(), small.value, todos)
                 else:

@@ -117,7 +117,7 @@ def _index_small(info: ModuleInfo, small: cst.BaseSmallStatement, is_package: bo
                 head = full.split(".")[0]
                 info.imports[head] = head
     elif isinstance(small, cst.ImportFrom):
-        source = dotted(small.module) if small.module is not None else ""
+        source = (dotted(small.module) or "") if small.module is not None else ""
         if small.relative:
             base = _relative_base(info.name, is_package, len(small.relative))
             source = ".".join(p for p in (base, source) if p)

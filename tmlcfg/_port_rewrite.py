@@ -258,8 +258,9 @@ class ModuleRewriter(cst.CSTTransformer):
                         continue
                     if checks_at is None:
                         checks_at, checks_leading = len(body), list(statement.leading_lines)
-                    elif not methods:
-                        pending = [line for line in statement.leading_lines if line.comment is not None]
+                    elif not methods and any(line.comment for line in statement.leading_lines):
+                        # comments before it (a commented-out validator, say) stay, after the checks
+                        pending = list(statement.leading_lines)
                     checks.extend(translated)
                     body.extend(methods)
                     continue
@@ -272,6 +273,8 @@ class ModuleRewriter(cst.CSTTransformer):
             body.append(cst.SimpleStatementLine([cst.Pass()]))
         # comments left by what was removed last stay at the end of the class
         footer = pending
+        while footer and footer[-1].comment is None:
+            footer = footer[:-1]
         assert isinstance(node.body, cst.IndentedBlock)
         new_body = node.body.with_changes(body=body, footer=[*footer, *node.body.footer])
         decorator = cst.Decorator(cst.Attribute(cst.Name("tmlcfg"), cst.Name("config")))

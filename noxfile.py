@@ -47,7 +47,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typing(session: nox.Session) -> None:
     """mypy --strict on the package; mypy and pyright on what users' code must see."""
-    session.install("-e", ".[testing,wandb]", "mypy>=1.10", "pyright>=1.1.380", "pytest>=8")
+    session.install("-e", ".[testing,wandb,port]", "mypy>=1.10", "pyright>=1.1.380", "pytest>=8")
     session.run("mypy", "--strict", "tmlcfg", "tests/typing/good.py")
     session.run("pyright", "tests/typing/good.py")
     session.run("python", "tests/typing/check_bad.py")

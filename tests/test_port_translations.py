@@ -153,6 +153,11 @@ CLASSES = [
         id="conlist",
     ),
     pytest.param(
+        'class C(pydantic.BaseModel):\n    key: pydantic.SecretStr = pydantic.Field("k", description="API key.")\n    other: pydantic.SecretStr\n',
+        '@tmlcfg.config\nclass C:\n    key: str = tmlcfg.field(default="k", doc="API key.", secret=True)\n    other: str = tmlcfg.field(secret=True)\n',
+        id="secret-str",
+    ),
+    pytest.param(
         "class C(pydantic.BaseModel):\n    x: float = 60 * 60\n",
         "@tmlcfg.config\nclass C:\n    x: float = 3600.0\n",
         id="int-default-on-float",

@@ -383,6 +383,7 @@ class ModuleRewriter(cst.CSTTransformer):
                     self.needs.todos.append(f"Field({key}=...) of {name} has no tmlcfg counterpart")
         else:
             default = value
+        self.needs.secret = False
         text, shape = self.types.translate(annotation)
         if bounds:
             inner = text.removesuffix(" | None") if shape.optional else text
@@ -412,6 +413,8 @@ class ModuleRewriter(cst.CSTTransformer):
         if factory is not None:
             arguments.append(("factory", factory))
         arguments.extend((key, arg.value) for key, arg in keep.items())
+        if self.needs.secret:
+            arguments.append(("secret", cst.Name("True")))
         new_annotation = annotation if text == self.code(annotation) else cst.parse_expression(text)
         new = assign.with_changes(annotation=assign.annotation.with_changes(annotation=new_annotation))
         if not arguments:

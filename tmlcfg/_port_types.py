@@ -54,6 +54,8 @@ class Needs:
     todos: list[str] = field(default_factory=list)
     #: a quoted forward reference was unquoted, so the classes must be put in order
     forward: bool = False
+    #: the field being translated held a SecretStr
+    secret: bool = False
 
 
 class Types:
@@ -115,6 +117,10 @@ class Types:
             return NUMBERS[name], Shape("float" if "Float" in name else "int")
         if name in STRICT:
             return STRICT[name], Shape(STRICT[name])
+        if name == "pydantic.SecretStr":
+            # tmlcfg keeps the str and hides it in every output instead
+            self.needs.secret = True
+            return "str", Shape("str")
         if name in _SCALARS:
             return _SCALARS[name], Shape(_SCALARS[name])
         if name in _DICTS:

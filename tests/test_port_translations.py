@@ -211,6 +211,11 @@ USES = [
         "cfg.dict()", "    # TODO(tmlcfg port): .dict(): use tmlcfg.to_dict(cfg)\n    cfg.dict()\n", id="use-dict"
     ),
     pytest.param(
+        "cfg.dict(exclude_none=True)",
+        "    # TODO(tmlcfg port): .dict(): use tmlcfg.to_dict(cfg)\n    cfg.dict(exclude_none=True)\n",
+        id="use-dict-with-options",
+    ),
+    pytest.param(
         'cfg.copy(update={"x": 2})',
         '    # TODO(tmlcfg port): .copy(update=...): configs are immutable; use tmlcfg.replace(cfg, {path: value})\n    cfg.copy(update={"x": 2})\n',
         id="use-copy-update",

@@ -71,6 +71,8 @@ def _arg(keyword: str, value: cst.BaseExpression) -> cst.Arg:
 
 
 class ModuleRewriter(cst.CSTTransformer):
+    """Ports the config classes of one module and leaves a TODO at each use of the pydantic API."""
+
     def __init__(self, info: ModuleInfo, project: Project, needs: Needs) -> None:
         self.info = info
         self.project = project
@@ -103,7 +105,7 @@ class ModuleRewriter(cst.CSTTransformer):
                 name = func.attr.value
                 if name == "copy" and any(a.keyword and a.keyword.value == "update" for a in call.args):
                     found.append(".copy(update=...): configs are immutable; use tmlcfg.replace(cfg, {path: value})")
-                elif name in _USES and (name not in ("dict", "json") or not call.args):
+                elif name in _USES and (name not in ("dict", "json") or all(a.keyword for a in call.args)):
                     found.append(f".{name}(): use {_USES[name]}")
                 elif (
                     name in _LIST_CHANGES

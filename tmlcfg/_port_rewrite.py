@@ -202,11 +202,13 @@ class ModuleRewriter(cst.CSTTransformer):
         qualname = f"{self.info.name}.{original.name.value}"
         if not self.index.is_config(qualname):
             return updated
+        imports = set(self.needs.imports)
         try:
             if qualname in self.project.blocked:
                 raise Unportable(self.project.blocked[qualname])
             ported = self._port_class(updated, qualname)
         except Unportable as e:
+            self.needs.imports = imports  # what the class would have needed, it does not
             reason = str(e)
             self.outcome.unportable[original.name.value] = reason
             return _with_todos(updated, [f"{original.name.value} cannot be ported: {reason}"])
@@ -316,14 +318,10 @@ class ModuleRewriter(cst.CSTTransformer):
         return out
 
     def _config_setting(self, text: str, value: cst.BaseExpression, todos: list[str]) -> None:
-        if text.startswith("extra ="):
-            spelled = self.qualify(value) or self.code(value)
-            if spelled in _FORBID or self.code(value) in _FORBID:
-                return
-        if text.startswith("extra ="):
-            todos.append(f"class Config said `{text}`; tmlcfg always refuses unknown keys")
-        else:
+        if not text.startswith("extra ="):
             todos.append(f"class Config said `{text}`; tmlcfg has no such setting, check what relied on it")
+        elif (self.qualify(value) or self.code(value)) not in _FORBID:
+            todos.append(f"class Config said `{text}`; tmlcfg always refuses unknown keys")
 
     def _config_class(self, node: cst.ClassDef, todos: list[str]) -> None:
         statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else []

@@ -1072,3 +1072,44 @@ def test_star_imports_loops_and_more_validator_corners(tmp_path: pathlib.Path) -
     )
     corner = run_module(code)["Corner"]
     assert corner(a=0).a == 0
+
+
+def test_postponed_annotations_put_classes_in_order_too(tmp_path: pathlib.Path) -> None:
+    """With `from __future__ import annotations` a class may name a later one unquoted; the port orders them."""
+    code, _ = port_source(
+        tmp_path,
+        """
+        from __future__ import annotations
+
+        import pydantic
+
+
+        class Outer(pydantic.BaseModel):
+            inner: Inner = None
+
+
+        class Inner(pydantic.BaseModel):
+            x: int = 1
+
+
+        Outer.update_forward_refs()
+        """,
+    )
+    assert code == after(
+        """
+        from __future__ import annotations
+
+        import tmlcfg
+
+
+        @tmlcfg.config
+        class Inner:
+            x: int = 1
+
+
+        @tmlcfg.config
+        class Outer:
+            inner: Inner | None = None
+        """
+    )
+    assert run_module(code)["Outer"]().inner is None

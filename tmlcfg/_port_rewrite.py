@@ -165,7 +165,9 @@ class ModuleRewriter(cst.CSTTransformer):
         return owner is not None and self.index.is_config(owner) and owner not in self.project.blocked
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        if not self.needs.forward:
+        # with postponed annotations a class may name a later one without quotes, too
+        postponed = self.info.imports.get("annotations") == "__future__.annotations"
+        if not (self.needs.forward or postponed):
             return updated  # pydantic defined the classes in an order that works without quotes
         return updated.with_changes(body=_in_order(updated.body, set(self.outcome.ported)))
 

@@ -126,7 +126,7 @@ def test_in_place_through_a_named_symlink_writes_its_target(
 @pytest.mark.parametrize(
     "order",
     [
-        ["{pkg}", "--base", "pkg.models.Nothing", "-o", "{out}"],
+        ["{pkg}", "--base", "pkg.models.Nothing", "-o", "{out}"],  # a base nothing uses is only noted
         ["-o", "{out}", "{models}", "--base", "pkg.models.Nothing", "{plain}"],
         ["{models}", "--output-dir", "{out}", "{plain}"],
         ["--base", "x.Y", "{models}", "--base", "pkg.models.Nothing", "{plain}", "-o", "{out}"],
@@ -349,3 +349,13 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(
     assert f"{project / 'models.py'}: cannot write: No space left on device; the file is as it was" in err
     assert (project / "models.py").read_text() == MODEL
     assert sorted(p.name for p in project.iterdir()) == ["__init__.py", "models.py", "plain.py"]
+
+
+def test_a_base_nothing_derives_from_is_noted(capsys: pytest.CaptureFixture[str], project: pathlib.Path) -> None:
+    """A misspelled --base is said on stderr; the port goes on."""
+    code, out, err = run(capsys, str(project / "models.py"), "--base", "pkg.models.Bsae")
+    assert (code, out) == (0, PORTED)
+    assert (
+        "tmlcfg port: --base pkg.models.Bsae: no scanned class derives from it; give the name your code imports it by\n"
+        in err
+    )

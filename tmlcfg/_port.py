@@ -60,10 +60,13 @@ class Result:
     problems: list[Problem]
     #: notes on what was scanned but skipped (symlinks, special files)
     skipped: list[str]
+    #: notes on the command's options, such as a --base nothing derives from
+    notes: list[str] = field(default_factory=list)
 
     def report(self) -> str:
         """Per file, the classes ported and every place left for a person."""
         lines = [f"tmlcfg port: skipped {note}" for note in self.skipped]
+        lines += [f"tmlcfg port: {note}" for note in self.notes]
         for source in self.sources:
             if source.code is None:
                 continue
@@ -235,7 +238,22 @@ def port(paths: list[str], bases: list[str]) -> Result:
     for qualname, (source, line, reason) in sorted(unportable.items(), key=lambda i: (str(i[1][0].path), i[1][1])):
         name = qualname.rpartition(".")[2]
         problems.append(Problem(name, f"cannot be ported: {reason}", str(source.path), line))
-    return Result(sources, problems, skipped)
+    return Result(sources, problems, skipped, _unused_bases(index, bases))
+
+
+def _unused_bases(index: Any, bases: list[str]) -> list[str]:
+    """A --base that no scanned class derives from, which is most likely misspelled."""
+    used = {
+        index.resolve(module, base)
+        for module in index.modules.values()
+        for info in module.classes.values()
+        for base in info.bases
+    }
+    return [
+        f"--base {base}: no scanned class derives from it; give the name your code imports it by"
+        for base in bases
+        if index.canonical(base) not in used
+    ]
 
 
 def _block_dependents(index: Any, project: Any) -> None:

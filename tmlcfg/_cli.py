@@ -1,4 +1,4 @@
-"""The ``tmlcfg`` command: check, show, template, schema, docs, diff and convert.
+"""The ``tmlcfg`` command: check, show, template, schema, docs, diff, convert and port.
 
 Exit codes: 0 valid, 1 invalid input (the report goes to stderr), 2 usage error.
 """
@@ -175,6 +175,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     p.add_argument("file", metavar="FILE.yaml")
     p.add_argument("--class", dest="cls", metavar="module:Class", help="read values by this class's field types")
     p.add_argument("--check", metavar="module:Class", help="also validate the result as this class")
+    from ._port import add_command
+
+    add_command(sub)
     return parser, commands
 
 

@@ -12,13 +12,13 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.default_venv_backend = "venv"
 
 PYTHONS = ["3.11", "3.12", "3.13"]
-TEST_DEPS = ["pytest>=8", "coverage[toml]>=7.4", "jsonschema>=4.20", "pyyaml>=6"]
+TEST_DEPS = ["pytest>=8", "coverage[toml]>=7.4", "jsonschema>=4.20", "pyyaml>=6", "pydantic>=2"]
 
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The test suite under coverage; ``HYPOTHESIS_PROFILE=ci`` makes it thorough."""
-    session.install("-e", ".[testing,wandb,yaml,upgrade]", *TEST_DEPS)
+    session.install("-e", ".[testing,wandb,yaml,port,upgrade]", *TEST_DEPS)
     session.run(
         "coverage",
         "run",
@@ -59,7 +59,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typing(session: nox.Session) -> None:
     """mypy --strict on the package; mypy and pyright on what users' code must see."""
-    session.install("-e", ".[testing,wandb]", "mypy>=1.10", "pyright>=1.1.380", "pytest>=8")
+    session.install("-e", ".[testing,wandb,port,upgrade]", "mypy>=1.10", "pyright>=1.1.380", "pytest>=8")
     session.run("mypy", "--strict", "tmlcfg", "tests/typing/good.py")
     session.run("pyright", "tests/typing/good.py")
     session.run("python", "tests/typing/check_bad.py")

@@ -1,4 +1,4 @@
-"""The ``tmlcfg`` command: check, show, template, schema, docs, diff, convert and upgrade.
+"""The ``tmlcfg`` command: check, show, template, schema, docs, diff, convert, port and upgrade.
 
 Exit codes: 0 valid, 1 invalid input (the report goes to stderr), 2 usage error.
 """
@@ -187,6 +187,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     how = p.add_mutually_exclusive_group()
     how.add_argument("--in-place", action="store_const", const="in-place", dest="mode", help="rewrite the files")
     how.add_argument("--check", action="store_const", const="check", dest="mode", help="exit 1 if any would change")
+    from ._port import add_command
+
+    add_command(sub)
     return parser, commands
 
 

@@ -24,3 +24,7 @@ MAX_KEY_FILE_BYTES = 64 * 1024
 
 #: The most nodes a YAML document may expand to through aliases before ``convert`` refuses it.
 MAX_YAML_NODES = 1_000_000
+
+#: How deep the syntax tree of a Python file ``port`` reads may nest: deeper code is refused, since
+#: libcst recurses (or, in its native parser, crashes) on it.
+MAX_CODE_DEPTH = 200

@@ -1374,3 +1374,54 @@ def test_many_old_keys_in_a_long_file_cost_linear_time() -> None:
     found = migration_warnings(record)
     assert len(found) == 5001
     assert (found[-1].old, found[-1].line) == ("tasks[4999].relation", 4 * 4999 + 4)
+
+
+def test_upgrade_renames_arrays_of_tables_and_empties_a_table_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """A renamed array of tables keeps its elements' comments; an old table loses its keys one by one."""
+    from tmlcfg._upgrade import upgrade_text
+
+    @tmlcfg.config(
+        migrations=(
+            tmlcfg.renamed("jobs", "tasks"),
+            tmlcfg.renamed("extra.steps", "steps"),
+            tmlcfg.renamed("extra.rate", "rate"),
+        )
+    )
+    class Jobs:
+        tasks: tuple[Task, ...] = ()
+        steps: int = 0
+        rate: float = 0.0
+
+    text = "[extra]\nsteps = 3\nrate = 0.5\n\n[[jobs]] # first\nname = 'a'\n\n[[jobs]]\nrelation = 'b'\n"
+    new, uses = upgrade_text(Jobs, text)
+    assert new == "steps = 3\nrate = 0.5\n[[tasks]] # first\nname = 'a'\n\n[[tasks]]\nname = 'b'\n"
+    assert [format_use(u) for u in uses] == ["extra.steps", "extra.rate", "jobs", "tasks[1].relation"]
+    with recorded():
+        before = tmlcfg.loads(Jobs, text)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tmlcfg.loads(Jobs, new) == before == Jobs(tasks=(Task(name="a"), Task(name="b")), steps=3, rate=0.5)
+
+
+def format_use(use: Any) -> str:
+    from tmlcfg._paths import format_path
+
+    return format_path(use.old)
+
+
+def test_upgrade_check_in_process_lists_every_old_key(
+    experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--check: exit 1 and each old key, with its reason for a removal, on stderr; unknown keys pass untouched."""
+    from tmlcfg._cli import main
+
+    (experiments / "old.toml").write_text("mystery = 1\nuse_fp16 = true\nnum_steps = 2\n")
+    assert main(["upgrade", "tests.test_migrate:Training", "old.toml", "--check"]) == 1
+    target = "tests.test_migrate:Training"
+    assert capsys.readouterr().err.splitlines() == [
+        "2 problems in old.toml (Training):",
+        f"  old.toml:2: use_fp16: removed: use runtime.enable_amp; run `tmlcfg upgrade {target} --in-place old.toml`",
+        f"  old.toml:3: num_steps: renamed to num_train_steps; run `tmlcfg upgrade {target} --in-place old.toml`",
+    ]
+    assert main(["upgrade", target, "old.toml"]) == 0
+    assert capsys.readouterr().out.endswith(" mystery = 1\n-use_fp16 = true\n-num_steps = 2\n+num_train_steps = 2\n")

@@ -407,6 +407,105 @@ def test_restore_from_an_old_run_config_mapping() -> None:
         restore(Training, {"num_steps": 1, "num_train_steps": 2})
 
 
+def test_the_converter_hook_migrates_too() -> None:
+    """Configs structured by tmlcfg.converter (a list of them, say) read old names as well."""
+    with recorded() as record:
+        got = tmlcfg.converter.structure([{"relation": "a"}, {"name": "b"}], list[Task])
+    assert got == [Task(name="a"), Task(name="b")]
+    assert [w.old for w in migration_warnings(record)] == ["[0].relation"]
+    with recorded() as record:
+        assert tmlcfg.converter.structure({"relation": "c"}, Task) == Task(name="c")
+    assert [w.old for w in migration_warnings(record)] == ["relation"]
+
+
+def test_a_current_table_emptied_by_a_removal_still_counts() -> None:
+    """Removing a key from a group member's table keeps the table: naming it still chooses the member."""
+    from tmlcfg._upgrade import upgrade_text
+
+    @tmlcfg.config(
+        migrations=(tmlcfg.removed("sgd.nesterov", reason="PyTorch's default now"), tmlcfg.renamed("old.x", "y"))
+    )
+    class Choice:
+        sgd: Sgd | None = tmlcfg.field(default=None, one_of="algorithm")
+        adam: Adam | None = tmlcfg.field(default=Adam(), one_of="algorithm")
+        y: int = 0
+
+    text = "[sgd] # chosen\nnesterov = true\n\n[old]\nx = 1\n"
+    with recorded():
+        assert tmlcfg.loads(Choice, text) == Choice(sgd=Sgd(), y=1)
+    new, _ = upgrade_text(Choice, text)
+    assert new == "y = 1\n\n[sgd] # chosen\n\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tmlcfg.loads(Choice, new) == Choice(sgd=Sgd(), y=1)
+
+
+def test_converted_old_paths_in_overrides_and_replace() -> None:
+    """An override or replace under a converted old name is converted; below it, or failing, it is a problem."""
+
+    @tmlcfg.config(
+        migrations=(
+            tmlcfg.renamed("timeout_min", "timeout_s", convert=lambda m: m * 60),
+            tmlcfg.renamed("window", "span", convert=lambda t: {"size": t["width"]}),
+            tmlcfg.renamed("password", "token", convert=lambda p: p.encode("ascii")),
+        )
+    )
+    class Timed:
+        timeout_s: int = 0
+        span: Mapping[str, int] = tmlcfg.field(factory=dict)
+        token: str = tmlcfg.field(default="", secret=True)
+
+    with recorded():
+        assert tmlcfg.load(Timed, overrides=["timeout_min=2"], env={}).timeout_s == 120
+        assert tmlcfg.replace(Timed(), timeout_min=3).timeout_s == 180
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        tmlcfg.load(Timed, overrides=["window.width=2", "timeout_min={a=1}", "password='ключ'"], env={})
+    assert [(p.path, p.message, p.source) for p in e.value.problems] == [
+        ("window.width", "window was renamed to span (Timed) with a conversion; set span instead", "override"),
+        (
+            "timeout_min",
+            "could not be converted for timeout_s: unsupported operand type(s) for *: 'dict' and 'int'",
+            "override",
+        ),
+        ("password", "could not be converted for token", "override"),  # the secret's error could show it
+    ]
+    assert "ключ" not in str(e.value)
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        tmlcfg.replace(Timed(), {"window.width": 2, "password": "ключ"})
+    assert [(p.path, p.message) for p in e.value.problems] == [
+        ("window.width", "window was renamed to span (Timed) with a conversion; set span instead"),
+        ("password", "could not be converted for token"),
+    ]
+
+
+def test_replace_with_a_whole_table_under_old_keys() -> None:
+    """A table or array given whole to replace is migrated by its own classes' history."""
+    with recorded() as record:
+        got = tmlcfg.replace(Training(), {"tasks": [{"relation": "a"}], "optimizer": {"sgd": {"lr": 0.2}}})
+    assert got.tasks == (Task(name="a"),)
+    assert [(w.source, w.old) for w in migration_warnings(record)] == [("replace", "tasks[0].relation")]
+
+
+def test_a_seconds_field_becomes_a_timedelta() -> None:
+    """eval_timeout_in_s = 90 reads as eval_timeout = "90s"; a value the timedelta refuses is reported at the new path."""
+    import datetime as dt
+
+    from tmlcfg._upgrade import upgrade_text
+
+    @tmlcfg.config(migrations=(tmlcfg.renamed("eval_timeout_in_s", "eval_timeout", convert=lambda s: f"{s}s"),))
+    class Evaluation:
+        eval_timeout: dt.timedelta = dt.timedelta(hours=1)
+
+    with recorded():
+        assert tmlcfg.loads(Evaluation, "eval_timeout_in_s = 90\n").eval_timeout == dt.timedelta(seconds=90)
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        tmlcfg.loads(Evaluation, "eval_timeout_in_s = 90.5\n", source="e.toml")
+    (problem,) = e.value.problems
+    assert (problem.path, problem.line) == ("eval_timeout", 1)
+    assert problem.message.startswith("invalid timedelta '90.5s': write whole units")
+    assert upgrade_text(Evaluation, "eval_timeout_in_s = 90 # wait\n")[0] == 'eval_timeout = "90s" # wait\n'
+
+
 # -- old and new both given ----------------------------------------------------------------
 
 
@@ -477,6 +576,20 @@ def test_old_names_in_two_layers_take_the_later(experiments: pathlib.Path) -> No
     with recorded() as record:
         assert tmlcfg.load(Training, "a.toml", "b.toml", overrides=["num_steps=5"], env={}).num_train_steps == 5
     assert [w.source for w in migration_warnings(record)] == ["a.toml", "b.toml", "override"]
+
+
+def test_restore_from_a_run_file_names_both_places(tmp_path: pathlib.Path) -> None:
+    """A run's tmlcfg.toml giving an old key and its new one: the error names both lines of that file."""
+    from tmlcfg.wandb import restore
+
+    (tmp_path / "files").mkdir()
+    saved = tmp_path / "files" / "tmlcfg.toml"
+    saved.write_text("num_train_steps = 1\nname = 'x'\nnum_steps = 2\n")
+    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
+        restore(Training, tmp_path)
+    (problem,) = e.value.problems
+    assert (problem.path, problem.source, problem.line) == ("num_train_steps", str(saved), 1)
+    assert problem.message.startswith(f"given both as num_steps ({saved}:3) and as num_train_steps ({saved}:1)")
 
 
 # -- where values came from ----------------------------------------------------------------
@@ -702,6 +815,35 @@ def test_template_and_docs_have_a_renamed_and_removed_section() -> None:
 def test_check_config_class_with_history() -> None:
     """The law of old names holds for the test class (renames without convert)."""
     check_config_class(Training, max_examples=10)
+
+
+def test_commands_show_each_old_key_as_one_warning_line(experiments: pathlib.Path) -> None:
+    """tmlcfg check of an old file passes, with one 'warning:' line per old key on stderr and no source dump."""
+    (experiments / "old.toml").write_text("num_steps = 3\nuse_fp16 = true\n")
+    result = _cli("check", "tests.test_migrate:Training", "old.toml", cwd=experiments)
+    assert (result.returncode, result.stdout) == (0, "ok: old.toml make a valid Training\n")
+    target = "tests.test_migrate:Training"
+    assert result.stderr.splitlines() == [
+        "tmlcfg check: warning: old.toml:1: num_steps was renamed to num_train_steps (Training); "
+        f"run `tmlcfg upgrade {target} old.toml` to rewrite the file",
+        "tmlcfg check: warning: old.toml:2: use_fp16 was removed (Training): use runtime.enable_amp; "
+        f"run `tmlcfg upgrade {target} old.toml` to rewrite the file",
+    ]
+
+
+def test_from_argv_help_lists_the_history(capsys: pytest.CaptureFixture[str]) -> None:
+    """--help ends with the renamed and removed keys, so a script's users learn the new names."""
+    with pytest.raises(SystemExit):
+        tmlcfg.from_argv(Training, ["--help"])
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "renamed and removed (old names still read, with a warning):\n"
+        "  api_key: renamed to token\n"
+        "  eval_timeout_in_s: renamed to eval_timeout, converted\n"
+        "  lr: renamed to optimizer.sgd.lr\n"
+        "  num_steps: renamed to num_train_steps\n"
+        "  use_fp16: removed (use runtime.enable_amp)\n"
+    )
 
 
 # -- tmlcfg upgrade ------------------------------------------------------------------------
@@ -1078,53 +1220,6 @@ def test_upgrade_handles_quoted_and_unicode_keys() -> None:
     assert [w.old for w in migration_warnings(record)] == ['"a.b"', '"ünï"']
 
 
-def test_the_converter_hook_migrates_too() -> None:
-    """Configs structured by tmlcfg.converter (a list of them, say) read old names as well."""
-    with recorded() as record:
-        got = tmlcfg.converter.structure([{"relation": "a"}, {"name": "b"}], list[Task])
-    assert got == [Task(name="a"), Task(name="b")]
-    assert [w.old for w in migration_warnings(record)] == ["[0].relation"]
-    with recorded() as record:
-        assert tmlcfg.converter.structure({"relation": "c"}, Task) == Task(name="c")
-    assert [w.old for w in migration_warnings(record)] == ["relation"]
-
-
-def test_commands_show_each_old_key_as_one_warning_line(experiments: pathlib.Path) -> None:
-    """tmlcfg check of an old file passes, with one 'warning:' line per old key on stderr and no source dump."""
-    (experiments / "old.toml").write_text("num_steps = 3\nuse_fp16 = true\n")
-    result = _cli("check", "tests.test_migrate:Training", "old.toml", cwd=experiments)
-    assert (result.returncode, result.stdout) == (0, "ok: old.toml make a valid Training\n")
-    target = "tests.test_migrate:Training"
-    assert result.stderr.splitlines() == [
-        "tmlcfg check: warning: old.toml:1: num_steps was renamed to num_train_steps (Training); "
-        f"run `tmlcfg upgrade {target} old.toml` to rewrite the file",
-        "tmlcfg check: warning: old.toml:2: use_fp16 was removed (Training): use runtime.enable_amp; "
-        f"run `tmlcfg upgrade {target} old.toml` to rewrite the file",
-    ]
-
-
-def test_hostile_histories() -> None:
-    """A 5,000-link rename chain defines in linear time; an old path deeper than the bound is refused."""
-    import time
-
-    names = [f"k{i}" for i in range(5000)]
-    started = time.perf_counter()
-
-    @tmlcfg.config(migrations=tuple(tmlcfg.renamed(a, b) for a, b in zip(names, [*names[1:], "x"], strict=True)))
-    class Long:
-        x: int = 0
-
-    assert time.perf_counter() - started < 2.0
-    with recorded() as record:
-        assert tmlcfg.from_dict(Long, {"k0": 3}) == Long(x=3)
-    assert [(w.old, w.new) for w in migration_warnings(record)] == [("k0", "x")]
-    with pytest.raises(tmlcfg.DefinitionError, match="old is 101 keys deep; the most is 100"):
-
-        @tmlcfg.config(migrations=(tmlcfg.renamed(".".join(["a"] * 101), "x"),))
-        class Deep:
-            x: int = 0
-
-
 def test_upgrade_refuses_what_it_cannot_rewrite_faithfully(monkeypatch: pytest.MonkeyPatch) -> None:
     """Were a move lost on the way, upgrade would refuse the file rather than write a different config."""
     from tmlcfg import _upgrade
@@ -1132,43 +1227,6 @@ def test_upgrade_refuses_what_it_cannot_rewrite_faithfully(monkeypatch: pytest.M
     monkeypatch.setattr(_upgrade, "_apply", lambda tomlkit, doc, use: None)
     with pytest.raises(tmlcfg.ConfigError, match="could not rewrite this file faithfully; edit the old keys by hand"):
         _upgrade.upgrade_text(Training, "num_steps = 1\n", "a.toml")
-
-
-def test_from_argv_help_lists_the_history(capsys: pytest.CaptureFixture[str]) -> None:
-    """--help ends with the renamed and removed keys, so a script's users learn the new names."""
-    with pytest.raises(SystemExit):
-        tmlcfg.from_argv(Training, ["--help"])
-    out = capsys.readouterr().out
-    assert out.endswith(
-        "renamed and removed (old names still read, with a warning):\n"
-        "  api_key: renamed to token\n"
-        "  eval_timeout_in_s: renamed to eval_timeout, converted\n"
-        "  lr: renamed to optimizer.sgd.lr\n"
-        "  num_steps: renamed to num_train_steps\n"
-        "  use_fp16: removed (use runtime.enable_amp)\n"
-    )
-
-
-def test_a_current_table_emptied_by_a_removal_still_counts() -> None:
-    """Removing a key from a group member's table keeps the table: naming it still chooses the member."""
-    from tmlcfg._upgrade import upgrade_text
-
-    @tmlcfg.config(
-        migrations=(tmlcfg.removed("sgd.nesterov", reason="PyTorch's default now"), tmlcfg.renamed("old.x", "y"))
-    )
-    class Choice:
-        sgd: Sgd | None = tmlcfg.field(default=None, one_of="algorithm")
-        adam: Adam | None = tmlcfg.field(default=Adam(), one_of="algorithm")
-        y: int = 0
-
-    text = "[sgd] # chosen\nnesterov = true\n\n[old]\nx = 1\n"
-    with recorded():
-        assert tmlcfg.loads(Choice, text) == Choice(sgd=Sgd(), y=1)
-    new, _ = upgrade_text(Choice, text)
-    assert new == "y = 1\n\n[sgd] # chosen\n\n"
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert tmlcfg.loads(Choice, new) == Choice(sgd=Sgd(), y=1)
 
 
 def test_upgrade_in_place_is_all_or_nothing(experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -1229,52 +1287,6 @@ def test_upgrade_of_dotted_inline_and_indented_keys(text: str, upgraded: str) ->
         assert tmlcfg.loads(Exp, upgraded) == before
 
 
-def test_converted_old_paths_in_overrides_and_replace() -> None:
-    """An override or replace under a converted old name is converted; below it, or failing, it is a problem."""
-
-    @tmlcfg.config(
-        migrations=(
-            tmlcfg.renamed("timeout_min", "timeout_s", convert=lambda m: m * 60),
-            tmlcfg.renamed("window", "span", convert=lambda t: {"size": t["width"]}),
-            tmlcfg.renamed("password", "token", convert=lambda p: p.encode("ascii")),
-        )
-    )
-    class Timed:
-        timeout_s: int = 0
-        span: Mapping[str, int] = tmlcfg.field(factory=dict)
-        token: str = tmlcfg.field(default="", secret=True)
-
-    with recorded():
-        assert tmlcfg.load(Timed, overrides=["timeout_min=2"], env={}).timeout_s == 120
-        assert tmlcfg.replace(Timed(), timeout_min=3).timeout_s == 180
-    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
-        tmlcfg.load(Timed, overrides=["window.width=2", "timeout_min={a=1}", "password='ключ'"], env={})
-    assert [(p.path, p.message, p.source) for p in e.value.problems] == [
-        ("window.width", "window was renamed to span (Timed) with a conversion; set span instead", "override"),
-        (
-            "timeout_min",
-            "could not be converted for timeout_s: unsupported operand type(s) for *: 'dict' and 'int'",
-            "override",
-        ),
-        ("password", "could not be converted for token", "override"),  # the secret's error could show it
-    ]
-    assert "ключ" not in str(e.value)
-    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
-        tmlcfg.replace(Timed(), {"window.width": 2, "password": "ключ"})
-    assert [(p.path, p.message) for p in e.value.problems] == [
-        ("window.width", "window was renamed to span (Timed) with a conversion; set span instead"),
-        ("password", "could not be converted for token"),
-    ]
-
-
-def test_replace_with_a_whole_table_under_old_keys() -> None:
-    """A table or array given whole to replace is migrated by its own classes' history."""
-    with recorded() as record:
-        got = tmlcfg.replace(Training(), {"tasks": [{"relation": "a"}], "optimizer": {"sgd": {"lr": 0.2}}})
-    assert got.tasks == (Task(name="a"),)
-    assert [(w.source, w.old) for w in migration_warnings(record)] == [("replace", "tasks[0].relation")]
-
-
 def test_upgrade_of_a_class_without_history_changes_nothing() -> None:
     """No plan: the text comes back as it was, still checked to be TOML."""
     from tmlcfg._upgrade import upgrade_text
@@ -1326,56 +1338,6 @@ class Vaulted:
     logins: tuple[Login, ...] = ()
 
 
-def test_a_seconds_field_becomes_a_timedelta() -> None:
-    """eval_timeout_in_s = 90 reads as eval_timeout = "90s"; a value the timedelta refuses is reported at the new path."""
-    import datetime as dt
-
-    from tmlcfg._upgrade import upgrade_text
-
-    @tmlcfg.config(migrations=(tmlcfg.renamed("eval_timeout_in_s", "eval_timeout", convert=lambda s: f"{s}s"),))
-    class Evaluation:
-        eval_timeout: dt.timedelta = dt.timedelta(hours=1)
-
-    with recorded():
-        assert tmlcfg.loads(Evaluation, "eval_timeout_in_s = 90\n").eval_timeout == dt.timedelta(seconds=90)
-    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
-        tmlcfg.loads(Evaluation, "eval_timeout_in_s = 90.5\n", source="e.toml")
-    (problem,) = e.value.problems
-    assert (problem.path, problem.line) == ("eval_timeout", 1)
-    assert problem.message.startswith("invalid timedelta '90.5s': write whole units")
-    assert upgrade_text(Evaluation, "eval_timeout_in_s = 90 # wait\n")[0] == 'eval_timeout = "90s" # wait\n'
-
-
-def test_restore_from_a_run_file_names_both_places(tmp_path: pathlib.Path) -> None:
-    """A run's tmlcfg.toml giving an old key and its new one: the error names both lines of that file."""
-    from tmlcfg.wandb import restore
-
-    (tmp_path / "files").mkdir()
-    saved = tmp_path / "files" / "tmlcfg.toml"
-    saved.write_text("num_train_steps = 1\nname = 'x'\nnum_steps = 2\n")
-    with recorded(), pytest.raises(tmlcfg.ConfigError) as e:
-        restore(Training, tmp_path)
-    (problem,) = e.value.problems
-    assert (problem.path, problem.source, problem.line) == ("num_train_steps", str(saved), 1)
-    assert problem.message.startswith(f"given both as num_steps ({saved}:3) and as num_train_steps ({saved}:1)")
-
-
-def test_many_old_keys_in_a_long_file_cost_linear_time() -> None:
-    """5,000 array tables under an old key load in well under a second or so, each warned about once."""
-    import time
-
-    text = "num_steps = 1\n" + "".join(f"\n[[tasks]]\nrelation = 'r{i}' # c\nweight = {i}.5\n" for i in range(5000))
-    started = time.perf_counter()
-    with warnings.catch_warnings(record=True) as record:
-        warnings.simplefilter("always")
-        config = tmlcfg.loads(Training, text, source="long.toml")
-    assert time.perf_counter() - started < 5.0  # a quadratic pass over the file's lines took a minute
-    assert config.tasks[4999] == Task(name="r4999", weight=4999.5)
-    found = migration_warnings(record)
-    assert len(found) == 5001
-    assert (found[-1].old, found[-1].line) == ("tasks[4999].relation", 4 * 4999 + 4)
-
-
 def test_upgrade_renames_arrays_of_tables_and_empties_a_table_once(capsys: pytest.CaptureFixture[str]) -> None:
     """A renamed array of tables keeps its elements' comments; an old table loses its keys one by one."""
     from tmlcfg._upgrade import upgrade_text
@@ -1425,3 +1387,44 @@ def test_upgrade_check_in_process_lists_every_old_key(
     ]
     assert main(["upgrade", target, "old.toml"]) == 0
     assert capsys.readouterr().out.endswith(" mystery = 1\n-use_fp16 = true\n-num_steps = 2\n+num_train_steps = 2\n")
+
+
+# -- hostile input -------------------------------------------------------------------------
+
+
+def test_hostile_histories() -> None:
+    """A 5,000-link rename chain defines in linear time; an old path deeper than the bound is refused."""
+    import time
+
+    names = [f"k{i}" for i in range(5000)]
+    started = time.perf_counter()
+
+    @tmlcfg.config(migrations=tuple(tmlcfg.renamed(a, b) for a, b in zip(names, [*names[1:], "x"], strict=True)))
+    class Long:
+        x: int = 0
+
+    assert time.perf_counter() - started < 2.0
+    with recorded() as record:
+        assert tmlcfg.from_dict(Long, {"k0": 3}) == Long(x=3)
+    assert [(w.old, w.new) for w in migration_warnings(record)] == [("k0", "x")]
+    with pytest.raises(tmlcfg.DefinitionError, match="old is 101 keys deep; the most is 100"):
+
+        @tmlcfg.config(migrations=(tmlcfg.renamed(".".join(["a"] * 101), "x"),))
+        class Deep:
+            x: int = 0
+
+
+def test_many_old_keys_in_a_long_file_cost_linear_time() -> None:
+    """5,000 array tables under an old key load in well under a second or so, each warned about once."""
+    import time
+
+    text = "num_steps = 1\n" + "".join(f"\n[[tasks]]\nrelation = 'r{i}' # c\nweight = {i}.5\n" for i in range(5000))
+    started = time.perf_counter()
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        config = tmlcfg.loads(Training, text, source="long.toml")
+    assert time.perf_counter() - started < 5.0  # a quadratic pass over the file's lines took a minute
+    assert config.tasks[4999] == Task(name="r4999", weight=4999.5)
+    found = migration_warnings(record)
+    assert len(found) == 5001
+    assert (found[-1].old, found[-1].line) == ("tasks[4999].relation", 4 * 4999 + 4)

@@ -26,8 +26,11 @@ _counter = itertools.count()
 #: 64-bit, as TOML integers are
 ints = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 floats = st.floats(allow_nan=False)
-texts = st.text(max_size=12)
-keys = st.text(max_size=6) | st.sampled_from(["a.b", "", "x y", "ü", 'q"t'])
+#: pieces of text that look like environment references, so every law meets them
+DOLLAR_PIECES = ["$", "$$", "{", "}", ":-", "A", "RUN_ID", "${A}", "${RUN_ID:-d}", "${", "$${USER}", " ", "é"]
+dollar_texts = st.lists(st.sampled_from(DOLLAR_PIECES), max_size=6).map("".join)
+texts = st.text(max_size=12) | dollar_texts
+keys = st.text(max_size=6) | st.sampled_from(["a.b", "", "x y", "ü", 'q"t', "${A}"])
 _offsets = st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59).map(
     lambda m: dt.timezone(dt.timedelta(minutes=m))
 )

@@ -68,7 +68,7 @@ def _table(spec: ClassSpec, value: Any, path: PathTuple, lines: list[str], comme
             placeholder = '"***"' if f.secret and current is not None else f"<{f.type_text}>"
             lines.append(f"# {key} = {placeholder}")
         else:
-            lines.append(f"{hide}{key} = {_inline(f.node.unstructure(current, False), one_line=True)}")
+            lines.append(f"{hide}{key} = {_inline(f.node.unstructure(current, False), one_line=True, escape=True)}")
         lines.append("")
     for f, current in tables:
         assert isinstance(f.node, ConfigNode)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ._errors import RawProblem
+from ._errors import Invalid, RawProblem
 from ._limits import MAX_DEPTH, MAX_SHOWN
 from ._paths import PathTuple
 from ._show import literal
@@ -28,6 +28,10 @@ def _login_name() -> str | None:
         return getpass.getuser()
     except (OSError, KeyError):  # no USER, LOGNAME or passwd entry (some containers)
         return None
+
+
+def too_deep() -> str:
+    return f"nested deeper than {MAX_DEPTH} arrays and tables; flatten it"
 
 
 def escape(text: str) -> str:
@@ -50,8 +54,8 @@ def substitute(
 
     Runs on parsed values, never on TOML text, so a variable can add no key.
     ``used`` collects the variables read at each path, for origins. With no
-    ``env`` only ``$$`` is read, as ``$``; references are left as written.
-    A table or array nested deeper than ``MAX_DEPTH`` is a problem, left as is.
+    ``env`` only ``$$`` is read, as ``$``. Raises :class:`Invalid` at the first
+    table or array nested deeper than ``MAX_DEPTH``, where the walk stops.
     """
     if type(data) is str:
         if "$" not in data:
@@ -59,8 +63,7 @@ def substitute(
         return _one(data, env, problems, used, path)
     if isinstance(data, (dict, list)):
         if len(path) >= MAX_DEPTH:
-            problems.append((path, f"nested deeper than {MAX_DEPTH} tables and arrays; flatten it", ()))
-            return data
+            raise Invalid.one(too_deep(), path)
         if isinstance(data, dict):
             return {k: substitute(v, env, problems, used, (*path, k)) for k, v in data.items()}
         return [substitute(v, env, problems, used, (*path, i)) for i, v in enumerate(data)]

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from ._convert import require_spec, structured
 from ._data import merge, set_path
 from ._errors import ConfigError, Invalid, Problem, RawProblem
-from ._limits import MAX_SHOWN
+from ._limits import MAX_DEPTH, MAX_SHOWN
 from ._nodes import ConfigNode
 from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._show import literal
@@ -152,11 +152,15 @@ def _resolve(
     data: dict[str, Any] = {}
     node = ConfigNode(spec) if len(layers) > 1 or overrides else None
     for layer in layers:
-        if env is not None or _may_hold_dollar(layer.text):
+        # the walk also bounds the depth, which merging layers (recursive) relies on
+        if env is not None or _may_hold_dollar(layer.text) or node is not None:
             from ._env import substitute
 
             raw: list[RawProblem] = []
-            layer.data = substitute(layer.data, env, raw, layer.substituted)
+            try:
+                layer.data = substitute(layer.data, env, raw, layer.substituted)
+            except Invalid as e:
+                raise ConfigError(_locate([layer], e.problems), target=cls.__name__) from None
             unset += _locate([layer], raw)
         # one file alone needs no merging (and no copy: structuring never edits its input)
         data = layer.data if len(layers) == 1 and not overrides else merge(node, data, layer.data)
@@ -216,6 +220,7 @@ def _split_override(text: str) -> tuple[str, str] | None:
 
 def parse_override(text: str) -> tuple[PathTuple, Any]:
     """``path=value``: the value read as one TOML value, else taken as a plain string."""
+    from ._env import too_deep
     from ._reader import TOMLSyntaxError, parse
 
     parts = _split_override(text)
@@ -226,10 +231,16 @@ def parse_override(text: str) -> tuple[PathTuple, Any]:
         path = parse_path(path_text.strip())
     except PathSyntaxError as e:
         raise ConfigError([Problem("", f"override {literal(text, MAX_SHOWN)}: {e}", "override")]) from None
+    if len(path) > MAX_DEPTH:
+        message = f"override {literal(text, MAX_SHOWN)}: the path is {too_deep()}"
+        raise ConfigError([Problem(format_path(path[: MAX_DEPTH + 1]), message, "override")])
     value_text = value_text.strip()
     try:
         document = parse(f"v = {value_text}")
-    except (TOMLSyntaxError, ValueError, RecursionError):
+    except RecursionError:
+        message = f"override {literal(text, MAX_SHOWN)}: the value is {too_deep()}"
+        raise ConfigError([Problem(format_path(path), message, "override")]) from None
+    except (TOMLSyntaxError, ValueError):
         return path, value_text
     if len(document) != 1 or "v" not in document:
         # the text went on past its value: more keys or tables would be set behind the path's back

@@ -26,7 +26,9 @@ from ._nodes import (
     Node,
     StrNode,
     TupleNode,
+    _any_surrogate,
 )
+from ._paths import lone_surrogate
 from ._spec import MISSING, ClassSpec
 
 _SIGNS = {at.Gt: ("gt", ">"), at.Ge: ("ge", ">="), at.Lt: ("lt", "<"), at.Le: ("le", "<=")}
@@ -54,6 +56,7 @@ def _scalar_check(node: Node, var: str, src: _Source, indent: int) -> bool:
     """Inline the check of a scalar node on ``var``; False when the node is not one of those."""
     if isinstance(node, StrNode):
         src.emit(indent, f"if type({var}) is not str: raise GiveUp")
+        src.emit(indent, f"if not {var}.isascii() and {src.const(lone_surrogate, 'lone')}({var}): raise GiveUp")
     elif isinstance(node, IntNode):
         src.emit(indent, f"if type({var}) is not int: raise GiveUp")
     elif isinstance(node, BoolNode):
@@ -100,6 +103,8 @@ def _value(node: Node, var: str, src: _Source, indent: int) -> None:
     if isinstance(node, TupleNode) and isinstance(node.item, (StrNode, IntNode)):
         kind = "str" if isinstance(node.item, StrNode) else "int"
         src.emit(indent, f"if type({var}) is not list and type({var}) is not tuple: raise GiveUp")
+        if kind == "str":
+            src.emit(indent, f"if {src.const(_any_surrogate, 'surrogates')}({var}): raise GiveUp")
         src.emit(indent, f"for _x in {var}:")
         src.emit(indent + 1, f"if type(_x) is not {kind}: raise GiveUp")
         src.emit(indent, f"{var} = tuple({var})")

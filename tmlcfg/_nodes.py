@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import Invalid, RawProblem, prefixed
 from ._frozen import FrozenDict
+from ._paths import lone_surrogate
 from ._show import got, literal
 
 if TYPE_CHECKING:
@@ -111,11 +112,17 @@ class StrNode(Node):
 
     def structure(self, value: Any) -> Any:
         if type(value) is str:
-            return value
+            if value.isascii() or (bad := lone_surrogate(value)) is None:
+                return value
+            raise Invalid.one(f"the text {bad}")
         raise self.fail(value)
 
     def describe(self) -> str:
         return "str"
+
+
+def _any_surrogate(values: Any) -> bool:
+    return any(type(v) is str and not v.isascii() and lone_surrogate(v) is not None for v in values)
 
 
 class PathNode(Node):
@@ -125,6 +132,8 @@ class PathNode(Node):
 
     def structure(self, value: Any) -> Any:
         if type(value) is str or isinstance(value, pathlib.PurePath):
+            if (bad := lone_surrogate(str(value))) is not None:
+                raise Invalid.one(f"the path {bad}")
             return pathlib.Path(value)
         raise self.fail(value)
 
@@ -298,7 +307,7 @@ class TupleNode(Node):
         if not _is_array(value):
             raise self.fail(value)
         item = self.item
-        if isinstance(item, (IntNode, StrNode, BoolNode)):
+        if isinstance(item, (IntNode, BoolNode)) or (isinstance(item, StrNode) and not _any_surrogate(value)):
             want = item.accepts[0]
             if all(type(v) is want for v in value):
                 return tuple(value)
@@ -420,6 +429,9 @@ class MappingNode(Node):
             if type(k) is not str:
                 problems.append(((str(k),), f"keys must be strings, got {literal(k)}", ()))
                 continue
+            if not k.isascii() and (bad := lone_surrogate(k)) is not None:
+                problems.append(((k,), f"the key {bad}", ()))
+                continue
             try:
                 out[k] = structure(v)
             except Invalid as e:
@@ -457,6 +469,8 @@ class AnyNode(Node):
     def structure(self, value: Any) -> Any:
         cls = type(value)
         if cls in _ANY_SCALARS:
+            if cls is str and not value.isascii() and (bad := lone_surrogate(value)) is not None:
+                raise Invalid.one(f"the text {bad}")
             return value
         if cls is float:
             return self._float.structure(value)

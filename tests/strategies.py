@@ -179,7 +179,7 @@ def config_classes(draw: st.DrawFn, depth: int = 0) -> Generated:
         exactly_one = draw(st.booleans())
         members = []
         default_member = draw(st.booleans()) and exactly_one
-        for m in range(draw(st.integers(2, 3))):
+        for m in range(draw(st.integers(1, 3))):  # one member too: a group may start alone
             name = f"g{g}_{m}"
             kind = draw(kinds(depth + 1)) if depth < 2 else draw(scalar_kinds())
             annotations[name] = Union[kind.annotation, None]  # noqa: UP007

@@ -196,3 +196,22 @@ def test_locating_problems_is_linear_in_the_file() -> None:
     """Eight times the tables, each missing a key, costs about eight times as much (quadratic: 64)."""
     small, large = _reject_seconds(500), _reject_seconds(4000)
     assert large / small < 25
+
+
+@given(documents)
+def test_fast_line_forms_agree_with_the_character_scan(document: dict[str, Any]) -> None:
+    """The whole-line shortcuts (headers, scalars, one-line arrays) find what the character scan finds."""
+    import re
+
+    from tmlcfg import _positions
+
+    text = write_toml(document)
+    fast = dict(key_lines(text))
+    never = re.compile(r"(?!)")
+    saved = _positions._ARRAY_LINE, _positions._SCALAR_LINE, _positions._HEADER_LINE
+    _positions._ARRAY_LINE = _positions._SCALAR_LINE = _positions._HEADER_LINE = never
+    try:
+        slow = dict(key_lines(text))
+    finally:
+        _positions._ARRAY_LINE, _positions._SCALAR_LINE, _positions._HEADER_LINE = saved
+    assert fast == slow

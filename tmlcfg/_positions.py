@@ -23,6 +23,12 @@ _END = r"[ \t]*(?:#[^\n]*)?(?=\r?\n|\Z)"
 # a whole line of the commonest kinds: a header, or a bare key with a one-line scalar
 _HEADER_LINE = re.compile(r"\[(\[)?[ \t]*" + _DOTTED + r"[ \t]*\]\]?" + _END)
 _SCALAR_LINE = re.compile(_DOTTED + r'[ \t]*=[ \t]*(?:"(?:[^"\\\n]|\\.)*"|[^\s"\'\[{#,]+)' + _END)
+_ITEM = r'(?:"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[^\s"\'\[\]{},#]+)'
+_ITEMS = re.compile(_ITEM)
+# and a bare key with a one-line array of such scalars: tags = ["a", "b"], betas = [0.9, 0.999]
+_ARRAY_LINE = re.compile(
+    _DOTTED + r"[ \t]*=[ \t]*\[[ \t]*((?:" + _ITEM + r"[ \t]*,[ \t]*)*(?:" + _ITEM + r"[ \t]*)?)\]" + _END
+)
 _ESC = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 
@@ -135,6 +141,15 @@ class _Scanner:
                 for depth in range(len(table) + 1, min(len(path), MAX_DEPTH + 1) + 1):
                     self.note(path[:depth], line)
                 self.i = quick.end()
+                continue
+            array = _ARRAY_LINE.match(s, self.i)
+            if array:
+                path = (*table, *(part.strip() for part in array.group(1).split(".")))
+                for depth in range(len(table) + 1, min(len(path), MAX_DEPTH + 1) + 1):
+                    self.note(path[:depth], line)
+                for index in range(len(_ITEMS.findall(array.group(2)))):
+                    self.note((*path, index), line)
+                self.i = array.end()
                 continue
             header = _HEADER_LINE.match(s, self.i)
             if header:

@@ -61,8 +61,10 @@ def reader() -> str:
 # Text that may hold a TOML 1.1 construct. Each test may fire on text that holds none
 # (in a string or a comment, say): that costs a second parse, never a wrong answer.
 _NEW_ESCAPES = ("\\e", "\\x")
-# a time of day without seconds: hours and minutes not followed by ':'
-_SHORT_TIME = re.compile(r"(?<![0-9:+\-])[0-9]{2}:[0-9]{2}(?!:)")
+# The minutes of a time of day without seconds: ':MM' not followed by ':', and not itself
+# the seconds (':SS' after ':MM') or the minutes of an offset (after '+HH' or '-HH').
+# Starting at the ':' lets the regex engine skip to each colon instead of trying every character.
+_SHORT_TIME = re.compile(r":(?<!:[0-9]{2}:)(?<![+\-][0-9]{2}:)[0-9]{2}(?!:)")
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[{},]|[ \t\r]+|[^"\'#{},\s]+|.')
 
 
@@ -103,7 +105,7 @@ def _inline_table_lines_are_toml_1_0(text: str) -> bool:
 
 def may_be_toml_1_1(text: str) -> bool:
     """Whether ``text`` may use something TOML 1.1 added; False means it certainly does not."""
-    if any(e in text for e in _NEW_ESCAPES):
+    if "\\" in text and any(e in text for e in _NEW_ESCAPES):
         return True
     if ":" in text and _SHORT_TIME.search(text):
         return True

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tmlcfg
 from tmlcfg._limits import MAX_DEPTH, MAX_SHOWN
@@ -150,3 +152,26 @@ def test_an_unknown_key_of_a_megabyte_is_shown_shortened() -> None:
         with pytest.raises(tmlcfg.ConfigError) as info:
             load()
         assert len(str(info.value)) < 2 * MAX_SHOWN + 200
+
+
+@given(st.binary(max_size=200) | st.text(max_size=200).map(lambda t: t.encode("utf-8", "surrogatepass")))
+def test_any_bytes_in_a_file_give_a_config_or_a_config_error(
+    tmp_path_factory: pytest.TempPathFactory, raw: bytes
+) -> None:
+    """Fuzz: whatever a file holds, load returns a config or raises ConfigError, with any environment."""
+    path = tmp_path_factory.mktemp("fuzz") / "f.toml"
+    path.write_bytes(raw)
+    try:
+        tmlcfg.load(Exp, path, path, env={"A": "$$"})
+    except tmlcfg.ConfigError as e:
+        str(e).encode("utf-8")
+
+
+@given(st.text(max_size=300))
+def test_any_text_gives_a_config_or_a_config_error(text: str) -> None:
+    """Fuzz: loads of any str, surrogates included, returns a config or raises a printable ConfigError."""
+    for env in (None, {"A": "x"}):
+        try:
+            tmlcfg.loads(Exp, text, env=env)
+        except tmlcfg.ConfigError as e:
+            str(e).encode("utf-8")

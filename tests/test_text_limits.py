@@ -175,3 +175,12 @@ def test_any_text_gives_a_config_or_a_config_error(text: str) -> None:
             tmlcfg.loads(Exp, text, env=env)
         except tmlcfg.ConfigError as e:
             str(e).encode("utf-8")
+
+
+def test_the_one_value_error_names_the_override_path() -> None:
+    """The error for text after an override's value is at the override's path, with the text shown escaped."""
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.load(Exp, overrides=["steps=1\n[opt]\nlr=5"])
+    assert str(info.value.problems[0]) == (
+        "override: steps: override 'steps=1\\n[opt]\\nlr=5': the value must be one TOML value, with nothing after it"
+    )

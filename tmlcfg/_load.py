@@ -245,7 +245,7 @@ def parse_override(text: str) -> tuple[PathTuple, Any]:
     if len(document) != 1 or "v" not in document:
         # the text went on past its value: more keys or tables would be set behind the path's back
         message = f"override {literal(text, MAX_SHOWN)}: the value must be one TOML value, with nothing after it"
-        raise ConfigError([Problem("", message, "override")])
+        raise ConfigError([Problem(format_path(path), message, "override")])
     return path, document["v"]
 
 

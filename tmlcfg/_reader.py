@@ -65,42 +65,34 @@ _NEW_ESCAPES = ("\\e", "\\x")
 # the seconds (':SS' after ':MM') or the minutes of an offset (after '+HH' or '-HH').
 # Starting at the ':' lets the regex engine skip to each colon instead of trying every character.
 _SHORT_TIME = re.compile(r":(?<!:[0-9]{2}:)(?<![+\-][0-9]{2}:)[0-9]{2}(?!:)")
-_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[{},]|[ \t\r]+|[^"\'#{},\s]+|.')
+# Every line that holds a '{', whole; then strings and comments, which may hold any brace
+_BRACE_LINES = re.compile(r"^[^\n{]*\{[^\n]*", re.MULTILINE)
+_STRINGS_AND_COMMENTS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*')
+_TRAILING_COMMA = re.compile(r",[ \t]*\}")
+_INNERMOST_TABLE = re.compile(r"\{[^{}\n]*\}")
 
 
-def _inline_table_lines_are_toml_1_0(text: str) -> bool:
-    """Whether every inline table opened in ``text`` closes on its line, with no comma before the ``}``."""
-    i = text.find("{")
-    while i != -1:
-        start = text.rfind("\n", 0, i) + 1
-        end = text.find("\n", i)
-        if end == -1:
-            end = len(text)
-        line = text[start:end]
-        if '"""' in line or "'''" in line:
-            return False
-        depth = 0
-        after_comma = False
-        for m in _TOKEN.finditer(line):
-            token = m.group()
-            if token == "{":
-                depth += 1
-            elif token == "}":
-                if after_comma and depth > 0:
-                    return False
-                depth -= 1
-            elif token[0] in "\"'" and (len(token) < 2 or token[-1] != token[0]):
-                return False  # a string that does not end on this line
-            elif token[0] == "#" and depth > 0:
-                return False
-            if token == ",":
-                after_comma = True
-            elif not token.isspace():
-                after_comma = False
-        if depth != 0:
-            return False
-        i = text.find("{", end)
-    return True
+def _inline_tables_are_toml_1_0(text: str) -> bool:
+    """Whether every inline table closes on the line it opens, with no comma before its ``}``.
+
+    Works on the lines that hold a ``{`` only, with whole-text regular expressions
+    (no Python loop per line): strings and comments are cut out, then innermost
+    ``{...}`` pairs on one line are cut out until none is left; a brace left over
+    is a table that goes on past its line.
+    """
+    lines = "\n".join(_BRACE_LINES.findall(text))
+    if not lines:
+        return True
+    if '"""' in lines or "'''" in lines:
+        return False  # a multi-line string starts or ends on such a line: leave it to tomllib
+    bare = _STRINGS_AND_COMMENTS.sub("", lines)
+    if '"' in bare or "'" in bare or _TRAILING_COMMA.search(bare):
+        return False  # a string that does not end on its line, or a trailing comma
+    while True:
+        fewer = _INNERMOST_TABLE.sub("", bare)
+        if fewer == bare:
+            return "{" not in bare and "}" not in bare
+        bare = fewer
 
 
 def may_be_toml_1_1(text: str) -> bool:
@@ -109,7 +101,7 @@ def may_be_toml_1_1(text: str) -> bool:
         return True
     if ":" in text and _SHORT_TIME.search(text):
         return True
-    return not _inline_table_lines_are_toml_1_0(text)
+    return not _inline_tables_are_toml_1_0(text)
 
 
 def _position(error: ValueError, text: str) -> TOMLSyntaxError:

@@ -194,7 +194,8 @@ def _resolve(
 def loads(cls: type[_C], text: str, *, source: str | None = None, env: Mapping[str, str] | None = None) -> _C:
     """A ``cls`` from TOML text; ``${VAR}`` is substituted only when ``env`` is given.
 
-    ``source`` names the text in error reports (a file name, say).
+    ``$$`` reads as ``$`` either way, so ``loads(C, dumps(c)) == c`` in any
+    environment. ``source`` names the text in error reports (a file name, say).
     """
     require_spec(cls)
     return _resolve(cls, [_layer(source, text, cls.__name__)], env)

@@ -198,20 +198,47 @@ def test_locating_problems_is_linear_in_the_file() -> None:
     assert large / small < 25
 
 
-@given(documents)
-def test_fast_line_forms_agree_with_the_character_scan(document: dict[str, Any]) -> None:
-    """The whole-line shortcuts (headers, scalars, one-line arrays) find what the character scan finds."""
+def _every_way(text: str) -> list[dict[Any, int]]:
+    """key_lines of ``text`` with every shortcut, with the per-line forms only, and with none."""
     import re
 
     from tmlcfg import _positions
 
-    text = write_toml(document)
-    fast = dict(key_lines(text))
     never = re.compile(r"(?!)")
-    saved = _positions._ARRAY_LINE, _positions._SCALAR_LINE, _positions._HEADER_LINE
-    _positions._ARRAY_LINE = _positions._SCALAR_LINE = _positions._HEADER_LINE = never
+    names = ("_STATEMENT", "_ARRAY_LINE", "_SCALAR_LINE", "_HEADER_LINE")
+    saved = [getattr(_positions, name) for name in names]
+    found = [dict(key_lines(text))]
     try:
-        slow = dict(key_lines(text))
+        _positions._STATEMENT = never
+        found.append(dict(key_lines(text)))
+        for name in names:
+            setattr(_positions, name, never)
+        found.append(dict(key_lines(text)))
     finally:
-        _positions._ARRAY_LINE, _positions._SCALAR_LINE, _positions._HEADER_LINE = saved
-    assert fast == slow
+        for name, pattern in zip(names, saved, strict=True):
+            setattr(_positions, name, pattern)
+    return found
+
+
+@given(documents)
+def test_fast_line_forms_agree_with_the_character_scan(document: dict[str, Any]) -> None:
+    """The statement and whole-line shortcuts (headers, scalars, one-line arrays) find what the character scan finds."""
+    fast, middle, slow = _every_way(write_toml(document))
+    assert fast == middle == slow
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a . b = 1\n[ x . y ]\nk = 'v'\n[[ t ]]\nn = [1, 'a,b', \"c\"]\n[[t]]\nm.n.o = true # c\n",
+        "\n\n# c\n  a = 1\r\n[b]\r\nc = [ ]\r\n[b.d]\ne = 1979-05-27 07:32:00\nf = [1,\n 2]\n",
+        '[a.b.c]\nx = 1\n[a]\ny = {z = 1}\n[[a.arr]]\n[[a.arr]]\nq = """\nm\n"""\n',
+    ],
+)
+def test_shortcuts_agree_on_hand_written_files(text: str) -> None:
+    """Odd spacing, CRLF, dotted keys, implicit tables, multi-line values: every way gives the same lines."""
+    import tomllib
+
+    tomllib.loads(text)  # valid TOML, as key_lines assumes
+    fast, middle, slow = _every_way(text)
+    assert fast == middle == slow

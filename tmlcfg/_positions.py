@@ -29,6 +29,17 @@ _ITEMS = re.compile(_ITEM)
 _ARRAY_LINE = re.compile(
     _DOTTED + r"[ \t]*=[ \t]*\[[ \t]*((?:" + _ITEM + r"[ \t]*,[ \t]*)*(?:" + _ITEM + r"[ \t]*)?)\]" + _END
 )
+_KEY = r"[A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*"
+# One statement of the commonest kinds, with the blank lines and comments before it, in one
+# match: a header, or a bare key with a one-line scalar or a one-line array of scalars.
+_STATEMENT = re.compile(
+    r"(?:[ \t\r\n]|#[^\n]*)*(?:"
+    r"(?P<header>\[(?P<aot>\[)?)[ \t]*(?P<hkey>" + _KEY + r")[ \t]*\]\]?"
+    r"|(?P<key>" + _KEY + r")[ \t]*=[ \t]*"
+    r'(?:"(?:[^"\\\n]|\\.)*"|[^\s"\'\[{#,]+'
+    r"|\[[ \t]*(?P<items>(?:" + _ITEM + r"[ \t]*,[ \t]*)*(?:" + _ITEM + r"[ \t]*)?)\])"
+    r")" + _END
+)
 _ESC = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 
@@ -130,7 +141,32 @@ class _Scanner:
     def document(self) -> None:
         table: PathTuple = ()
         s = self.s
+        lines = self.lines
         while True:
+            quick = _STATEMENT.match(s, self.i)
+            if quick:
+                key = quick.group("key")
+                start = quick.start("header") if key is None else quick.start("key")
+                self._line += s.count("\n", self._counted, start)
+                self._counted = start
+                line = self._line
+                if key is None:
+                    parts = quick.group("hkey").split(".")
+                    table = self.header([p.strip() for p in parts], quick.group("aot") is not None, line)
+                else:
+                    parts = key.split(".")
+                    path = (*table, *(p.strip() for p in parts)) if len(parts) > 1 else (*table, key)
+                    if len(path) <= MAX_DEPTH + 1:
+                        lines.setdefault(path, line)
+                    if len(parts) > 1:
+                        for depth in range(len(table) + 1, min(len(path) - 1, MAX_DEPTH + 1) + 1):
+                            self.note(path[:depth], line)
+                    items = quick.group("items")
+                    if items is not None:
+                        for index in range(len(_ITEMS.findall(items))):
+                            self.note((*path, index), line)
+                self.i = quick.end()
+                continue
             self.skip_ws(newlines=True)
             if self.i >= len(s):
                 return

@@ -176,3 +176,20 @@ def test_restore_from_a_run_directory_reads_dollars_back(tmp_path: pathlib.Path)
 def test_pieces_cover_what_the_escaping_must_handle() -> None:
     """The generated strings hold references, $$ and lone $ (so the properties above can fail)."""
     assert {"$", "$$", "${A}", "${"} <= set(DOLLAR_PIECES)
+
+
+def test_show_writes_toml_that_reads_back_the_same(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tmlcfg show prints the resolved config with $ doubled, so saving and loading it changes nothing."""
+    from tmlcfg._cli import main
+    from tmlcfg.training import TrainingConfig
+
+    source = tmp_path / "run.toml"
+    source.write_text('save_dir = "/runs/${RUN_ID}/$$5"\n')
+    monkeypatch.setenv("RUN_ID", "r7")
+    assert main(["show", "tmlcfg.training:TrainingConfig", str(source)]) == 0
+    shown = capsys.readouterr().out
+    assert 'save_dir = "/runs/r7/$$5"' in shown
+    monkeypatch.setenv("RUN_ID", "junk")
+    assert tmlcfg.loads(TrainingConfig, shown, env=os.environ).save_dir == "/runs/r7/$5"

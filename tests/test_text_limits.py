@@ -184,3 +184,23 @@ def test_the_one_value_error_names_the_override_path() -> None:
     assert str(info.value.problems[0]) == (
         "override: steps: override 'steps=1\\n[opt]\\nlr=5': the value must be one TOML value, with nothing after it"
     )
+
+
+def test_restoring_a_deep_run_file_is_a_config_error(tmp_path: pathlib.Path) -> None:
+    """A run directory whose saved TOML nests too deep is reported, not an internal error."""
+    from tmlcfg._wandb_bridge import CONFIG_FILE, restore
+
+    (tmp_path / CONFIG_FILE).write_text(f"extra.{DEEP} = '$$'\n")
+    with pytest.raises(tmlcfg.ConfigError, match="cannot read it: extra.a.a.*nested deeper than"):
+        restore(Exp, tmp_path)
+
+
+def test_a_long_key_is_cut_but_the_rest_of_the_path_is_kept() -> None:
+    """Only the keys longer than MAX_SHOWN are cut; the path around them stays whole."""
+    from tmlcfg._paths import shown_path
+
+    path = "model.tasks." + "x" * 10_000 + ".weights[12].lr"
+    shown = shown_path(path)
+    assert shown.startswith('model.tasks."xxx') and shown.endswith('xxx".weights[12].lr')
+    assert len(shown) < MAX_SHOWN + 40
+    assert shown_path("a." * 60 + "b") == "a." * 60 + "b"

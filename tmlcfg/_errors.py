@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ._limits import MAX_SHOWN
-from ._paths import PathTuple, format_path
+from ._paths import PathTuple, format_path, shown_path
 
 
 class TmlcfgError(Exception):
@@ -53,10 +52,7 @@ class Problem:
         where = ""
         if self.source is not None:
             where = f"{self.source}:{self.line}: " if self.line is not None else f"{self.source}: "
-        path = self.path
-        if len(path) > MAX_SHOWN:  # a megabyte-long unknown key, say: its ends are enough to find it
-            half = (MAX_SHOWN - 3) // 2
-            path = f"{path[:half]}...{path[-half:]}"
+        path = shown_path(self.path)  # a megabyte-long unknown key, say: its ends are enough to find it
         return f"{where}{path}: {self.message}" if path else f"{where}{self.message}"
 
 

@@ -26,9 +26,8 @@ from ._nodes import (
     Node,
     StrNode,
     TupleNode,
-    _any_surrogate,
 )
-from ._paths import lone_surrogate
+from ._paths import any_lone_surrogate, lone_surrogate
 from ._spec import MISSING, ClassSpec
 
 _SIGNS = {at.Gt: ("gt", ">"), at.Ge: ("ge", ">="), at.Lt: ("lt", "<"), at.Le: ("le", "<=")}
@@ -104,7 +103,7 @@ def _value(node: Node, var: str, src: _Source, indent: int) -> None:
         kind = "str" if isinstance(node.item, StrNode) else "int"
         src.emit(indent, f"if type({var}) is not list and type({var}) is not tuple: raise GiveUp")
         if kind == "str":
-            src.emit(indent, f"if {src.const(_any_surrogate, 'surrogates')}({var}): raise GiveUp")
+            src.emit(indent, f"if {src.const(any_lone_surrogate, 'surrogates')}({var}): raise GiveUp")
         src.emit(indent, f"for _x in {var}:")
         src.emit(indent + 1, f"if type(_x) is not {kind}: raise GiveUp")
         src.emit(indent, f"{var} = tuple({var})")

@@ -12,7 +12,7 @@ from ._data import merge, set_path
 from ._errors import ConfigError, Invalid, Problem, RawProblem
 from ._limits import MAX_DEPTH, MAX_SHOWN
 from ._nodes import ConfigNode
-from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
+from ._paths import PathSyntaxError, PathTuple, format_path, parse_path, shown_path
 from ._show import literal
 
 _C = TypeVar("_C")
@@ -83,7 +83,13 @@ def read_plain(text: str) -> dict[str, Any]:
     from ._reader import parse
 
     data = parse(text)
-    return substitute(data, None, [], {}) if _may_hold_dollar(text) else data
+    if not _may_hold_dollar(text):
+        return data
+    try:
+        return substitute(data, None, [], {})  # type: ignore[no-any-return]
+    except Invalid as e:  # nested too deep
+        (path, message, _), *_ = e.problems
+        raise ValueError(f"{shown_path(format_path(path))}: {message}") from None
 
 
 def _read(path: str | os.PathLike[str], target: str) -> Layer:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import Invalid, RawProblem, prefixed
 from ._frozen import FrozenDict
-from ._paths import lone_surrogate
+from ._paths import any_lone_surrogate, lone_surrogate
 from ._show import got, literal
 
 if TYPE_CHECKING:
@@ -119,10 +119,6 @@ class StrNode(Node):
 
     def describe(self) -> str:
         return "str"
-
-
-def _any_surrogate(values: Any) -> bool:
-    return any(type(v) is str and not v.isascii() and lone_surrogate(v) is not None for v in values)
 
 
 class PathNode(Node):
@@ -307,7 +303,7 @@ class TupleNode(Node):
         if not _is_array(value):
             raise self.fail(value)
         item = self.item
-        if isinstance(item, (IntNode, BoolNode)) or (isinstance(item, StrNode) and not _any_surrogate(value)):
+        if isinstance(item, (IntNode, BoolNode)) or (isinstance(item, StrNode) and not any_lone_surrogate(value)):
             want = item.accepts[0]
             if all(type(v) is want for v in value):
                 return tuple(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ._limits import MAX_INDEX_DIGITS, MAX_SHOWN
 
@@ -33,6 +34,11 @@ def lone_surrogate(text: str) -> str | None:
     )
 
 
+def any_lone_surrogate(values: Any) -> bool:
+    """Whether any str among ``values`` holds a lone surrogate (other items are not looked at)."""
+    return any(type(v) is str and not v.isascii() and lone_surrogate(v) is not None for v in values)
+
+
 def basic_string(text: str) -> str:
     """``text`` as a TOML basic string, with quotes, backslashes, control characters and surrogates escaped."""
     if _PLAIN.match(text):
@@ -61,6 +67,23 @@ def format_path(path: PathTuple) -> str:
         else:
             parts.append(("." if parts else "") + quote_key(seg))
     return "".join(parts)
+
+
+def shown_path(path: str) -> str:
+    """``path`` for a message: each key longer than ``MAX_SHOWN`` cut to its two ends.
+
+    >>> shown_path("a." + "k" * 1000 + "[2]")
+    'a."kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"[2]'
+    """
+    if len(path) <= MAX_SHOWN:
+        return path
+    try:
+        segments = parse_path(path)
+    except PathSyntaxError:
+        segments = (path,)
+    half = (MAX_SHOWN - 3) // 2
+    cut = [s if isinstance(s, int) or len(s) <= MAX_SHOWN else f"{s[:half]}...{s[-half:]}" for s in segments]
+    return format_path(tuple(cut))
 
 
 class PathSyntaxError(ValueError):

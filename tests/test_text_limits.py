@@ -204,3 +204,15 @@ def test_a_long_key_is_cut_but_the_rest_of_the_path_is_kept() -> None:
     assert shown.startswith('model.tasks."xxx') and shown.endswith('xxx".weights[12].lr')
     assert len(shown) < MAX_SHOWN + 40
     assert shown_path("a." * 60 + "b") == "a." * 60 + "b"
+
+
+def test_an_override_value_nested_past_the_limit_is_a_problem() -> None:
+    """A value that parses but nests past MAX_DEPTH (with its path) is refused, at once, as a file's would be."""
+    from tmlcfg._load import parse_override
+
+    path_depth = 2  # extra.k
+    fits = "[" * (MAX_DEPTH - path_depth) + "]" * (MAX_DEPTH - path_depth)
+    assert parse_override(f"extra.k={fits}")[0] == ("extra", "k")
+    assert tmlcfg.load(Exp, overrides=["extra.k=" + "[" * 10 + "]" * 10]).extra["k"] is not None
+    with pytest.raises(tmlcfg.ConfigError, match="the value is nested deeper than"):
+        tmlcfg.load(Exp, overrides=[f"extra.k=[{fits}]"])

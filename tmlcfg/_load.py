@@ -253,7 +253,22 @@ def parse_override(text: str) -> tuple[PathTuple, Any]:
         # the text went on past its value: more keys or tables would be set behind the path's back
         message = f"override {literal(text, MAX_SHOWN)}: the value must be one TOML value, with nothing after it"
         raise ConfigError([Problem(format_path(path), message, "override")])
+    if _depth(document["v"]) + len(path) > MAX_DEPTH:
+        message = f"override {literal(text, MAX_SHOWN)}: the value is {too_deep()}"
+        raise ConfigError([Problem(format_path(path), message, "override")])
     return path, document["v"]
+
+
+def _depth(value: Any) -> int:
+    """How many arrays and tables nest in ``value`` (0 for a scalar), level by level, without recursion."""
+    depth = 0
+    level = [value]
+    while True:
+        containers = [c for c in level if isinstance(c, (dict, list))]
+        if not containers:
+            return depth
+        depth += 1
+        level = [v for c in containers for v in (c.values() if isinstance(c, dict) else c)]
 
 
 def load(

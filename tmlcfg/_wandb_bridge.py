@@ -10,7 +10,6 @@ import netrc
 import os
 import socket
 import stat
-import tomllib
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -350,9 +349,11 @@ def restore(cls: type[_C], source: str | os.PathLike[str] | Mapping[str, Any]) -
             ],
             target=cls.__name__,
         )
+    from ._load import read_plain
+
     try:
-        data = tomllib.loads(found.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        data = read_plain(found.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as e:  # ValueError: not UTF-8, not TOML
         raise ConfigError([Problem("", f"cannot read it: {e}", str(found))], target=cls.__name__) from None
     return structured(cls, _unmask(cls, data))
 

@@ -271,7 +271,8 @@ def test_output_that_cannot_be_encoded_is_invalid_input(
         assert main(["show", TRAINING, 'save_dir="/data/\udcff"', *extra]) == 1
         captured = capsys.readouterr()
         assert captured.out == ""
-        assert "the output cannot be encoded as UTF-8: a lone surrogate '\\udcff' on line 1" in captured.err
+        # refused as it is read, before any output is made
+        assert "override: save_dir: the text holds the lone surrogate U+DCFF at character 6" in captured.err
     assert not out.exists()
 
 

@@ -113,3 +113,47 @@ def test_required_group_is_one_of() -> None:
     assert check.is_valid({"a": 1})
     assert not check.is_valid({})
     assert not check.is_valid({"a": 1, "b": "x"})
+
+
+def _twhin_classes() -> list[type]:
+    import inspect
+
+    from examples.twhin import config as twhin
+
+    return [c for _, c in inspect.getmembers(twhin, inspect.isclass) if spec_of(c) is not None]
+
+
+def _example_classes() -> list[type]:
+    from .test_shipped import SHIPPED
+
+    return [*SHIPPED, *_twhin_classes()]
+
+
+@pytest.mark.parametrize("cls", _example_classes(), ids=lambda c: f"{c.__module__}.{c.__name__}")
+def test_every_shipped_and_example_class_has_a_valid_schema(cls: type) -> None:
+    """jsonschema's check_schema accepts the schema of every shipped class and of the TwHIN example."""
+    check = validator(cls)
+    if cls in _example_classes()[: len(_example_classes()) - len(_twhin_classes())]:
+        check.validate(json_plain(tmlcfg.to_dict(cls())))  # the shipped ones build from defaults
+
+
+def test_a_one_member_group_gives_a_valid_schema() -> None:
+    """An at_most_one_of group of one member adds no rule (an empty anyOf is not JSON Schema)."""
+
+    @tmlcfg.config
+    class Training:
+        initial_checkpoint_dir: str | None = tmlcfg.field(default=None, at_most_one_of="initialization")
+        steps: int = 1
+
+    @tmlcfg.config
+    class Alone:
+        only: int | None = tmlcfg.field(default=None, one_of="g")
+
+    schema = tmlcfg.json_schema(Training)
+    assert "allOf" not in schema
+    check = validator(Training)
+    check.validate({"initial_checkpoint_dir": "/ckpt"})
+    check.validate({})
+    alone = validator(Alone)
+    alone.validate({"only": 1})
+    assert not alone.is_valid({})

@@ -31,3 +31,19 @@ def test_template_shows_docs_types_and_defaults() -> None:
     assert "# Learning rate (PyTorch's default). (float, > 0)\nlr = 0.001\n" in text
     assert "# SGD. (SgdConfig | None; exactly one of adam, sgd, adagrad)\n# [sgd]\n" in text
     assert text.startswith("# An optimizer (exactly one of adam, sgd, adagrad; Adam by default) and its schedule.\n")
+
+
+def test_a_one_member_group_note_says_what_it_means() -> None:
+    """A lone member is described as optional (or to be set), not as 'at most one of x'."""
+
+    @tmlcfg.config
+    class Training:
+        initial_checkpoint_dir: str | None = tmlcfg.field(
+            default=None, doc="Where to start from.", at_most_one_of="initialization"
+        )
+        only: int | None = tmlcfg.field(default=None, one_of="g")
+
+    text = " ".join(template(Training).replace("#", " ").split())
+    assert "at most one of initial_checkpoint_dir" not in text
+    assert "optional, the only member of group 'initialization' so far" in text
+    assert "set it, the only member of group 'g' so far" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ._paths import PathTuple, format_path
+from ._paths import PathTuple, format_path, shown_path
 
 
 class TmlcfgError(Exception):
@@ -52,7 +52,8 @@ class Problem:
         where = ""
         if self.source is not None:
             where = f"{self.source}:{self.line}: " if self.line is not None else f"{self.source}: "
-        return f"{where}{self.path}: {self.message}" if self.path else f"{where}{self.message}"
+        path = shown_path(self.path)  # a megabyte-long unknown key, say: its ends are enough to find it
+        return f"{where}{path}: {self.message}" if path else f"{where}{self.message}"
 
 
 class ConfigError(TmlcfgError, ValueError):

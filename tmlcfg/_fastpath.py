@@ -46,6 +46,7 @@ from ._nodes import (
     TypeNode,
     UnionNode,
 )
+from ._paths import lone_surrogate
 from ._sentinels import FAILED, GROUP_DEFAULT, MISSING
 from ._show import got
 from ._spec import ClassSpec, FieldSpec
@@ -98,7 +99,9 @@ def _inline_check(node: TypeNode, var: str, src: _Source) -> str | None:
     """
     match node:
         case StrNode():
-            return f"type({var}) is str"
+            # a lone surrogate (not Unicode, no TOML can hold it) goes the checked way, which words it
+            ascii_or_clean = f"({var}.isascii() or {src.const(lone_surrogate, 'lone')}({var}) is None)"
+            return f"type({var}) is str and {ascii_or_clean}"
         case IntNode():
             return f"type({var}) is int and {INT_MIN} <= {var} <= {INT_MAX}"
         case BoolNode():

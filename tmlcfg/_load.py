@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,11 +10,12 @@ from typing import Any, TypeVar
 from ._convert import require_spec, structured, to_dict
 from ._data import merge, set_path
 from ._errors import ConfigError, Invalid, Problem, RawProblem
+from ._limits import MAX_DEPTH, MAX_SHOWN
 from ._nodes import ConfigNode
-from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
+from ._paths import PathSyntaxError, PathTuple, format_path, parse_path, shown_path
+from ._show import literal
 
 _C = TypeVar("_C")
-_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of document\)$")
 
 
 class Layer:
@@ -71,24 +70,37 @@ class Layer:
 
 
 def _parse(text: str, source: str | None, target: str) -> dict[str, Any]:
+    from ._reader import TOMLSyntaxError, parse
+
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        message = str(e)
-        m = _AT.search(message)
-        line = column = None
-        if m and m.group(1):
-            line, column = int(m.group(1)), int(m.group(2))
-        elif m:
-            line = text.count("\n") + 1
-        what = message[: m.start()] if m else message
-        where = f" (column {column})" if column else ""
-        problem = Problem("", f"TOML syntax error: {what[:1].lower()}{what[1:]}{where}", source, line)
+        return parse(text)
+    except TOMLSyntaxError as e:
+        where = f" (column {e.column})" if e.column else ""
+        what = f"TOML syntax error: {e.message[:1].lower()}{e.message[1:]}{where}"
+        problem = Problem("", what, source, e.line)
     except RecursionError:
         problem = Problem("", "TOML syntax error: arrays or tables nested too deep to read", source)
     except ValueError as e:  # an integer longer than Python will convert
         problem = Problem("", f"TOML value error: {e}", source)
     raise ConfigError([problem], target=target) from None
+
+
+def read_plain(text: str) -> dict[str, Any]:
+    """The plain data of a file tmlcfg wrote, with ``$$`` read as ``$`` and no substitution.
+
+    Raises the reader's ``TOMLSyntaxError`` (a ``ValueError``) on text that is not TOML.
+    """
+    from ._env import substitute
+    from ._reader import parse
+
+    data = parse(text)
+    if not _may_hold_dollar(text):
+        return data
+    try:
+        return substitute(data, None, [], {})  # type: ignore[no-any-return]
+    except Invalid as e:  # nested too deep
+        (path, message, _), *_ = e.problems
+        raise ValueError(f"{shown_path(format_path(path))}: {message}") from None
 
 
 def _read(path: str | os.PathLike[str], target: str) -> Layer:
@@ -108,6 +120,13 @@ def _read(path: str | os.PathLike[str], target: str) -> Layer:
         line = raw.count(b"\n", 0, e.start) + 1
         problem = Problem("", f"not valid UTF-8 (byte {e.start}); save the file as UTF-8", source, line)
         raise ConfigError([problem], target=target) from None
+    return _layer(source, text, target)
+
+
+def _layer(source: str | None, text: str, target: str) -> Layer:
+    # a byte-order mark is not part of the document (toml-test's valid documents may start with one)
+    if text.startswith("\ufeff"):
+        text = text[1:]
     return Layer(source, text, _parse(text, source, target))
 
 
@@ -133,6 +152,11 @@ def _locate(layers: list[Layer], raw: list[RawProblem]) -> list[Problem]:
     return [p for _, _, p in located]
 
 
+def _may_hold_dollar(text: str | None) -> bool:
+    """Whether a string of the document may hold ``$`` (``$$`` reads as ``$`` even with no environment)."""
+    return text is not None and ("$" in text or "\\u0024" in text or "\\U00000024" in text)
+
+
 def _resolve(
     cls: type[_C],
     layers: list[Layer],
@@ -148,12 +172,16 @@ def _resolve(
     unset: list[Problem] = []
     data: dict[str, Any] = {}
     node = ConfigNode(spec) if len(layers) > 1 or overrides else None
-    if env is not None:
-        from ._env import substitute
     for layer in layers:
-        if env is not None:
+        # the walk also bounds the depth, which merging layers (recursive) relies on
+        if env is not None or _may_hold_dollar(layer.text) or node is not None:
+            from ._env import substitute
+
             raw: list[RawProblem] = []
-            layer.data = substitute(layer.data, env, raw, layer.substituted)
+            try:
+                layer.data = substitute(layer.data, env, raw, layer.substituted)
+            except Invalid as e:
+                raise ConfigError(_locate([layer], e.problems), target=cls.__name__) from None
             unset += _locate([layer], raw)
         # one file alone needs no merging (and no copy: structuring never edits its input)
         data = layer.data if len(layers) == 1 and not overrides else merge(node, data, layer.data)
@@ -200,13 +228,14 @@ def check_env(env: object) -> None:
 def loads(cls: type[_C], text: str, *, source: str | None = None, env: Mapping[str, str] | None = None) -> _C:
     """A ``cls`` from TOML text; ``${VAR}`` is substituted only when ``env`` is given.
 
-    ``source`` names the text in error reports (a file name, say).
+    ``$$`` reads as ``$`` either way, so ``loads(C, dumps(c)) == c`` in any
+    environment. ``source`` names the text in error reports (a file name, say).
     """
     require_spec(cls)
     if not isinstance(text, str):
         raise TypeError(f"text must be str (TOML text); got {type(text).__name__}; to read a file, use load")
     check_env(env)
-    return _resolve(cls, [Layer(source, text, _parse(text, source, cls.__name__))], env)
+    return _resolve(cls, [_layer(source, text, cls.__name__)], env)
 
 
 def _split_override(text: str) -> tuple[str, str] | None:
@@ -228,21 +257,49 @@ def _split_override(text: str) -> tuple[str, str] | None:
 
 
 def parse_override(text: str) -> tuple[PathTuple, Any]:
-    """``path=value``: the value read as TOML, else taken as a plain string."""
+    """``path=value``: the value read as one TOML value, else taken as a plain string."""
+    from ._env import too_deep
+    from ._reader import TOMLSyntaxError, parse
+
     parts = _split_override(text)
     if parts is None:
-        raise ConfigError([Problem("", f"override {text!r} needs the form path=value", "override")])
+        raise ConfigError([Problem("", f"override {literal(text, MAX_SHOWN)} needs the form path=value", "override")])
     path_text, value_text = parts
     try:
         path = parse_path(path_text.strip())
     except PathSyntaxError as e:
-        raise ConfigError([Problem("", f"override {text!r}: {e}", "override")]) from None
+        raise ConfigError([Problem("", f"override {literal(text, MAX_SHOWN)}: {e}", "override")]) from None
+    if len(path) > MAX_DEPTH:
+        message = f"override {literal(text, MAX_SHOWN)}: the path is {too_deep()}"
+        raise ConfigError([Problem(format_path(path[: MAX_DEPTH + 1]), message, "override")])
     value_text = value_text.strip()
     try:
-        value = tomllib.loads(f"v = {value_text}")["v"]
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
-        value = value_text
-    return path, value
+        document = parse(f"v = {value_text}")
+    except RecursionError:
+        message = f"override {literal(text, MAX_SHOWN)}: the value is {too_deep()}"
+        raise ConfigError([Problem(format_path(path), message, "override")]) from None
+    except (TOMLSyntaxError, ValueError):
+        return path, value_text
+    if len(document) != 1 or "v" not in document:
+        # the text went on past its value: more keys or tables would be set behind the path's back
+        message = f"override {literal(text, MAX_SHOWN)}: the value must be one TOML value, with nothing after it"
+        raise ConfigError([Problem(format_path(path), message, "override")])
+    if _depth(document["v"]) + len(path) > MAX_DEPTH:
+        message = f"override {literal(text, MAX_SHOWN)}: the value is {too_deep()}"
+        raise ConfigError([Problem(format_path(path), message, "override")])
+    return path, document["v"]
+
+
+def _depth(value: Any) -> int:
+    """How many arrays and tables nest in ``value`` (0 for a scalar), level by level, without recursion."""
+    depth = 0
+    level = [value]
+    while True:
+        containers = [c for c in level if isinstance(c, (dict, list))]
+        if not containers:
+            return depth
+        depth += 1
+        level = [v for c in containers for v in (c.values() if isinstance(c, dict) else c)]
 
 
 def load(

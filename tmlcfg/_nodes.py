@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from ._errors import Invalid, RawProblem, prefixed
 from ._frozen import FrozenDict, StrictFrozenSet, strict_key
 from ._limits import INT_MAX, INT_MIN, MAX_DEPTH
+from ._paths import any_lone_surrogate, lone_surrogate
 from ._show import got, literal
 
 if TYPE_CHECKING:
@@ -118,7 +119,9 @@ class StrNode(Node):
 
     def structure(self, value: Any) -> Any:
         if type(value) is str:
-            return value
+            if value.isascii() or (bad := lone_surrogate(value)) is None:
+                return value
+            raise Invalid.one(f"the text {bad}")
         raise self.fail(value)
 
     def describe(self) -> str:
@@ -132,6 +135,8 @@ class PathNode(Node):
 
     def structure(self, value: Any) -> Any:
         if type(value) is str or isinstance(value, pathlib.PurePath):
+            if (bad := lone_surrogate(str(value))) is not None:
+                raise Invalid.one(f"the path {bad}")
             return pathlib.Path(value)
         raise self.fail(value)
 
@@ -305,7 +310,7 @@ class TupleNode(Node):
         if not _is_array(value):
             raise self.fail(value)
         item = self.item
-        if isinstance(item, (IntNode, StrNode, BoolNode)):
+        if isinstance(item, (IntNode, BoolNode)) or (isinstance(item, StrNode) and not any_lone_surrogate(value)):
             want = item.accepts[0]
             if all(type(v) is want for v in value) and (want is not int or all(INT_MIN <= v <= INT_MAX for v in value)):
                 return tuple(value)
@@ -441,6 +446,9 @@ class MappingNode(Node):
             if type(k) is not str:
                 problems.append(((str(k),), f"keys must be strings, got {literal(k)}", ()))
                 continue
+            if not k.isascii() and (bad := lone_surrogate(k)) is not None:
+                problems.append(((k,), f"the key {bad}", ()))
+                continue
             try:
                 out[k] = structure(v)
             except Invalid as e:
@@ -493,6 +501,8 @@ class AnyNode(Node):
         if cls is int:
             return self._int.structure(value)
         if cls in _ANY_SCALARS:
+            if cls is str and not value.isascii() and (bad := lone_surrogate(value)) is not None:
+                raise Invalid.one(f"the text {bad}")
             return value
         if cls is float:
             return self._float.structure(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import re
 
+from ._limits import MAX_DEPTH
 from ._paths import PathTuple
 
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
@@ -22,6 +23,23 @@ _END = r"[ \t]*(?:#[^\n]*)?(?=\r?\n|\Z)"
 # a whole line of the commonest kinds: a header, or a bare key with a one-line scalar
 _HEADER_LINE = re.compile(r"\[(\[)?[ \t]*" + _DOTTED + r"[ \t]*\]\]?" + _END)
 _SCALAR_LINE = re.compile(_DOTTED + r'[ \t]*=[ \t]*(?:"(?:[^"\\\n]|\\.)*"|[^\s"\'\[{#,]+)' + _END)
+_ITEM = r'(?:"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[^\s"\'\[\]{},#]+)'
+_ITEMS = re.compile(_ITEM)
+# and a bare key with a one-line array of such scalars: tags = ["a", "b"], betas = [0.9, 0.999]
+_ARRAY_LINE = re.compile(
+    _DOTTED + r"[ \t]*=[ \t]*\[[ \t]*((?:" + _ITEM + r"[ \t]*,[ \t]*)*(?:" + _ITEM + r"[ \t]*)?)\]" + _END
+)
+_KEY = r"[A-Za-z0-9_-]+(?:[ \t]*\.[ \t]*[A-Za-z0-9_-]+)*"
+# One statement of the commonest kinds, with the blank lines and comments before it, in one
+# match: a header, or a bare key with a one-line scalar or a one-line array of scalars.
+_STATEMENT = re.compile(
+    r"(?:[ \t\r\n]|#[^\n]*)*(?:"
+    r"(?P<header>\[(?P<aot>\[)?)[ \t]*(?P<hkey>" + _KEY + r")[ \t]*\]\]?"
+    r"|(?P<key>" + _KEY + r")[ \t]*=[ \t]*"
+    r'(?:"(?:[^"\\\n]|\\.)*"|[^\s"\'\[{#,]+'
+    r"|\[[ \t]*(?P<items>(?:" + _ITEM + r"[ \t]*,[ \t]*)*(?:" + _ITEM + r"[ \t]*)?)\])"
+    r")" + _END
+)
 _ESC = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 
 
@@ -31,6 +49,7 @@ class _Scanner:
         self.i = 0
         self.lines: dict[PathTuple, int] = {}
         self.arrays: dict[PathTuple, int] = {}  # array-of-tables path -> last index
+        self.implicit: dict[PathTuple, int] = {}  # tables that only a header's parents made
         self._counted = 0
         self._line = 1
 
@@ -41,7 +60,8 @@ class _Scanner:
         return self._line
 
     def note(self, path: PathTuple, line: int) -> None:
-        self.lines.setdefault(path, line)
+        if len(path) <= MAX_DEPTH + 1:  # deeper is refused at the depth where it crosses: no line needed
+            self.lines.setdefault(path, line)
 
     def skip_ws(self, newlines: bool = False) -> None:
         self.i = (_WS_NL if newlines else _WS).match(self.s, self.i).end()  # type: ignore[union-attr]
@@ -92,20 +112,25 @@ class _Scanner:
         self.i = i + 1
         return "".join(out)
 
-    def resolve(self, keys: list[str]) -> PathTuple:
-        path: PathTuple = ()
-        for k in keys:
-            path = (*path, k)
-            if path in self.arrays:
-                path = (*path, self.arrays[path])
-        return path
-
     def header(self, keys: list[str], array_of_tables: bool, line: int) -> PathTuple:
-        """The table a ``[header]`` or ``[[header]]`` opens; an array's next element for the latter."""
+        """The table a ``[header]`` or ``[[header]]`` opens; an array's next element for the latter.
+
+        The tables the header creates on its way (``model`` for ``[model.optimizer]``)
+        get its line too, unless they have one of their own.
+        """
+        parent: PathTuple = ()
+        for k in keys[:-1]:
+            parent = (*parent, k)
+            if parent in self.arrays:
+                parent = (*parent, self.arrays[parent])
+            if len(parent) <= MAX_DEPTH + 1:
+                self.implicit.setdefault(parent, line)
         if not array_of_tables:
-            table = self.resolve(keys)
+            table = (*parent, keys[-1])
+            if table in self.arrays:
+                table = (*table, self.arrays[table])
         else:
-            array = (*self.resolve(keys[:-1]), keys[-1])
+            array = (*parent, keys[-1])
             index = self.arrays.get(array, -1) + 1
             self.arrays[array] = index
             table = (*array, index)
@@ -116,7 +141,32 @@ class _Scanner:
     def document(self) -> None:
         table: PathTuple = ()
         s = self.s
+        lines = self.lines
         while True:
+            quick = _STATEMENT.match(s, self.i)
+            if quick:
+                key = quick.group("key")
+                start = quick.start("header") if key is None else quick.start("key")
+                self._line += s.count("\n", self._counted, start)
+                self._counted = start
+                line = self._line
+                if key is None:
+                    parts = quick.group("hkey").split(".")
+                    table = self.header([p.strip() for p in parts], quick.group("aot") is not None, line)
+                else:
+                    parts = key.split(".")
+                    path = (*table, *(p.strip() for p in parts)) if len(parts) > 1 else (*table, key)
+                    if len(path) <= MAX_DEPTH + 1:
+                        lines.setdefault(path, line)
+                    if len(parts) > 1:
+                        for depth in range(len(table) + 1, min(len(path) - 1, MAX_DEPTH + 1) + 1):
+                            self.note(path[:depth], line)
+                    items = quick.group("items")
+                    if items is not None:
+                        for index in range(len(_ITEMS.findall(items))):
+                            self.note((*path, index), line)
+                self.i = quick.end()
+                continue
             self.skip_ws(newlines=True)
             if self.i >= len(s):
                 return
@@ -124,9 +174,18 @@ class _Scanner:
             quick = _SCALAR_LINE.match(s, self.i)
             if quick:
                 path = (*table, *(part.strip() for part in quick.group(1).split(".")))
-                for depth in range(len(table) + 1, len(path) + 1):
+                for depth in range(len(table) + 1, min(len(path), MAX_DEPTH + 1) + 1):
                     self.note(path[:depth], line)
                 self.i = quick.end()
+                continue
+            array = _ARRAY_LINE.match(s, self.i)
+            if array:
+                path = (*table, *(part.strip() for part in array.group(1).split(".")))
+                for depth in range(len(table) + 1, min(len(path), MAX_DEPTH + 1) + 1):
+                    self.note(path[:depth], line)
+                for index in range(len(_ITEMS.findall(array.group(2)))):
+                    self.note((*path, index), line)
+                self.i = array.end()
                 continue
             header = _HEADER_LINE.match(s, self.i)
             if header:
@@ -145,7 +204,7 @@ class _Scanner:
                 keys = self.key()
                 self.i += 1  # '='
                 path = (*table, *keys)
-                for depth in range(len(table) + 1, len(path) + 1):
+                for depth in range(len(table) + 1, min(len(path), MAX_DEPTH + 1) + 1):
                     self.note(path[:depth], line)
                 self.value(path)
 
@@ -177,7 +236,7 @@ class _Scanner:
                 line = self.line()
                 keys = self.key()
                 self.i += 1
-                for depth in range(len(path) + 1, len(path) + len(keys) + 1):
+                for depth in range(len(path) + 1, min(len(path) + len(keys), MAX_DEPTH + 1) + 1):
                     self.note((*path, *keys)[:depth], line)
                 self.value((*path, *keys))
                 self.skip_ws(newlines=True)
@@ -210,13 +269,34 @@ def _escaped(s: str, i: int) -> bool:
     return backslashes % 2 == 1
 
 
-def key_lines(text: str) -> dict[PathTuple, int]:
+class KeyLines(dict[PathTuple, int]):
+    """Lines by path, which also finds the first line below a path without a scan of them all."""
+
+    _below: dict[PathTuple, int] | None = None
+
+    def first_below(self, path: PathTuple) -> int | None:
+        """The first line of anything strictly below ``path``."""
+        if self._below is None:
+            below: dict[PathTuple, int] = {}
+            for p, line in self.items():
+                for n in range(len(p)):
+                    prefix = p[:n]
+                    if below.get(prefix, line + 1) > line:
+                        below[prefix] = line
+            self._below = below
+        return self._below.get(path)
+
+
+def key_lines(text: str) -> KeyLines:
     """Map every key, table and array element of ``text`` to its first line."""
     scanner = _Scanner(text)
     # on a part it cannot read it keeps the lines found so far; the rest have none
     with contextlib.suppress(IndexError, ValueError, RecursionError):
         scanner.document()
-    return scanner.lines
+    lines = KeyLines(scanner.lines)
+    for path, line in scanner.implicit.items():
+        lines.setdefault(path, line)
+    return lines
 
 
 def line_for(lines: dict[PathTuple, int], path: PathTuple, anchors: tuple[PathTuple, ...] = ()) -> int | None:
@@ -226,11 +306,10 @@ def line_for(lines: dict[PathTuple, int], path: PathTuple, anchors: tuple[PathTu
         return max(found)
     if path in lines:
         return lines[path]
-    n = len(path)
-    below = [line for p, line in lines.items() if len(p) > n and p[:n] == path]
-    if below:
-        return min(below)
-    for depth in range(n - 1, 0, -1):
+    below = (lines if isinstance(lines, KeyLines) else KeyLines(lines)).first_below(path)
+    if below is not None:
+        return below
+    for depth in range(len(path) - 1, 0, -1):
         if path[:depth] in lines:
             return lines[path[:depth]]
     return None

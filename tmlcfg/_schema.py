@@ -86,11 +86,12 @@ class _Builder:
         out["additionalProperties"] = False
         rules: list[dict[str, Any]] = []
         for group in spec.groups:
-            at_most_one = {"not": {"anyOf": [{"required": [a, b]} for a, b in combinations(group.members, 2)]}}
             if group.exactly_one and group.default_member is None:
                 rules.append({"oneOf": [{"required": [m]} for m in group.members]})
-            else:
-                rules.append(at_most_one)
+            elif len(group.members) > 1:
+                # one member alone can never clash: an empty anyOf would not be a valid schema
+                pairs = [{"required": [a, b]} for a, b in combinations(group.members, 2)]
+                rules.append({"not": {"anyOf": pairs}})
         if rules:
             out["allOf"] = rules
         return out

@@ -53,7 +53,11 @@ def _comment(f: FieldSpec) -> list[str]:
     about = ", ".join([f.type_text, *bounds(f.node)])
     if f.required:
         about += ", required"
-    if f.group is not None:
+    if f.group is not None and len(f.group.members) == 1:
+        # "at most one of lr" says nothing: say what the lone member of a group means today
+        alone = "set it" if f.group.exactly_one and f.group.default_member is None else "optional"
+        about += f"; {alone}, the only member of group {f.group.name!r} so far"
+    elif f.group is not None:
         kind = "exactly one" if f.group.exactly_one else "at most one"
         about += f"; {kind} of {', '.join(f.group.members)}"
     text = f"{f.doc} ({about})" if f.doc else f"({about})"
@@ -75,7 +79,7 @@ def _table(spec: ClassSpec, value: Any, path: PathTuple, lines: list[str], comme
             placeholder = '"***"' if current is not None else f"<{f.type_text}>"
             lines.append(f"# {key} = {placeholder}")
         else:
-            lines.append(f"{hide}{key} = {_inline(f.node.unstructure(current, True), one_line=True)}")
+            lines.append(f"{hide}{key} = {_inline(f.node.unstructure(current, True), one_line=True, escape=True)}")
         lines.append("")
     for f, current in tables:
         assert isinstance(f.node, ConfigNode)

@@ -10,7 +10,6 @@ import netrc
 import os
 import socket
 import stat
-import tomllib
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -371,10 +370,12 @@ def restore(cls: type[_C], source: str | os.PathLike[str] | Mapping[str, Any]) -
             ],
             target=cls.__name__,
         )
+    from ._load import read_plain
+
     try:
         text = found.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        data = read_plain(text)
+    except (OSError, ValueError, RecursionError) as e:  # ValueError: not UTF-8, not TOML
         raise ConfigError([Problem("", f"cannot read it: {e}", str(found))], target=cls.__name__) from None
     data = migrate_input(cls, data, str(found), text)
     return structured(cls, _unmask(cls, data), migrate=False)

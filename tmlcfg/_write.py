@@ -22,36 +22,43 @@ def _is_table_array(value: Any) -> bool:
     return type(value) is list and bool(value) and all(type(v) is dict for v in value)
 
 
-def write_toml(data: dict[str, Any]) -> str:
+def write_toml(data: dict[str, Any], *, keep_references: bool = False) -> str:
+    """TOML text of plain ``data``; every ``$`` in a string is written ``$$``.
+
+    So a string reads back as it was in any environment: ``$${RUN}`` is the text
+    ``${RUN}``, not a reference. ``keep_references`` writes strings as they are,
+    for files whose ``${VAR}`` are meant as references (converted YAML, say).
+    """
     out: list[str] = []
-    _table(data, (), out, header=None)
+    _table(data, (), out, None, not keep_references)
     return "".join(out).lstrip("\n")
 
 
-def _table(data: dict[str, Any], path: tuple[str, ...], out: list[str], header: str | None) -> None:
+def _table(data: dict[str, Any], path: tuple[str, ...], out: list[str], header: str | None, escape: bool) -> None:
     inline = {k: v for k, v in data.items() if type(v) is not dict and not _is_table_array(v)}
     nested = [(k, v) for k, v in data.items() if k not in inline]
     if header is not None and (inline or not nested):
         out.append(f"\n{header}\n")
     for key, value in inline.items():
-        out.append(f"{quote_key(key)} = {_inline(value)}\n")
+        out.append(f"{quote_key(key)} = {_inline(value, escape=escape)}\n")
     for key, value in nested:
         sub = (*path, quote_key(key))
         name = ".".join(sub)
         if type(value) is dict:
-            _table(value, sub, out, header=f"[{name}]")
+            _table(value, sub, out, f"[{name}]", escape)
         else:
             for item in value:
                 out.append(f"\n[[{name}]]\n")
-                _table(item, sub, out, header=None)
+                _table(item, sub, out, None, escape)
 
 
 _WIDTH = 88
 
 
-def _inline(value: Any, one_line: bool = False) -> str:
+def _inline(value: Any, one_line: bool = False, *, escape: bool = False) -> str:
+    """A value as TOML writes it inline; ``escape`` doubles every ``$`` in strings, as files need."""
     if type(value) is list:
-        items = [_inline(v, one_line) for v in value]
+        items = [_inline(v, one_line, escape=escape) for v in value]
         flat = "[" + ", ".join(items) + "]"
         if one_line or (len(flat) <= _WIDTH and "\n" not in flat):
             return flat
@@ -60,10 +67,10 @@ def _inline(value: Any, one_line: bool = False) -> str:
         if not value:
             return "{}"
         # TOML 1.0 inline tables end at the line's end, so all of it stays on one line
-        return "{ " + ", ".join(f"{quote_key(k)} = {_inline(v, True)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{quote_key(k)} = {_inline(v, True, escape=escape)}" for k, v in value.items()) + " }"
     kind = type(value)
     if kind is str:
-        return basic_string(value)
+        return basic_string(value.replace("$", "$$") if escape else value)
     if kind is bool:
         return "true" if value else "false"
     if kind is int:
@@ -76,7 +83,11 @@ def _inline(value: Any, one_line: bool = False) -> str:
 
 
 def dumps(config: Any) -> str:
-    """TOML text of ``config``, laid out like a hand-written experiment file."""
+    """TOML text of ``config``, laid out like a hand-written experiment file.
+
+    Every ``$`` in a string is written ``$$``, which reads back as ``$`` with or
+    without an environment: what ``dumps`` writes, ``loads`` and ``load`` read back equal.
+    """
     return write_toml(to_dict(config))
 
 

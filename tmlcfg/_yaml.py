@@ -212,4 +212,4 @@ def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
     converted = _tomlify(data, (), problems, source, node)
     if problems:
         raise ConfigError(problems)
-    return write_toml(converted)
+    return write_toml(converted, keep_references=True)  # ${USER} stays a reference, as it was in YAML

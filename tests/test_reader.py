@@ -1,0 +1,248 @@
+"""The TOML reader: the compiled tomli and tomllib agree on every value, type and syntax-error line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import pathlib
+import subprocess
+import sys
+import tomllib
+from typing import Any
+
+import pytest
+import tomli
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import tmlcfg
+from tmlcfg import _reader
+from tmlcfg._reader import TOMLSyntaxError, may_be_toml_1_1, parse, parse_with
+
+TESTS = pathlib.Path(__file__).parent
+ROOT = TESTS.parent
+
+
+def typed(value: Any) -> Any:
+    """A value with the type of every leaf made part of it, so 1, 1.0 and True differ."""
+    if isinstance(value, dict):
+        return ("table", {k: typed(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return ("array", [typed(v) for v in value])
+    if isinstance(value, float):
+        return ("float", "nan" if math.isnan(value) else repr(value))
+    if isinstance(value, (dt.datetime, dt.time)):
+        return (type(value).__name__, value.isoformat(), repr(value.utcoffset()) if value.tzinfo else None)
+    return (type(value).__name__, value)
+
+
+def outcome(loads: Any, error: type[ValueError], text: str) -> Any:
+    """What a reader makes of ``text``: its typed values, or the line and column of its syntax error."""
+    try:
+        return typed(parse_with(loads, error, text))
+    except TOMLSyntaxError as e:
+        return ("error", e.line, e.column)
+    except RecursionError:
+        return ("too deep",)
+
+
+def stdlib(text: str) -> Any:
+    return outcome(tomllib.loads, tomllib.TOMLDecodeError, text)
+
+
+def ours(text: str) -> Any:
+    try:
+        return typed(parse(text))
+    except TOMLSyntaxError as e:
+        return ("error", e.line, e.column)
+    except RecursionError:
+        return ("too deep",)
+
+
+bare = st.text(alphabet="abcxyz_-019", min_size=1, max_size=4)
+keys = st.one_of(
+    bare,
+    bare.map(lambda k: f'"{k}.q"'),
+    bare.map(lambda k: f"'{k}'"),
+    st.lists(bare, min_size=2, max_size=3).map(".".join),
+    st.sampled_from(['""', '"\\u00e9"', "a . b"]),
+)
+scalars = st.one_of(
+    st.integers(-(2**63), 2**63 - 1).map(str),
+    st.sampled_from(["0x1F", "0o17", "0b101", "1_000", "+7", "-0", "00", "0x", "1__0"]),
+    st.floats(allow_nan=False).map(repr).map(lambda r: r.replace("inf", "inf")),
+    st.sampled_from(["inf", "-inf", "nan", "+nan", "1e3", "1E-3", "-0.0", "1_0.5", "1.", ".5", "1e"]),
+    st.sampled_from(["true", "false", "True"]),
+    st.text(max_size=6).map(lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'),
+    st.sampled_from(['"\\e"', '"\\x41"', '"\\u00e9"', '"\\U0001F600"', '"\\ud800"', '"a\\tb"', '"\\q"']),
+    st.sampled_from(["'lit\\x'", "'''multi\nline'''", '"""a\\\n  b"""', '""""x""""', "'''''x'''''"]),
+    st.sampled_from(
+        [
+            "1979-05-27T07:32:00Z",
+            "1979-05-27T07:32Z",
+            "1979-05-27 07:32:00.999+05:30",
+            "1979-05-27T07:32+05:30",
+            "1979-05-27",
+            "07:32:00",
+            "07:32",
+            "07:32:00.5",
+            "1979-05-27T07:32:00",
+            "1979-05-27t07:32:00z",
+            "1979-02-30",
+        ]
+    ),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
+        st.lists(inner, min_size=1, max_size=3).map(lambda xs: "[\n  " + ",\n  ".join(xs) + ",  # c\n]"),
+        st.lists(st.tuples(keys, inner), max_size=3).map(lambda kv: "{" + ", ".join(f"{k} = {v}" for k, v in kv) + "}"),
+        st.lists(st.tuples(keys, inner), min_size=1, max_size=2).map(
+            lambda kv: "{ " + ", ".join(f"{k} = {v}" for k, v in kv) + ", }"
+        ),
+        st.lists(st.tuples(keys, inner), min_size=1, max_size=2).map(
+            lambda kv: "{\n" + ",\n".join(f"  {k} = {v}" for k, v in kv) + "\n}"
+        ),
+    ),
+    max_leaves=6,
+)
+statements = st.one_of(
+    st.tuples(keys, values).map(lambda kv: f"{kv[0]} = {kv[1]}"),
+    keys.map(lambda k: f"[{k}]"),
+    keys.map(lambda k: f"[[{k}]]"),
+    st.sampled_from(["# comment {", "", "   ", "\t# x", "a = 1 # {", "\ufeffa = 1"]),
+)
+documents = st.lists(statements, max_size=8).map(lambda lines: "\n".join(lines)) | st.lists(statements, max_size=8).map(
+    lambda lines: "\r\n".join(lines) + "\n"
+)
+
+
+@st.composite
+def corrupted(draw: st.DrawFn) -> str:
+    """A document with a few characters inserted, deleted or swapped for TOML's significant ones."""
+    text = draw(documents)
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(0, len(text)))
+        edit = draw(st.sampled_from(["insert", "delete", "replace"]))
+        char = draw(st.sampled_from(list("[]{}=,.\"'#\n\\:x 0")))
+        if edit == "insert":
+            text = text[:i] + char + text[i:]
+        elif edit == "delete":
+            text = text[:i] + text[i + 1 :]
+        else:
+            text = text[:i] + char + text[i + 1 :]
+    return text
+
+
+def test_the_compiled_reader_is_used_where_installed() -> None:
+    """With tomli's compiled build installed (as in CI), tmlcfg reads with it."""
+    compiled = str(tomli._parser.__file__).endswith((".so", ".pyd"))
+    assert _reader.reader() == (f"tomli {tomli.__version__} (compiled)" if compiled else "tomllib")
+
+
+def test_importing_tmlcfg_imports_no_reader() -> None:
+    """Neither tomli nor tomllib is imported by import tmlcfg; the first document pulls one in."""
+    code = (
+        "import sys, tmlcfg; assert 'tomli' not in sys.modules and 'tomllib' not in sys.modules; "
+        "tmlcfg.loads; assert 'tomli' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+@given(documents | corrupted())
+@example("a = {x = 1,\n}")
+@example('a = "\\e"')
+@example("t = 07:32")
+@example("a = [\n")
+@example("a = 1\n[a]\n")
+def test_both_readers_agree(text: str) -> None:
+    """Values with their types, or the syntax error's line and column, are the same from either reader."""
+    assert ours(text) == stdlib(text.removeprefix("\ufeff"))
+
+
+@given(documents | corrupted())
+def test_what_the_filter_lets_through_tomli_reads_as_tomllib_does(text: str) -> None:
+    """Where raw tomli reads the text and it cannot hold TOML 1.1, tomllib reads the same values.
+
+    (On a syntax error tmlcfg always asks tomllib, so only accepted text needs the filter.)
+    """
+    raw = outcome(tomli.loads, tomli.TOMLDecodeError, text)
+    if raw[0] == "table" and not may_be_toml_1_1(text):
+        assert raw == stdlib(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = {x = 1,\n}",
+        "a = {x = 1, }",
+        "a = {x = 1 # c\n}",
+        'a = "\\e"',
+        'a = "\\x41"',
+        "t = 07:32",
+        "t = 1979-05-27T07:32Z",
+        "a = {b = '}', c = 1,\n}",
+        'a = {b = """x""",\n}',
+    ],
+)
+def test_toml_1_1_constructs_are_caught(text: str) -> None:
+    """Each construct only TOML 1.1 allows is seen, and tmlcfg refuses it, as tomllib does."""
+    assert may_be_toml_1_1(text)
+    with pytest.raises(TOMLSyntaxError):
+        parse(text)
+
+
+@pytest.mark.parametrize("text", ["a = {x = 1}", "t = 07:32:00", "d = 1979-05-27T07:32:00+05:30", "a = [1,\n2,]"])
+def test_plain_toml_1_0_takes_the_fast_way(text: str) -> None:
+    """Common TOML 1.0 (one-line inline tables, times with seconds) needs no second parse."""
+    assert not may_be_toml_1_1(text)
+
+
+@pytest.mark.parametrize("path", sorted(TESTS.rglob("*.toml")) + sorted((ROOT / "examples").rglob("*.toml")), ids=str)
+def test_every_toml_file_of_the_project_reads_the_same(path: pathlib.Path) -> None:
+    """Every TOML file in tests/ and examples/ gives identical values and types from both readers."""
+    text = path.read_text(encoding="utf-8")
+    assert ours(text) == stdlib(text)
+    assert outcome(tomli.loads, tomli.TOMLDecodeError, text) == stdlib(text)
+
+
+@tmlcfg.config
+class Anything:
+    name: str = ""
+
+
+@given(corrupted())
+def test_reported_positions_do_not_depend_on_the_reader(text: str) -> None:
+    """A ConfigError from loads is the same, line and message, with the compiled reader or without."""
+
+    def problems() -> Any:
+        try:
+            tmlcfg.loads(Anything, text, source="x.toml")
+        except tmlcfg.ConfigError as e:
+            return [(p.path, p.message, p.line) for p in e.problems]
+        return None
+
+    with_compiled = problems()
+    saved = _reader._compiled
+    _reader._compiled = None
+    try:
+        assert problems() == with_compiled
+    finally:
+        _reader._compiled = saved
+
+
+def test_end_of_document_names_the_last_line() -> None:
+    """An error at the end of the document is on its last line, not one past it."""
+    for text, line in [("a = [\n", 1), ("a = 1\nb = [", 2), ("a = [\n\n\n", 3), ("", None)]:
+        if line is None:
+            assert parse(text) == {}
+            continue
+        with pytest.raises(TOMLSyntaxError) as info:
+            parse(text)
+        assert (info.value.line, info.value.column) == (line, None)
+
+
+def test_a_byte_order_mark_is_skipped() -> None:
+    """A document may start with a UTF-8 byte-order mark, as toml-test's valid documents do."""
+    assert parse("\ufeffa = 1\n") == {"a": 1}

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmlcfg
+from tmlcfg._keypaths import PathTuple, format_path
 from tmlcfg._load import load_layers, origins
-from tmlcfg._paths import PathTuple, format_path
 from tmlcfg._write import _inline
 from tmlcfg.optimizers import AdamConfig, OptimizerConfig, SgdConfig
 

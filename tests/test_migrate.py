@@ -1366,7 +1366,7 @@ def test_upgrade_renames_arrays_of_tables_and_empties_a_table_once(capsys: pytes
 
 
 def format_use(use: Any) -> str:
-    from tmlcfg._paths import format_path
+    from tmlcfg._keypaths import format_path
 
     return format_path(use.old)
 

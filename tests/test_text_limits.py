@@ -197,7 +197,7 @@ def test_restoring_a_deep_run_file_is_a_config_error(tmp_path: pathlib.Path) -> 
 
 def test_a_long_key_is_cut_but_the_rest_of_the_path_is_kept() -> None:
     """Only the keys longer than MAX_SHOWN are cut; the path around them stays whole."""
-    from tmlcfg._paths import shown_path
+    from tmlcfg._keypaths import shown_path
 
     path = "model.tasks." + "x" * 10_000 + ".weights[12].lr"
     shown = shown_path(path)

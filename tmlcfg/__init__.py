@@ -2,7 +2,7 @@
 
 import typing as _typing
 
-from ._convert import converter, from_dict, register_hooks, to_dict
+from ._converter import converter, from_dict, register_hooks, to_dict
 from ._define import config
 from ._errors import ConfigError, DefinitionError, Problem, TmlcfgError
 from ._fields import field

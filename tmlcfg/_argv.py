@@ -10,11 +10,11 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from ._convert import require_spec, unstructure
+from ._converter import require_spec, unstructure
 from ._errors import ConfigError
+from ._keypaths import PathTuple, format_path
 from ._load import load_layers, origins
 from ._nodes import ConfigNode
-from ._paths import PathTuple, format_path
 from ._reference import bounds
 from ._spec import ClassSpec, Group
 from ._write import _inline, pretty_print, write_toml

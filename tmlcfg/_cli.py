@@ -17,7 +17,7 @@ from typing import Any
 
 from ._argv import annotate, write_stdout
 from ._atomic import check_target, write_atomic
-from ._convert import require_spec, unstructure
+from ._converter import require_spec, unstructure
 from ._diff import diff
 from ._errors import ConfigError, DefinitionError, Problem
 from ._load import load_layers, loads, origins

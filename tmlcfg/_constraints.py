@@ -30,7 +30,7 @@ from ._nodes import (
     TupleNode,
     TypeNode,
 )
-from ._show import MASKING, literal
+from ._wording import MASKING, literal
 
 _ORDERED = (IntNode, FloatNode, DateTimeNode, DateNode, TimeNode, RegisteredNode)
 _SIZED = (StrNode, TupleNode, FixedTupleNode, FrozenSetNode, MappingNode)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any, assert_never
 
 from ._errors import Invalid
+from ._keypaths import PathTuple
 from ._nodes import (
     AnyNode,
     BoolNode,
@@ -33,8 +34,7 @@ from ._nodes import (
     TypeNode,
     UnionNode,
 )
-from ._paths import PathTuple
-from ._show import kind_of
+from ._wording import kind_of
 
 
 def child(node: TypeNode | None, step: str | int) -> TypeNode | None:

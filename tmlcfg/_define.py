@@ -15,10 +15,10 @@ from ._analyze import Refused, analyze_field, needs_strict_key
 from ._errors import ConfigError, DefinitionError, Invalid, to_problem
 from ._fields import FieldOptions, field
 from ._frozen import strict_key
+from ._keypaths import PathTuple, format_path
 from ._limits import MAX_DEPTH
 from ._migrate import Removed, Renamed, compile_plan
 from ._nodes import AnyNode, ConfigNode, MappingNode, Node
-from ._paths import PathTuple, format_path
 from ._sentinels import MISSING
 from ._spec import ClassSpec, FieldSpec, Group, spec_of
 

@@ -8,10 +8,10 @@ from typing import Any
 import attrs
 
 from ._canonical import canonical_text
-from ._convert import require_spec, to_dict, unstructure
+from ._converter import require_spec, to_dict, unstructure
 from ._frozen import strict_key
+from ._keypaths import PathTuple, format_path
 from ._nodes import ConfigNode, ConstrainedNode, MappingNode, Node, TupleNode
-from ._paths import PathTuple, format_path
 from ._spec import ClassSpec
 from ._write import _inline
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._errors import Invalid, RawProblem
+from ._keypaths import PathTuple
 from ._limits import MAX_DEPTH, MAX_SHOWN
-from ._paths import PathTuple
-from ._show import literal
+from ._wording import literal
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 # ${NAME} or ${NAME:-default}; a default is plain text, in which $$ is still a literal $

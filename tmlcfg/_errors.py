@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ._paths import PathTuple, format_path, shown_path
+from ._keypaths import PathTuple, format_path, shown_path
 
 
 class TmlcfgError(Exception):

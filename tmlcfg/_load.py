@@ -7,13 +7,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ._convert import require_spec, structured, to_dict
+from ._converter import require_spec, structured, to_dict
 from ._data import merge, set_path
 from ._errors import ConfigError, Invalid, Problem, RawProblem
+from ._keypaths import PathSyntaxError, PathTuple, format_path, parse_path, shown_path
 from ._limits import MAX_DEPTH, MAX_SHOWN
 from ._nodes import ConfigNode
-from ._paths import PathSyntaxError, PathTuple, format_path, parse_path, shown_path
-from ._show import literal
+from ._wording import literal
 
 _C = TypeVar("_C")
 

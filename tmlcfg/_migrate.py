@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from ._errors import DefinitionError, RawProblem
+from ._keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._limits import MAX_DEPTH
 from ._nodes import ConfigNode, ConstrainedNode, FixedTupleNode, FrozenSetNode, MappingNode, Node, TupleNode
-from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._spec import ClassSpec, FieldSpec, field_at
 
 _PLAN = "__tmlcfg_migrations__"

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._errors import ConfigError, Problem, RawProblem, to_problem
+from ._keypaths import PathTuple, format_path
 from ._migrate import (
     Plan,
     Translated,
@@ -25,7 +26,6 @@ from ._migrate import (
     walk,
     warn,
 )
-from ._paths import PathTuple, format_path
 
 
 def migrate_input(cls: type, data: Any, source: str | None = None, text: str | None = None) -> Any:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ._errors import Invalid, RawProblem, prefixed
 from ._frozen import FrozenDict, StrictFrozenSet, strict_key
+from ._keypaths import any_lone_surrogate, lone_surrogate
 from ._limits import INT_MAX, INT_MIN, MAX_DEPTH
-from ._paths import any_lone_surrogate, lone_surrogate
-from ._show import got, literal
+from ._wording import got, literal
 
 if TYPE_CHECKING:
     from ._spec import ClassSpec

@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import re
 
+from ._keypaths import PathTuple
 from ._limits import MAX_DEPTH
-from ._paths import PathTuple
 
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 # Fast forms for what most files are made of; anything else takes the character-level way.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._convert import require_spec
+from ._converter import require_spec
+from ._keypaths import PathTuple, format_path
 from ._nodes import ConfigNode, ConstrainedNode, Node
-from ._paths import PathTuple, format_path
 from ._spec import ClassSpec, FieldSpec
 
 

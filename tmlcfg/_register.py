@@ -72,7 +72,7 @@ def register_type(
     node = RegisteredNode(tp, toml, structure, unstructure, strategy)
     _registered[tp] = node
     # tmlcfg's converters learn the type now; one not made yet learns every registered type when it is
-    convert = sys.modules.get(f"{__package__}._convert")
+    convert = sys.modules.get(f"{__package__}._converter")
     if convert is not None and hasattr(convert, "install_registered"):
         convert.install_registered(node)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from ._convert import require_spec, structured, to_dict
+from ._converter import require_spec, structured, to_dict
 from ._data import set_path
 from ._errors import ConfigError, Invalid, RawProblem, to_problem
+from ._keypaths import PathSyntaxError, PathTuple, parse_path
 from ._nodes import ConfigNode
-from ._paths import PathSyntaxError, PathTuple, parse_path
 
 _C = TypeVar("_C")
 

@@ -9,7 +9,7 @@ from typing import Any, assert_never
 import annotated_types as at
 
 from ._constraints import BOUNDS
-from ._convert import require_spec
+from ._converter import require_spec
 from ._nodes import (
     AnyNode,
     BoolNode,

@@ -6,10 +6,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._errors import ConfigError, Invalid, RawProblem, prefixed
+from ._keypaths import PathSyntaxError, PathTuple, parse_path
 from ._nodes import TypeNode
-from ._paths import PathSyntaxError, PathTuple, parse_path
 from ._sentinels import FAILED, GROUP_DEFAULT, MISSING
-from ._show import MASKING, got, literal, scrub
+from ._wording import MASKING, got, literal, scrub
 
 
 class FieldSpec:
@@ -147,7 +147,7 @@ class ClassSpec:
     def generated(self) -> tuple[Callable[[Any], Any], Callable[[Any, Any], None]]:
         """The generated ``build`` and ``fill``, made on first use and then kept for the process."""
         if self._code is None:
-            from ._fastpath import generate
+            from ._codegen import generate
 
             self._code = generate(self)
             # from now on the generated functions are called directly, not through the methods
@@ -157,7 +157,7 @@ class ClassSpec:
     def generated_unstructure(self) -> Callable[[Any], dict[str, Any]]:
         """The generated plain-dict writer of an instance (secrets as they are), made on first use."""
         if self._unstructure_code is None:
-            from ._fastpath import generate_unstructure
+            from ._codegen import generate_unstructure
 
             self._unstructure_code = generate_unstructure(self)
         return self._unstructure_code
@@ -240,8 +240,8 @@ def field_at(spec: ClassSpec, path: PathTuple) -> FieldSpec | str:
     """The field at a path of field names through nested configs, or why there is none."""
     import difflib
 
+    from ._keypaths import format_path
     from ._nodes import ConfigNode
-    from ._paths import format_path
 
     current: ClassSpec | None = spec
     found: FieldSpec | None = None

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from ._constraints import BOUNDS
-from ._convert import require_spec
+from ._converter import require_spec
 from ._errors import ConfigError, Invalid
 from ._frozen import FrozenDict, StrictFrozenSet, strict_key
+from ._keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._nodes import (
     AnyNode,
     BoolNode,
@@ -39,7 +40,6 @@ from ._nodes import (
     TypeNode,
     UnionNode,
 )
-from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._spec import ClassSpec, field_at
 
 #: collections stay small: a config holds many of them, and Hypothesis's buffer is finite

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._convert import require_spec
+from ._converter import require_spec
 from ._errors import ConfigError, Invalid, Problem
+from ._keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._nodes import ConfigNode, ConstrainedNode, FloatNode, IntNode, Node
-from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
-from ._show import MASKING, got, literal
 from ._spec import ClassSpec, FieldSpec, field_at
+from ._wording import MASKING, got, literal
 
 METHODS = ("grid", "random", "bayes")
 _INT_DISTRIBUTIONS = {"int_uniform", "q_uniform", "q_log_uniform", "q_log_uniform_values", "q_normal", "q_log_normal"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from ._convert import require_spec
+from ._converter import require_spec
+from ._keypaths import PathTuple, format_path, quote_key
 from ._nodes import ConfigNode
-from ._paths import PathTuple, format_path, quote_key
 from ._reference import bounds
 from ._spec import ClassSpec, FieldSpec
 from ._write import _inline

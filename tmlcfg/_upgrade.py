@@ -13,10 +13,10 @@ import os
 import tomllib
 from typing import Any
 
-from ._convert import require_spec
+from ._converter import require_spec
 from ._errors import ConfigError, Problem
+from ._keypaths import PathTuple, format_path
 from ._migrate import Use, migrate, plan_of, translate
-from ._paths import PathTuple, format_path
 
 
 def _tomlkit() -> Any:

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from ._convert import require_spec, structured, to_dict, unstructure
+from ._converter import require_spec, structured, to_dict, unstructure
 from ._data import merge, set_path
 from ._errors import ConfigError, Invalid, Problem, RawProblem, to_problem
+from ._keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._limits import MAX_KEY_FILE_BYTES
 from ._migrate import plan_of
 from ._migrate_ways import migrate_input, replace_path
 from ._nodes import AnyNode, ConfigNode, ConstrainedNode, EnumNode
-from ._paths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._write import pretty_print
 
 if TYPE_CHECKING:

@@ -11,8 +11,8 @@ from typing import Any
 
 import tomli_w
 
-from ._convert import to_dict, unstructure
-from ._paths import basic_string, quote_key
+from ._converter import to_dict, unstructure
+from ._keypaths import basic_string, quote_key
 
 _INF = float("inf")
 _SPECIAL = {"inf": "inf", "-inf": "-inf", "nan": "nan"}

@@ -17,9 +17,9 @@ from typing import Any
 
 from ._data import child
 from ._errors import ConfigError, Problem
+from ._keypaths import PathTuple, format_path
 from ._limits import MAX_DEPTH, MAX_YAML_NODES
 from ._nodes import ConfigNode, ConstrainedNode, EnumNode, LiteralNode, TypeNode
-from ._paths import PathTuple, format_path
 from ._write import write_toml
 
 INSTALL_HINT = "converting YAML needs PyYAML: pip install 'tmlcfg[yaml]'"
@@ -181,7 +181,7 @@ def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
     source = os.fspath(path)
     node: TypeNode | None = None
     if cls is not None:
-        from ._convert import require_spec
+        from ._converter import require_spec
 
         node = ConfigNode(require_spec(cls))
     try:

@@ -27,8 +27,8 @@ from cattrs.errors import (
 )
 
 from ._errors import ConfigError, DefinitionError, Invalid, Problem, RawProblem, to_problem
+from ._keypaths import PathSyntaxError, PathTuple, parse_path
 from ._nodes import FrozenSetNode, MappingNode, RegisteredNode, TupleNode
-from ._paths import PathSyntaxError, PathTuple, parse_path
 from ._register import all_registered
 from ._spec import ClassSpec, spec_of
 

@@ -9,7 +9,7 @@ import attrs
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import FailedHealthCheck, InvalidArgument
 
-from ._convert import from_dict, require_spec, to_dict
+from ._converter import from_dict, require_spec, to_dict
 from ._errors import ConfigError
 from ._frozen import FrozenDict, StrictFrozenSet
 from ._load import loads
@@ -70,8 +70,8 @@ def _old_names_load(cls: type, config: Any) -> None:
     """For each rename without a convert: the config written under the old name loads equal, with a warning."""
     import warnings
 
+    from ._keypaths import format_path
     from ._migrate import MigrationWarning, declared_paths, get_path, has_path, pop_path, put_path
-    from ._paths import format_path
     from ._write import write_toml
 
     for old, new, rule in declared_paths(cls):

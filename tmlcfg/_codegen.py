@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, assert_never
 
 from ._errors import Invalid, RawProblem, prefixed
+from ._keypaths import lone_surrogate
 from ._limits import INT_MAX, INT_MIN
 from ._nodes import (
     AnyNode,
@@ -46,10 +47,9 @@ from ._nodes import (
     TypeNode,
     UnionNode,
 )
-from ._paths import lone_surrogate
 from ._sentinels import FAILED, GROUP_DEFAULT, MISSING
-from ._show import got
 from ._spec import ClassSpec, FieldSpec
+from ._wording import got
 
 _serial = itertools.count()
 
@@ -239,16 +239,17 @@ def _body(spec: ClassSpec, src: _Source, indent: int, inline: bool, probe: str |
     src.emit(indent, "if problems is not None:")
     src.emit(indent + 1, "raise Invalid(problems)")
     for f in spec.fields:
-        src.emit(indent, f"{src.const(_slot_setter(spec.cls, f.name), 'set')}(inst, {names[f.name]})")
+        src.emit(indent, f"{src.const(_slot(spec.cls, f.name).__set__, 'set')}(inst, {names[f.name]})")
     if spec.post_init is not None:
         src.emit(indent, f"{src.const(spec.run_post_init, 'post_init')}(inst)")
 
 
-def _slot_setter(cls: type, name: str) -> Any:
-    """The slot's own ``__set__``: faster than ``object.__setattr__``, which looks the slot up first."""
+def _slot(cls: type, name: str) -> Any:
+    """The field's slot descriptor: its ``__set__`` and ``__get__`` are faster than
+    ``object.__setattr__`` and ``getattr``, which look the slot up first."""
     for klass in cls.__mro__:
         if name in klass.__dict__:
-            return klass.__dict__[name].__set__
+            return klass.__dict__[name]
     raise AttributeError(name)  # pragma: no cover - attrs gives every field a slot
 
 
@@ -315,7 +316,7 @@ def generate_unstructure(spec: ClassSpec) -> Callable[[Any], dict[str, Any]]:
     for i, f in enumerate(spec.fields):
         var = f"v{i}"
         key = src.const(f.name, "key")
-        getter = src.const(_slot_getter(spec.cls, f.name), "get")
+        getter = src.const(_slot(spec.cls, f.name).__get__, "get")
         src.emit(1, f"{var} = {getter}(inst)")
         value = _plain_value(f.node, var, src)
         if f.optional:  # only optional fields hold None, and TOML has no null to write for it
@@ -326,13 +327,6 @@ def generate_unstructure(spec: ClassSpec) -> Callable[[Any], dict[str, Any]]:
     src.emit(1, "return out")
     made: Callable[[Any], dict[str, Any]] = _compile(spec, src, "unstructure")
     return made
-
-
-def _slot_getter(cls: type, name: str) -> Any:
-    for klass in cls.__mro__:
-        if name in klass.__dict__:
-            return klass.__dict__[name].__get__
-    raise AttributeError(name)  # pragma: no cover - attrs gives every field a slot
 
 
 def _compile(spec: ClassSpec, src: _Source, made: str) -> Any:

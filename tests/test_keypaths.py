@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tmlcfg._paths import PathSyntaxError, format_path, parse_path
+from tmlcfg._keypaths import PathSyntaxError, format_path, parse_path
 
 paths = (
     st.lists(st.text(max_size=8), min_size=1, max_size=5)

@@ -38,3 +38,26 @@ def break_text(text: str) -> str:
     last = text.rfind('lhs = "')
     end = text.index("\n", last)
     return text[:last] + "lhs = 5" + text[end:]
+
+
+def _last_line_starting(text: str, start: str) -> tuple[int, int]:
+    begin = text.rfind("\n" + start) + 1
+    return begin, text.index("\n", begin) + 1
+
+
+def _wrong_type(text: str) -> str:
+    begin, end = _last_line_starting(text, 'lhs = "')
+    return text[:begin] + "lhs = 5\n" + text[end:]
+
+
+def _missing_key(text: str) -> str:
+    begin, end = _last_line_starting(text, 'rhs = "')
+    return text[:begin] + text[end:]
+
+
+#: One mistake each, as issue reports name them: near the top, and deep inside the last relation.
+MISTAKES = {
+    "unknown key": lambda text: text.replace("train_log_every_n = 10\n", "train_log_every = 10\n", 1),
+    "wrong type deep inside": _wrong_type,
+    "missing required key": _missing_key,
+}

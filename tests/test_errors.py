@@ -237,3 +237,35 @@ def test_secret_values_never_appear_in_errors() -> None:
     import inspect
 
     assert str(inspect.signature(Defaulted)) == "(*, key: 'str' = '***')"
+
+
+def test_did_you_mean_is_remembered_within_bounds() -> None:
+    """Suggestions are remembered per key, but hostile keys grow neither the count nor the size."""
+    from tmlcfg._spec import _MAX_HINT_KEY, _MAX_HINTS, spec_of
+
+    @tmlcfg.config
+    class Small:
+        learning_rate: float = 0.1
+
+    spec = spec_of(Small)
+    assert spec is not None
+    for i in range(3 * _MAX_HINTS):
+        with pytest.raises(tmlcfg.ConfigError, match=f"k{i}: unknown key; expected one of learning_rate"):
+            tmlcfg.from_dict(Small, {f"k{i}": 1})
+        assert len(spec._hints) <= _MAX_HINTS
+    long_key = "learning_rat" + "e" * _MAX_HINT_KEY
+    with pytest.raises(tmlcfg.ConfigError):
+        tmlcfg.from_dict(Small, {long_key: 1})
+    assert long_key not in spec._hints
+    for _ in range(2):  # the remembered hint is the one difflib gives
+        with pytest.raises(tmlcfg.ConfigError, match="did you mean 'learning_rate'"):
+            tmlcfg.from_dict(Small, {"learning_rat": 1})
+
+
+def test_a_config_error_survives_pickling() -> None:
+    """A ConfigError crosses processes (multiprocessing, pytest-xdist) with its problems and target."""
+    import pickle
+
+    error = tmlcfg.ConfigError([tmlcfg.Problem("a.b", "bad", "f.toml", 3)], target="Exp")
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.problems, again.target, str(again)) == (error.problems, error.target, str(error))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ._keypaths import PathTuple, format_path, shown_path
 
@@ -64,7 +65,10 @@ class ConfigError(TmlcfgError, ValueError):
         self.target = target
         #: the problems with their paths as tuples, when tmlcfg made them: files locate these
         self.raw: list[RawProblem] | None = None
-        super().__init__(self._render())
+        # the report is worded when it is read (str), not when it is raised: an error caught
+        # and located again, as a file's are, would word it several times
+        self._text: str | None = None
+        super().__init__(self.problems)
 
     @classmethod
     def from_raw(cls, raw: list[RawProblem], *, target: str | None = None) -> ConfigError:
@@ -85,7 +89,16 @@ class ConfigError(TmlcfgError, ValueError):
         return head + ":\n" + "\n".join(f"  {p}" for p in self.problems)
 
     def __str__(self) -> str:
-        return self._render()
+        if self._text is None:
+            self._text = self._render()
+        return self._text
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_config_error, (self.problems, self.target))
+
+
+def _config_error(problems: Sequence[Problem], target: str | None) -> ConfigError:
+    return ConfigError(problems, target=target)
 
 
 class Invalid(Exception):

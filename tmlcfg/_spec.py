@@ -116,6 +116,11 @@ class Group:
         return ((), text, tuple((m,) for m in chosen))
 
 
+#: How many unknown keys' hints a class remembers, and the longest key it remembers one for.
+_MAX_HINTS = 256
+_MAX_HINT_KEY = 200
+
+
 class ClassSpec:
     """Fields, groups and the user's cross-field check of one config class."""
 
@@ -134,6 +139,7 @@ class ClassSpec:
         self.doc = (cls.__doc__ or "").strip() or None
         self._code: tuple[Callable[[Any], Any], Callable[[Any, Any], None]] | None = None
         self._unstructure_code: Callable[[Any], dict[str, Any]] | None = None
+        self._hints: dict[str, str] = {}
         self._unstructure = [(f.name, None if f.node.plain else f.node.unstructure, f.secret) for f in fields]
 
     def build(self, data: Any) -> Any:
@@ -199,16 +205,27 @@ class ClassSpec:
             raise Invalid([((), scrub(str(e), secrets), ())]) from None
 
     def unknown_keys(self, data: Mapping[str, Any]) -> list[RawProblem]:
-        import difflib
-
         problems: list[RawProblem] = []
-        names = list(self.by_name)
         for key in data:
             if key in self.by_name:
                 continue
             if type(key) is not str:
                 problems.append(((literal(key),), f"keys must be strings, {got(key)}", ()))
                 continue
+            problems.append(((key,), f"unknown key; {self._hint(key)}", ()))
+        return problems
+
+    def _hint(self, key: str) -> str:
+        """What to write instead of an unknown key: the closest field name, or the names there are.
+
+        Remembered per key: a file of 2,000 tables makes the same typo 2,000 times, and
+        difflib's matching is most of what reporting one costs.
+        """
+        hint = self._hints.get(key)
+        if hint is None:
+            import difflib
+
+            names = list(self.by_name)
             close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
             if close:
                 hint = f"did you mean {close[0]!r}?"
@@ -218,8 +235,11 @@ class ClassSpec:
                 hint = "expected one of " + ", ".join(names)
             else:
                 hint = f"see the {len(names)} keys of {self.cls.__name__} with tmlcfg template"
-            problems.append(((key,), f"unknown key; {hint}", ()))
-        return problems
+            if len(key) <= _MAX_HINT_KEY:  # hostile input can grow neither the count nor the size
+                if len(self._hints) >= _MAX_HINTS:
+                    self._hints.clear()
+                self._hints[key] = hint
+        return hint
 
     def unstructure(self, inst: Any, mask: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {}

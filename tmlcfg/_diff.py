@@ -9,9 +9,10 @@ import attrs
 
 from ._canonical import canonical_text
 from ._converter import require_spec, to_dict, unstructure
+from ._data import child
 from ._frozen import strict_key
 from ._keypaths import PathTuple, format_path
-from ._nodes import ConfigNode, ConstrainedNode, MappingNode, Node, TupleNode
+from ._nodes import ConfigNode, ConstrainedNode, TupleNode, TypeNode
 from ._spec import ClassSpec
 from ._write import _inline
 
@@ -109,7 +110,7 @@ def _tagged(value: Any) -> Any:
     return strict_key(value)
 
 
-def _value(node: Node | None, a: _Side, b: _Side, path: PathTuple, out: list[Difference]) -> None:
+def _value(node: TypeNode | None, a: _Side, b: _Side, path: PathTuple, out: list[Difference]) -> None:
     if _tagged(a.plain) == _tagged(b.plain):
         return
     if isinstance(node, ConstrainedNode):
@@ -118,14 +119,13 @@ def _value(node: Node | None, a: _Side, b: _Side, path: PathTuple, out: list[Dif
         if isinstance(node, ConfigNode):
             _config(node.spec, a, b, path, out)
             return
-        child = node.value if isinstance(node, MappingNode) else None
         for key in [*a.plain, *(k for k in b.plain if k not in a.plain)]:
-            _value(child, a.get(key), b.get(key), (*path, key), out)
+            _value(child(node, key), a.get(key), b.get(key), (*path, key), out)
         return
     same_length = type(a.plain) is list and type(b.plain) is list and len(a.plain) == len(b.plain)
     if same_length and isinstance(node, TupleNode) and isinstance(node.item, ConfigNode):
         for i in range(len(a.plain)):
-            _value(node.item, a.get(i), b.get(i), (*path, i), out)
+            _value(child(node, i), a.get(i), b.get(i), (*path, i), out)
         return
     # equal once masked, yet different: only secrets below tell them apart
     hidden = _tagged(a.masked) == _tagged(b.masked)

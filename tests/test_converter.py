@@ -139,3 +139,36 @@ def test_the_hook_of_a_class_is_the_converters() -> None:
     finally:
         tmlcfg.converter.register_structure_hook(Sgd, original)
     assert seen == [{"lr": 1}, {"lr": 2}]
+
+
+@attrs.define
+class Study:
+    """A user's attrs class holding a list of another user's attrs class."""
+
+    searches: list[Sweep]
+    notes: dict[int, str] = attrs.Factory(dict)
+
+
+def test_nested_user_classes_and_odd_containers() -> None:
+    """Problems inside lists of the user's classes keep their indexes; sets and non-str keys work as cattrs does."""
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure({"searches": [{"name": "a", "trials": []}, {"trials": [{"lr": []}]}]}, Study)
+    assert sorted(_problems(info.value)) == [
+        ("searches[1].name", "missing required key"),
+        ("searches[1].trials[0].lr", "expected float, got array"),
+    ]
+    assert tmlcfg.converter.structure([{"lr": 1}, {"lr": 1.0}], set[Sgd]) == {Sgd(lr=1.0)}
+    assert tmlcfg.converter.structure({"searches": [], "notes": {1: "x"}}, Study).notes == {1: "x"}
+
+
+def test_problems_from_a_users_own_hook() -> None:
+    """A ConfigError a user's hook raises inside an attrs class is placed under the field, path and all."""
+    conv = tmlcfg.register_hooks(tmlcfg._converter.Converter(forbid_extra_keys=True))
+
+    def strict_name(value: Any, _: Any) -> str:
+        raise tmlcfg.ConfigError([tmlcfg.Problem("first[0]", "no names today")])
+
+    conv.register_structure_hook(str, strict_name)
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        conv.structure({"name": "x", "trials": []}, Sweep)
+    assert _problems(info.value) == [("name.first[0]", "no names today")]

@@ -123,8 +123,7 @@ def _inline_check(node: TypeNode, var: str, src: _Source) -> str | None:
             inner = _inline_check(node.inner, var, src)
             if inner is None:
                 return None
-            checks = [f"{src.const(ok, 'bound')}({var})" for ok, _, _ in node.checks]
-            return " and ".join([inner, *checks])
+            return " and ".join([inner, *_bound_checks(node, var, src)])
         case _:
             assert_never(node)
 
@@ -136,10 +135,27 @@ def _common(node: TypeNode) -> bool:
     return isinstance(node, (StrNode, IntNode, FloatNode, BoolNode, EnumNode, LiteralNode, ConfigNode))
 
 
+def _bound_checks(node: ConstrainedNode, expr: str, src: _Source) -> list[str]:
+    """Conditions for the node's constraints on ``expr``: an order bound on a number is a comparison
+    written out, anything else a call of its check."""
+    from ._constraints import BOUNDS  # annotated-types: only for classes with bounds
+
+    numeric = isinstance(node.inner, (IntNode, FloatNode))
+    out = []
+    for constraint, (ok, _, _) in zip(node.constraints, node.checks, strict=True):
+        bound = BOUNDS.get(type(constraint))
+        if bound is not None and numeric:
+            out.append(f"{expr} {bound.sign} {src.const(getattr(constraint, bound.attr), 'bound')}")
+        else:
+            out.append(f"{src.const(ok, 'check')}({expr})")
+    return out
+
+
 def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, probe: str | None) -> None:
     """Code that turns the given ``var`` into the field's value, or records its problems."""
     key = src.const(f.name, "key")
-    check = src.const(f.check, "check")
+    # a secret's checked path words its problems without values; any other field's is its node's
+    check = src.const(f.check if f.secret else f.node.structure, "check")
     node = f.node
     # the tests count slow-way values of the common kinds, which valid input must never produce
     slow = [f"{probe}[0] += 1"] if probe is not None and _common(node) and not f.secret else []
@@ -160,10 +176,9 @@ def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, prob
         src.emit(indent, f"if {test}:" if test is not None else "if False:")
         src.emit(indent + 1, "pass")
         if widen:
-            bounds = [f"{src.const(ok, 'bound')}(float({var}))" for ok, _, _ in getattr(node, "checks", ())]
-            src.emit(
-                indent, " and ".join([f"elif type({var}) is int and {INT_MIN} <= {var} <= {INT_MAX}", *bounds]) + ":"
-            )
+            bounds = _bound_checks(node, f"float({var})", src) if isinstance(node, ConstrainedNode) else []
+            in_range = f"type({var}) is int and {INT_MIN} <= {var} <= {INT_MAX}"
+            src.emit(indent, "elif " + " and ".join([in_range, *bounds]) + ":")
             src.emit(indent + 1, f"{var} = float({var})")
         if members is not None:
             assert isinstance(node, EnumNode)
@@ -228,20 +243,57 @@ def _body(spec: ClassSpec, src: _Source, indent: int, inline: bool, probe: str |
         src.emit(indent, "else:")
         _value(f, var, src, indent + 1, inline, probe)
     if spec.groups:
-        members = {m for g in spec.groups for m in g.members}
-        pairs = ", ".join(f"{src.const(m, 'key')}: {names[m]}" for m in spec.by_name if m in members)
-        src.emit(indent, f"chosen = {{{pairs}}}")
-        src.emit(indent, f"group_problems = {src.const(spec.check_groups, 'groups')}(chosen)")
-        src.emit(indent, "if group_problems:")
-        src.emit(indent + 1, "problems = (problems or []) + group_problems")
-        for m in members:
-            src.emit(indent, f"{names[m]} = chosen[{src.const(m, 'key')}]")
+        _groups(spec, names, src, indent)
     src.emit(indent, "if problems is not None:")
     src.emit(indent + 1, "raise Invalid(problems)")
     for f in spec.fields:
         src.emit(indent, f"{src.const(_slot(spec.cls, f.name).__set__, 'set')}(inst, {names[f.name]})")
     if spec.post_init is not None:
         src.emit(indent, f"{src.const(spec.run_post_init, 'post_init')}(inst)")
+
+
+def _groups(spec: ClassSpec, names: dict[str, str], src: _Source, indent: int) -> None:
+    """Each group's rule: the usual cases written out, anything else (a refused member, a rule
+    broken) to ``ClassSpec.check_groups``, which alone words group problems."""
+    members = [m for m in spec.by_name if any(m in g.members for g in spec.groups)]
+    ok = []
+    for i, group in enumerate(spec.groups):
+        flag = f"group_ok_{i}"
+        others = [names[m] for m in group.members if m != group.default_member]
+        count = " + ".join(f"({v} is not None)" for v in others) or "0"
+        settled = " and ".join(f"{v} is not FAILED" for v in others) or "True"
+        if group.default_member is not None:
+            var = names[group.default_member]
+            key = src.const(group.default_member, "key")
+            default = src.const(spec.by_name[group.default_member].default_value, "default")
+            src.emit(indent, f"{flag} = False")
+            src.emit(indent, f"if {settled}:")
+            src.emit(indent + 1, f"n = {count}")
+            src.emit(indent + 1, f"if {var} is GROUP_DEFAULT:")
+            src.emit(indent + 2, "if n == 0:")  # nothing else is chosen: the default member's default applies
+            src.emit(indent + 3, f"{flag} = True")
+            src.emit(indent + 3, "try:")
+            src.emit(indent + 4, f"{var} = {default}()")
+            src.emit(indent + 3, "except Invalid as e:")  # reported; the group cannot be judged
+            src.emit(indent + 4, f"problems = failed(problems, {key}, e)")
+            src.emit(indent + 4, f"{var} = FAILED")
+            src.emit(indent + 2, "else:")
+            src.emit(indent + 3, f"{var} = None")
+            src.emit(indent + 3, f"{flag} = n == 1")
+            src.emit(indent + 1, f"elif {var} is not FAILED:")
+            src.emit(indent + 2, f"{flag} = n + ({var} is not None) == 1")
+        else:
+            rule = "== 1" if group.exactly_one else "<= 1"
+            src.emit(indent, f"{flag} = {settled} and {count} {rule}")
+        ok.append(flag)
+    src.emit(indent, f"if not ({' and '.join(ok)}):")
+    pairs = ", ".join(f"{src.const(m, 'key')}: {names[m]}" for m in members)
+    src.emit(indent + 1, f"chosen = {{{pairs}}}")
+    src.emit(indent + 1, f"group_problems = {src.const(spec.check_groups, 'groups')}(chosen)")
+    src.emit(indent + 1, "if group_problems:")
+    src.emit(indent + 2, "problems = (problems or []) + group_problems")
+    for m in members:
+        src.emit(indent + 1, f"{names[m]} = chosen[{src.const(m, 'key')}]")
 
 
 def _slot(cls: type, name: str) -> Any:

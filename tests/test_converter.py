@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import pathlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -139,3 +141,45 @@ def test_the_hook_of_a_class_is_the_converters() -> None:
     finally:
         tmlcfg.converter.register_structure_hook(Sgd, original)
     assert seen == [{"lr": 1}, {"lr": 2}]
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+
+
+class Mode(str, enum.Enum):
+    FAST = "fast"
+
+
+def test_subclasses_of_scalars_are_not_read_as_the_scalar() -> None:
+    """An IntEnum or str-Enum asked of the converter is read as its enum, not by the int or str hook."""
+    conv = tmlcfg.converter
+    assert conv.structure(1, Level) is Level.LOW
+    assert conv.structure("fast", Mode) is Mode.FAST
+    with pytest.raises(tmlcfg.ConfigError, match="7"):
+        conv.structure(7, Level)
+    assert type(conv.unstructure(Level.LOW)) is int
+    # a subclass tmlcfg has no hook of its own for keeps its base's: every Path is a PosixPath or WindowsPath
+    assert conv.unstructure(pathlib.Path("a")) == "a"
+    assert conv.structure("a", type(pathlib.Path())) == pathlib.Path("a")
+
+
+def test_a_users_attrs_class_given_something_else_than_a_table() -> None:
+    """A user's attrs class given a number or an array is a ConfigError, not cattrs' TypeError."""
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure(3, Sweep)
+    assert _problems(info.value) == [("", "expected a table (Sweep), got int 3")]
+
+    @attrs.define
+    class Study:
+        sweep: Sweep
+
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure({"sweep": ["s"]}, Study)
+    assert _problems(info.value) == [("sweep", "expected a table (Sweep), got array")]
+
+
+def test_a_type_the_converter_cannot_read_is_a_definition_error() -> None:
+    """Asking for a type no hook reads (a union of a config and a scalar) is a DefinitionError, not cattrs'."""
+    with pytest.raises(tmlcfg.DefinitionError, match=r"Sgd \| int"):
+        tmlcfg.converter.structure({}, Sgd | int)

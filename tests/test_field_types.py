@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import fractions
 import json
 import pathlib
 from collections.abc import Mapping
@@ -291,3 +292,70 @@ def test_timedelta_is_not_a_number() -> None:
     """90 is not a timedelta: the unit must be written."""
     with pytest.raises(tmlcfg.ConfigError, match=r"timeout: expected timedelta \(a TOML str\), got int 90"):
         tmlcfg.from_dict(Serving, {"timeout": 90})
+
+
+def test_arithmetic_errors_of_a_structure_function_are_problems() -> None:
+    """decimal.InvalidOperation and ZeroDivisionError (ArithmeticErrors, not ValueErrors) are problems."""
+
+    class Ratio:
+        def __init__(self, value: fractions.Fraction) -> None:
+            self.value = value
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Ratio) and other.value == self.value
+
+        def __hash__(self) -> int:
+            return hash(self.value)
+
+    class Amount(Ratio):
+        pass
+
+    # what Fraction("1/0") and Decimal("lots") raise, as a user's function would let them through
+    tmlcfg.register_type(Ratio, toml=str, structure=lambda s: Ratio(fractions.Fraction(s)), unstructure=str)
+    tmlcfg.register_type(Amount, toml=str, structure=lambda s: Amount(decimal.Decimal(s)), unstructure=str)
+
+    @tmlcfg.config
+    class Mix:
+        ratio: Ratio = Ratio(fractions.Fraction(1))
+        amount: Amount = Amount(fractions.Fraction(1))
+
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.loads(Mix, 'ratio = "1/0"\namount = "lots"')
+    assert [(p.path, p.line) for p in info.value.problems] == [("ratio", 1), ("amount", 2)]
+    assert "invalid Ratio '1/0'" in info.value.problems[0].message
+
+
+def test_unhashable_types_are_refused_at_registration() -> None:
+    """Configs are hashable: a type whose values cannot be hashed is a DefinitionError, not a later TypeError."""
+
+    class Bag:
+        __hash__ = None  # type: ignore[assignment]
+
+    with pytest.raises(tmlcfg.DefinitionError, match=r"register_type\(.*Bag\): .*hashable"):
+        tmlcfg.register_type(Bag, toml=str, structure=lambda s: Bag(), unstructure=lambda b: "")
+
+
+@pytest.mark.parametrize("tp", [dict, list, tuple, set, frozenset, tmlcfg.FrozenDict, object])
+def test_types_tmlcfg_reads_as_tables_or_arrays_are_refused(tp: type) -> None:
+    """Registering a container (or object, the base of every class) is a DefinitionError that leaves nothing half done."""
+    for _ in range(2):  # the second time it is still refused the same way, not "already registered"
+        with pytest.raises(tmlcfg.DefinitionError, match="tmlcfg already reads|every class derives from object"):
+            tmlcfg.register_type(tp, toml=str, structure=tp, unstructure=str)
+    assert tmlcfg.loads(Serving, 'price = "1"').price == decimal.Decimal("1.00")
+
+
+def test_a_registered_base_class_does_not_capture_its_subclasses() -> None:
+    """A config class deriving from a registered type is still read and written as a config."""
+
+    class Named:
+        pass
+
+    tmlcfg.register_type(Named, toml=str, structure=lambda s: Named(), unstructure=lambda n: "n")
+
+    @tmlcfg.config
+    class Layer(Named):
+        width: int = 1
+
+    assert tmlcfg.loads(Layer, "width = 2") == Layer(width=2)
+    assert tmlcfg.dumps(Layer(width=3)) == "width = 3\n"
+    assert tmlcfg.converter.structure({"width": 4}, Layer) == Layer(width=4)

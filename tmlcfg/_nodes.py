@@ -651,7 +651,8 @@ class RegisteredNode(Node):
         if cls is self.toml or (self.toml is float and cls is int):
             try:
                 result = self.from_toml(value)
-            except (ValueError, TypeError, OverflowError) as e:
+            # ArithmeticError: what Decimal("x") (InvalidOperation) and Fraction("1/0") raise for bad text
+            except (ValueError, TypeError, ArithmeticError) as e:
                 raise Invalid.one(f"invalid {self.name} {literal(value)}: {e}") from None
             if type(result) is not self.tp:
                 raise Invalid.one(

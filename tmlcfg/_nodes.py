@@ -17,7 +17,7 @@ from ._errors import Invalid, RawProblem, prefixed
 from ._frozen import FrozenDict, StrictFrozenSet, strict_key
 from ._keypaths import any_lone_surrogate, lone_surrogate
 from ._limits import INT_MAX, INT_MIN, MAX_DEPTH
-from ._wording import got, literal
+from ._wording import MASKING, got, literal, scrub
 
 if TYPE_CHECKING:
     from ._spec import ClassSpec
@@ -653,7 +653,9 @@ class RegisteredNode(Node):
                 result = self.from_toml(value)
             # ArithmeticError: what Decimal("x") (InvalidOperation) and Fraction("1/0") raise for bad text
             except (ValueError, TypeError, ArithmeticError) as e:
-                raise Invalid.one(f"invalid {self.name} {literal(value)}: {e}") from None
+                # the user's message may quote the value, which below a secret must not be shown
+                reason = scrub(str(e), [value]) if MASKING.get() else str(e)
+                raise Invalid.one(f"invalid {self.name} {literal(value)}: {reason}") from None
             if type(result) is not self.tp:
                 raise Invalid.one(
                     f"the structure function registered for {self.name} returned {type(result).__name__}, "

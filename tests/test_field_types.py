@@ -18,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmlcfg
+import tmlcfg.testing
 from tmlcfg._argv import field_help
 from tmlcfg._reference import markdown_reference
 from tmlcfg._template import template
@@ -359,3 +360,44 @@ def test_a_registered_base_class_does_not_capture_its_subclasses() -> None:
     assert tmlcfg.loads(Layer, "width = 2") == Layer(width=2)
     assert tmlcfg.dumps(Layer(width=3)) == "width = 3\n"
     assert tmlcfg.converter.structure({"width": 4}, Layer) == Layer(width=4)
+
+
+def test_a_strategy_function_that_returns_no_strategy() -> None:
+    """A strategy function returning something else is a DefinitionError naming the type, not an AssertionError."""
+
+    class Seed(int):
+        pass
+
+    tmlcfg.register_type(Seed, toml=int, structure=Seed, unstructure=int, strategy=lambda: [1, 2])
+
+    @tmlcfg.config
+    class Run:
+        seed: Seed = Seed(0)
+
+    with pytest.raises(tmlcfg.DefinitionError, match="registered for Seed returned list, not a Hypothesis strategy"):
+        configs(Run)
+
+
+def test_a_type_without_strategy_that_refuses_most_values_is_named_in_the_hint() -> None:
+    """When drawing fails because a registered type refuses most drawn values, the hint says register a strategy."""
+
+    class Sha:
+        def __init__(self, text: str) -> None:
+            if len(text) != 40 or text.strip("0123456789abcdef"):
+                raise ValueError("a sha is 40 hex digits")
+            self.text = text
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Sha) and other.text == self.text
+
+        def __hash__(self) -> int:
+            return hash(self.text)
+
+    tmlcfg.register_type(Sha, toml=str, structure=Sha, unstructure=lambda s: s.text)
+
+    @tmlcfg.config
+    class Commit:
+        sha: Sha = Sha("0" * 40)
+
+    with pytest.raises(tmlcfg.testing.LawBroken, match="registered without a strategy.*register_type a strategy"):
+        check_config_class(Commit, max_examples=5)

@@ -401,3 +401,67 @@ def test_a_type_without_strategy_that_refuses_most_values_is_named_in_the_hint()
 
     with pytest.raises(tmlcfg.testing.LawBroken, match="registered without a strategy.*register_type a strategy"):
         check_config_class(Commit, max_examples=5)
+
+
+class _Wrapped:
+    """A value of some TOML kind, kept as it was given to the structure function."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.value == self.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
+class _Count(_Wrapped):
+    pass
+
+
+class _Ratio(_Wrapped):
+    pass
+
+
+class _Label(_Wrapped):
+    pass
+
+
+for _tp, _toml in ((_Count, int), (_Ratio, float), (_Label, str)):
+    tmlcfg.register_type(_tp, toml=_toml, structure=_tp, unstructure=lambda w: w.value)
+
+
+@tmlcfg.config
+class _Kinds:
+    count: _Count = _Count(0)
+    ratio: _Ratio = _Ratio(0.0)
+    label: _Label = _Label("")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"count": 2**63}, "outside the signed 64-bit range"),
+        ({"ratio": float("nan")}, "nan is not allowed"),
+        ({"ratio": -(2**70)}, "outside the signed 64-bit range"),
+        ({"label": "a\ud800"}, r"lone surrogate U\+D800"),
+    ],
+)
+def test_a_registered_types_representation_obeys_its_toml_kind(data: dict[str, object], message: str) -> None:
+    """What TOML cannot hold never reaches the structure function, so dumps never writes an unreadable file."""
+    with pytest.raises(tmlcfg.ConfigError, match=message):
+        tmlcfg.from_dict(_Kinds, data)
+
+
+def test_ints_are_widened_before_a_float_types_structure_function() -> None:
+    """Law 4's one widening holds for a registered float type: its function gets 3.0, and the config round-trips."""
+    kinds = tmlcfg.from_dict(_Kinds, {"ratio": 3})
+    assert type(kinds.ratio.value) is float
+    assert tmlcfg.loads(_Kinds, tmlcfg.dumps(kinds)) == kinds
+
+
+def test_an_unstructured_value_toml_cannot_hold_is_refused() -> None:
+    """A value built directly, whose representation TOML cannot hold, is a DefinitionError when written."""
+    with pytest.raises(tmlcfg.DefinitionError, match="registered for _Count returned .*outside the signed 64-bit"):
+        tmlcfg.dumps(_Kinds(count=_Count(2**64)))

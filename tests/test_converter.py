@@ -183,3 +183,23 @@ def test_a_type_the_converter_cannot_read_is_a_definition_error() -> None:
     """Asking for a type no hook reads (a union of a config and a scalar) is a DefinitionError, not cattrs'."""
     with pytest.raises(tmlcfg.DefinitionError, match=r"Sgd \| int"):
         tmlcfg.converter.structure({}, Sgd | int)
+
+
+@attrs.define
+class Chain:
+    """A user's attrs class that nests itself, as deep as its input goes."""
+
+    sgd: Sgd
+    next: Chain | None = None
+
+
+def test_a_self_nesting_attrs_class_given_absurd_depth() -> None:
+    """Input deeper than Python's stack is one ConfigError in tmlcfg's words, not Python's recursion message."""
+    data: dict[str, Any] = {"sgd": {}}
+    for _ in range(5000):
+        data = {"sgd": {}, "next": data}
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure(data, Chain)
+    [problem] = info.value.problems
+    assert problem.message == "nesting too deep to read"
+    assert problem.path.startswith("next.next.")

@@ -206,6 +206,8 @@ def _flatten(error: BaseException, path: PathTuple) -> list[RawProblem]:
             else:
                 out += _flatten(sub, (*path, *step))
         return out
+    if isinstance(error, RecursionError):  # a self-nesting attrs class of the user's, given absurd depth
+        return [(path, "nesting too deep to read", ())]
     return [(path, str(error) or type(error).__name__, ())]
 
 

@@ -203,3 +203,24 @@ def test_a_self_nesting_attrs_class_given_absurd_depth() -> None:
     [problem] = info.value.problems
     assert problem.message == "nesting too deep to read"
     assert problem.path.startswith("next.next.")
+
+
+def test_a_long_path_starting_at_an_index_is_shown_as_a_path() -> None:
+    """A long problem path of a list[C] is cut key by key, not quoted whole as if it were one key."""
+
+    @tmlcfg.config
+    class Middle:
+        a_rather_long_field_name_to_make_the_path_long: Sgd = Sgd()
+
+    @tmlcfg.config
+    class Deep:
+        another_rather_long_field_name_for_the_same_reason: Middle = Middle()
+
+    inner = {"a_rather_long_field_name_to_make_the_path_long": {"lr": "x"}}
+    data = [{}, {"another_rather_long_field_name_for_the_same_reason": inner}]
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure(data, list[Deep])
+    assert str(info.value).splitlines()[1] == (
+        "  [1].another_rather_long_field_name_for_the_same_reason"
+        ".a_rather_long_field_name_to_make_the_path_long.lr: expected float, got str 'x'"
+    )

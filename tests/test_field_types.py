@@ -367,10 +367,13 @@ def test_a_registered_base_class_does_not_capture_its_subclasses() -> None:
     @tmlcfg.config
     class Layer(Named):
         width: int = 1
+        token: str = tmlcfg.field(default="hunter2", secret=True)
 
     assert tmlcfg.loads(Layer, "width = 2") == Layer(width=2)
-    assert tmlcfg.dumps(Layer(width=3)) == "width = 3\n"
+    assert tmlcfg.dumps(Layer(width=3)) == 'width = 3\ntoken = "hunter2"\n'
     assert tmlcfg.converter.structure({"width": 4}, Layer) == Layer(width=4)
+    # and its secrets are masked where configs are shown, as any config's are
+    assert tmlcfg.pretty_print(Layer()) == 'width = 1\ntoken = "***"\n'
 
 
 def test_a_strategy_function_that_returns_no_strategy() -> None:

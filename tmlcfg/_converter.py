@@ -245,7 +245,7 @@ def register_hooks(converter: cattrs.Converter) -> cattrs.Converter:
     return converter
 
 
-def _register_class_hooks(converter: cattrs.Converter, tp: type) -> None:
+def _register_class_hooks(converter: cattrs.Converter, tp: type, mask: bool = False) -> None:
     """Hooks for ``tp``, which cattrs also hands ``tp``'s subclasses: those tmlcfg reads
     themselves (an ``IntEnum``, a config class deriving from a registered type) go to their own."""
     structure = _field_type_structure_hook(tp)
@@ -257,7 +257,7 @@ def _register_class_hooks(converter: cattrs.Converter, tp: type) -> None:
 
     def unstructure_exactly(value: Any) -> Any:
         cls: Any = type(value)
-        own = None if cls is tp or value is None else _own_unstructure_hook(cls)
+        own = None if cls is tp or value is None else _own_unstructure_hook(cls, mask)
         return (unstructure if own is None else own)(value)
 
     converter.register_structure_hook(tp, structure_exactly)
@@ -272,9 +272,9 @@ def _own_structure_hook(cl: Any) -> Callable[[Any, Any], Any] | None:
 
 
 @functools.cache
-def _own_unstructure_hook(cl: Any) -> Callable[[Any], Any] | None:
+def _own_unstructure_hook(cl: Any, mask: bool) -> Callable[[Any], Any] | None:
     if _is_config(cl):
-        return _config_unstructure_hook(False)(cl)
+        return _config_unstructure_hook(mask)(cl)
     return _field_type_unstructure_hook(cl) if _is_field_type(cl) else None
 
 
@@ -297,14 +297,16 @@ def masking_converter() -> cattrs.Converter:
     if _masking is None:
         _masking = converter.copy()
         _masking.register_unstructure_hook_factory(_is_config, _config_unstructure_hook(True))
+        for tp in (*_SCALARS, *(node.tp for node in all_registered())):
+            _register_class_hooks(_masking, tp, mask=True)  # a config deriving from one is masked too
     return _masking
 
 
 def install_registered(node: RegisteredNode) -> None:
     """Put a registered type's hooks on tmlcfg's converters (cattrs forgets its cached dispatch)."""
-    for conv in (converter, _masking):
+    for conv, mask in ((converter, False), (_masking, True)):
         if conv is not None:
-            _register_class_hooks(conv, node.tp)
+            _register_class_hooks(conv, node.tp, mask)
 
 
 def structured(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import pathlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -172,3 +174,86 @@ def test_problems_from_a_users_own_hook() -> None:
     with pytest.raises(tmlcfg.ConfigError) as info:
         conv.structure({"name": "x", "trials": []}, Sweep)
     assert _problems(info.value) == [("name.first[0]", "no names today")]
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+
+
+class Mode(str, enum.Enum):
+    FAST = "fast"
+
+
+def test_subclasses_of_scalars_are_not_read_as_the_scalar() -> None:
+    """An IntEnum or str-Enum asked of the converter is read as its enum, not by the int or str hook."""
+    conv = tmlcfg.converter
+    assert conv.structure(1, Level) is Level.LOW
+    assert conv.structure("fast", Mode) is Mode.FAST
+    with pytest.raises(tmlcfg.ConfigError, match="7"):
+        conv.structure(7, Level)
+    assert type(conv.unstructure(Level.LOW)) is int
+    # a subclass tmlcfg has no hook of its own for keeps its base's: every Path is a PosixPath or WindowsPath
+    assert conv.unstructure(pathlib.Path("a")) == "a"
+    assert conv.structure("a", type(pathlib.Path())) == pathlib.Path("a")
+
+
+def test_a_users_attrs_class_given_something_else_than_a_table() -> None:
+    """A user's attrs class given a number or an array is a ConfigError, not cattrs' TypeError."""
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure(3, Sweep)
+    assert _problems(info.value) == [("", "expected a table (Sweep), got int 3")]
+
+    @attrs.define
+    class Study:
+        sweep: Sweep
+
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure({"sweep": ["s"]}, Study)
+    assert _problems(info.value) == [("sweep", "expected a table (Sweep), got array")]
+
+
+def test_a_type_the_converter_cannot_read_is_a_definition_error() -> None:
+    """Asking for a type no hook reads (a union of a config and a scalar) is a DefinitionError, not cattrs'."""
+    with pytest.raises(tmlcfg.DefinitionError, match=r"Sgd \| int"):
+        tmlcfg.converter.structure({}, Sgd | int)
+
+
+@attrs.define
+class Chain:
+    """A user's attrs class that nests itself, as deep as its input goes."""
+
+    sgd: Sgd
+    next: Chain | None = None
+
+
+def test_a_self_nesting_attrs_class_given_absurd_depth() -> None:
+    """Input deeper than Python's stack is one ConfigError in tmlcfg's words, not Python's recursion message."""
+    data: dict[str, Any] = {"sgd": {}}
+    for _ in range(5000):
+        data = {"sgd": {}, "next": data}
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure(data, Chain)
+    [problem] = info.value.problems
+    assert problem.message == "nesting too deep to read"
+    assert problem.path.startswith("next.next.")
+
+
+def test_a_long_path_starting_at_an_index_is_shown_as_a_path() -> None:
+    """A long problem path of a list[C] is cut key by key, not quoted whole as if it were one key."""
+
+    @tmlcfg.config
+    class Middle:
+        a_rather_long_field_name_to_make_the_path_long: Sgd = Sgd()
+
+    @tmlcfg.config
+    class Deep:
+        another_rather_long_field_name_for_the_same_reason: Middle = Middle()
+
+    inner = {"a_rather_long_field_name_to_make_the_path_long": {"lr": "x"}}
+    data = [{}, {"another_rather_long_field_name_for_the_same_reason": inner}]
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure(data, list[Deep])
+    assert str(info.value).splitlines()[1] == (
+        "  [1].another_rather_long_field_name_for_the_same_reason"
+        ".a_rather_long_field_name_to_make_the_path_long.lr: expected float, got str 'x'"
+    )

@@ -318,3 +318,10 @@ def test_containers_count_toward_depth() -> None:
         tmlcfg.config(
             type("Over", (), {"__annotations__": {"c": Mapping[str, deepest]}, "c": tmlcfg.field(factory=dict)})
         )  # type: ignore[valid-type]
+
+
+@pytest.mark.parametrize("name", ["class", "None", "a-b", "a.b", "1x", "\u210c", "\ufb01t"])
+def test_field_names_python_cannot_spell_are_refused(name: str) -> None:
+    """A name only type() can give (a keyword, not an identifier, not NFKC-normal) is a DefinitionError."""
+    # Python folds "\u210c" to "H" in the code attrs generates, so such a field could never be set or read
+    refused({"__annotations__": {name: int}, name: 1}, r"is not a Python identifier")

@@ -269,3 +269,26 @@ def test_a_config_error_survives_pickling() -> None:
     error = tmlcfg.ConfigError([tmlcfg.Problem("a.b", "bad", "f.toml", 3)], target="Exp")
     again = pickle.loads(pickle.dumps(error))
     assert (again.problems, again.target, str(again)) == (error.problems, error.target, str(error))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a message written by the user's code (validator, registered type, cross-field check) is put "
+    "into the report as it is: a newline in it starts what reads as another problem, an escape reaches the terminal",
+)
+def test_a_users_message_cannot_forge_report_lines() -> None:
+    """A validator quoting a value from the file, newline and terminal escape included, stays on its one line."""
+
+    def echo(value: str) -> None:
+        if value:
+            raise ValueError(f"refused {value}")
+
+    @tmlcfg.config
+    class Echo:
+        s: str = tmlcfg.field(default="", validator=echo)
+
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.loads(Echo, 's = "x\\n  t: forged problem\\u001b[31m"')
+    report = str(info.value)
+    assert len(report.splitlines()) == 2
+    assert "\x1b" not in report

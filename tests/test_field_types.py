@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import fractions
 import json
 import pathlib
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmlcfg
+import tmlcfg.testing
 from tmlcfg._argv import field_help
 from tmlcfg._reference import markdown_reference
 from tmlcfg._template import template
@@ -291,3 +293,214 @@ def test_timedelta_is_not_a_number() -> None:
     """90 is not a timedelta: the unit must be written."""
     with pytest.raises(tmlcfg.ConfigError, match=r"timeout: expected timedelta \(a TOML str\), got int 90"):
         tmlcfg.from_dict(Serving, {"timeout": 90})
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a value of the wrong TOML kind is refused before the structure function runs, and a "
+    "registered type has no way to give the form it is written in: 90 is refused without it",
+)
+def test_a_bare_number_for_a_timedelta_is_told_the_form() -> None:
+    """timeout = 90 is refused with the form a timedelta is written in, as "90" is."""
+    with pytest.raises(tmlcfg.ConfigError, match=r'as in "1h30m", "90s"'):
+        tmlcfg.from_dict(Serving, {"timeout": 90})
+
+
+def test_arithmetic_errors_of_a_structure_function_are_problems() -> None:
+    """decimal.InvalidOperation and ZeroDivisionError (ArithmeticErrors, not ValueErrors) are problems."""
+
+    class Ratio:
+        def __init__(self, value: fractions.Fraction) -> None:
+            self.value = value
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Ratio) and other.value == self.value
+
+        def __hash__(self) -> int:
+            return hash(self.value)
+
+    class Amount(Ratio):
+        pass
+
+    # what Fraction("1/0") and Decimal("lots") raise, as a user's function would let them through
+    tmlcfg.register_type(Ratio, toml=str, structure=lambda s: Ratio(fractions.Fraction(s)), unstructure=str)
+    tmlcfg.register_type(Amount, toml=str, structure=lambda s: Amount(decimal.Decimal(s)), unstructure=str)
+
+    @tmlcfg.config
+    class Mix:
+        ratio: Ratio = Ratio(fractions.Fraction(1))
+        amount: Amount = Amount(fractions.Fraction(1))
+
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.loads(Mix, 'ratio = "1/0"\namount = "lots"')
+    assert [(p.path, p.line) for p in info.value.problems] == [("ratio", 1), ("amount", 2)]
+    assert "invalid Ratio '1/0'" in info.value.problems[0].message
+
+
+def test_unhashable_types_are_refused_at_registration() -> None:
+    """Configs are hashable: a type whose values cannot be hashed is a DefinitionError, not a later TypeError."""
+
+    class Bag:
+        __hash__ = None  # type: ignore[assignment]
+
+    with pytest.raises(tmlcfg.DefinitionError, match=r"register_type\(.*Bag\): .*hashable"):
+        tmlcfg.register_type(Bag, toml=str, structure=lambda s: Bag(), unstructure=lambda b: "")
+
+
+@pytest.mark.parametrize("tp", [dict, list, tuple, set, frozenset, tmlcfg.FrozenDict, object])
+def test_types_tmlcfg_reads_as_tables_or_arrays_are_refused(tp: type) -> None:
+    """Registering a container (or object, the base of every class) is a DefinitionError that leaves nothing half done."""
+    for _ in range(2):  # the second time it is still refused the same way, not "already registered"
+        with pytest.raises(tmlcfg.DefinitionError, match="tmlcfg already reads|every class derives from object"):
+            tmlcfg.register_type(tp, toml=str, structure=tp, unstructure=str)
+    assert tmlcfg.loads(Serving, 'price = "1"').price == decimal.Decimal("1.00")
+
+
+def test_a_registered_base_class_does_not_capture_its_subclasses() -> None:
+    """A config class deriving from a registered type is still read and written as a config."""
+
+    class Named:
+        pass
+
+    tmlcfg.register_type(Named, toml=str, structure=lambda s: Named(), unstructure=lambda n: "n")
+
+    @tmlcfg.config
+    class Layer(Named):
+        width: int = 1
+        token: str = tmlcfg.field(default="hunter2", secret=True)
+
+    assert tmlcfg.loads(Layer, "width = 2") == Layer(width=2)
+    assert tmlcfg.dumps(Layer(width=3)) == 'width = 3\ntoken = "hunter2"\n'
+    assert tmlcfg.converter.structure({"width": 4}, Layer) == Layer(width=4)
+    # and its secrets are masked where configs are shown, as any config's are
+    assert tmlcfg.pretty_print(Layer()) == 'width = 1\ntoken = "***"\n'
+
+
+def test_a_strategy_function_that_returns_no_strategy() -> None:
+    """A strategy function returning something else is a DefinitionError naming the type, not an AssertionError."""
+
+    class Seed(int):
+        pass
+
+    tmlcfg.register_type(Seed, toml=int, structure=Seed, unstructure=int, strategy=lambda: [1, 2])
+
+    @tmlcfg.config
+    class Run:
+        seed: Seed = Seed(0)
+
+    with pytest.raises(tmlcfg.DefinitionError, match="registered for Seed returned list, not a Hypothesis strategy"):
+        configs(Run)
+
+
+def test_a_type_without_strategy_that_refuses_most_values_is_named_in_the_hint() -> None:
+    """When drawing fails because a registered type refuses most drawn values, the hint says register a strategy."""
+
+    class Sha:
+        def __init__(self, text: str) -> None:
+            if len(text) != 40 or text.strip("0123456789abcdef"):
+                raise ValueError("a sha is 40 hex digits")
+            self.text = text
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Sha) and other.text == self.text
+
+        def __hash__(self) -> int:
+            return hash(self.text)
+
+    tmlcfg.register_type(Sha, toml=str, structure=Sha, unstructure=lambda s: s.text)
+
+    @tmlcfg.config
+    class Commit:
+        sha: Sha = Sha("0" * 40)
+
+    with pytest.raises(tmlcfg.testing.LawBroken, match="registered without a strategy.*register_type a strategy"):
+        check_config_class(Commit, max_examples=5)
+
+
+class _Wrapped:
+    """A value of some TOML kind, kept as it was given to the structure function."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.value == self.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
+class _Count(_Wrapped):
+    pass
+
+
+class _Ratio(_Wrapped):
+    pass
+
+
+class _Label(_Wrapped):
+    pass
+
+
+for _tp, _toml in ((_Count, int), (_Ratio, float), (_Label, str)):
+    tmlcfg.register_type(_tp, toml=_toml, structure=_tp, unstructure=lambda w: w.value)
+
+
+@tmlcfg.config
+class _Kinds:
+    count: _Count = _Count(0)
+    ratio: _Ratio = _Ratio(0.0)
+    label: _Label = _Label("")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"count": 2**63}, "outside the signed 64-bit range"),
+        ({"ratio": float("nan")}, "nan is not allowed"),
+        ({"ratio": -(2**70)}, "outside the signed 64-bit range"),
+        ({"label": "a\ud800"}, r"lone surrogate U\+D800"),
+    ],
+)
+def test_a_registered_types_representation_obeys_its_toml_kind(data: dict[str, object], message: str) -> None:
+    """What TOML cannot hold never reaches the structure function, so dumps never writes an unreadable file."""
+    with pytest.raises(tmlcfg.ConfigError, match=message):
+        tmlcfg.from_dict(_Kinds, data)
+
+
+def test_ints_are_widened_before_a_float_types_structure_function() -> None:
+    """Law 4's one widening holds for a registered float type: its function gets 3.0, and the config round-trips."""
+    kinds = tmlcfg.from_dict(_Kinds, {"ratio": 3})
+    assert type(kinds.ratio.value) is float
+    assert tmlcfg.loads(_Kinds, tmlcfg.dumps(kinds)) == kinds
+
+
+def test_an_unstructured_value_toml_cannot_hold_is_refused() -> None:
+    """A value built directly, whose representation TOML cannot hold, is a DefinitionError when written."""
+    with pytest.raises(tmlcfg.DefinitionError, match="registered for _Count returned .*outside the signed 64-bit"):
+        tmlcfg.dumps(_Kinds(count=_Count(2**64)))
+
+
+class _Amount(decimal.Decimal):
+    """A Decimal registered as plainly as a user would: Decimal("1.0") == Decimal("1.00"), their texts differ."""
+
+
+tmlcfg.register_type(_Amount, toml=str, structure=_Amount, unstructure=str)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="fingerprint and diff go by the unstructured text, and nothing (registration, docs or "
+    "check_config_class) asks that equal values of a registered type unstructure alike",
+)
+def test_equal_configs_of_a_registered_type_share_a_fingerprint() -> None:
+    """Equal configs have equal fingerprints and no diff, whatever text their registered values were read from."""
+
+    @tmlcfg.config
+    class Bill:
+        amount: _Amount = _Amount("1")
+
+    a, b = tmlcfg.loads(Bill, 'amount = "1.0"'), tmlcfg.loads(Bill, 'amount = "1.00"')
+    assert a == b and hash(a) == hash(b)
+    assert tmlcfg.diff(a, b) == []
+    assert tmlcfg.fingerprint(a) == tmlcfg.fingerprint(b)

@@ -301,3 +301,47 @@ def test_what_the_class_allows_is_still_shown() -> None:
         "tier: expected one of 'free', 'paid', got str (the value is secret and not shown)",
         "code: expected one of 'a', 'b', got str (the value is secret and not shown)",
     ]
+
+
+class _Token:
+    """A field type of the user's whose structure function quotes the text it refuses."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Token) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def _token(text: str) -> _Token:
+    if not text.startswith("tk-"):
+        raise ValueError(f"bad token {text!r}, expected tk-...")
+    return _Token(text)
+
+
+tmlcfg.register_type(_Token, toml=str, structure=_token, unstructure=lambda t: t.text)
+
+
+def test_a_registered_types_message_does_not_quote_a_secret() -> None:
+    """A registered type's own message quoting the refused value is scrubbed below a secret, as a validator's is."""
+
+    @tmlcfg.config
+    class Api:
+        token: _Token = tmlcfg.field(default=_Token("tk-0"), secret=True)
+        tokens: Mapping[str, _Token] = tmlcfg.field(factory=dict, secret=True)
+        public: _Token = _Token("tk-1")
+
+    for build in (
+        lambda: tmlcfg.loads(Api, 'token = "hunter2"\ntokens = {a = "hunter2"}'),
+        lambda: tmlcfg.replace(Api(), token="hunter2"),
+        lambda: Api(token="hunter2"),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(tmlcfg.ConfigError) as info:
+            build()
+        assert "hunter2" not in str(info.value)
+        assert "bad token ***, expected tk-..." in str(info.value)
+    with pytest.raises(tmlcfg.ConfigError, match="bad token 'plain'"):
+        tmlcfg.loads(Api, 'public = "plain"')  # not a secret: the message is the user's, whole

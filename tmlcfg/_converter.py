@@ -11,6 +11,7 @@ rules as a config. Every failure is one :class:`ConfigError` with every problem.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import pathlib
 import typing
@@ -24,6 +25,7 @@ from cattrs.errors import (
     ForbiddenExtraKeysError,
     IterableValidationError,
     IterableValidationNote,
+    StructureHandlerNotFoundError,
 )
 
 from ._errors import ConfigError, DefinitionError, Invalid, Problem, RawProblem, to_problem
@@ -31,6 +33,7 @@ from ._keypaths import PathSyntaxError, PathTuple, parse_path
 from ._nodes import FrozenSetNode, MappingNode, RegisteredNode, TupleNode
 from ._register import all_registered
 from ._spec import ClassSpec, spec_of
+from ._wording import got
 
 _C = TypeVar("_C")
 
@@ -159,6 +162,26 @@ class Converter(cattrs.Converter):
             raise
         except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as e:
             raise ConfigError.from_raw(_flatten(e, ()), target=getattr(cl, "__name__", None)) from None
+        except StructureHandlerNotFoundError:
+            raise DefinitionError(
+                f"tmlcfg.converter has no hook for {_type_name(cl)}: not a config, an attrs class or a field "
+                f"type tmlcfg reads; register a hook on the converter, or the type with tmlcfg.register_type"
+            ) from None
+
+    def gen_structure_attrs_fromdict(self, cl: Any) -> Callable[[Any, Any], Any]:
+        # cattrs' hook would fail on a number or an array with its own TypeError or AttributeError
+        hook = super().gen_structure_attrs_fromdict(cl)
+
+        def structure_table(data: Any, t: Any) -> Any:
+            if not isinstance(data, Mapping):
+                raise ConfigError.from_raw([((), f"expected a table ({_type_name(cl)}), {got(data)}", ())])
+            return hook(data, t)
+
+        return structure_table
+
+
+def _type_name(tp: Any) -> str:
+    return tp.__name__ if isinstance(tp, type) else repr(tp)
 
 
 def _flatten(error: BaseException, path: PathTuple) -> list[RawProblem]:
@@ -183,6 +206,8 @@ def _flatten(error: BaseException, path: PathTuple) -> list[RawProblem]:
             else:
                 out += _flatten(sub, (*path, *step))
         return out
+    if isinstance(error, RecursionError):  # a self-nesting attrs class of the user's, given absurd depth
+        return [(path, "nesting too deep to read", ())]
     return [(path, str(error) or type(error).__name__, ())]
 
 
@@ -215,13 +240,42 @@ def register_hooks(converter: cattrs.Converter) -> cattrs.Converter:
     converter.register_structure_hook_factory(_is_config, _config_structure_hook)
     converter.register_unstructure_hook_factory(_is_config, _config_unstructure_hook(False))
     # cattrs' own hooks for these beat any factory, so tmlcfg's strict ones replace them one by one
-    for tp in _SCALARS:
-        converter.register_structure_hook(tp, _field_type_structure_hook(tp))
-        converter.register_unstructure_hook(tp, _field_type_unstructure_hook(tp))
-    for node in all_registered():
-        converter.register_structure_hook(node.tp, _field_type_structure_hook(node.tp))
-        converter.register_unstructure_hook(node.tp, _field_type_unstructure_hook(node.tp))
+    for tp in (*_SCALARS, *(node.tp for node in all_registered())):
+        _register_class_hooks(converter, tp)
     return converter
+
+
+def _register_class_hooks(converter: cattrs.Converter, tp: type, mask: bool = False) -> None:
+    """Hooks for ``tp``, which cattrs also hands ``tp``'s subclasses: those tmlcfg reads
+    themselves (an ``IntEnum``, a config class deriving from a registered type) go to their own."""
+    structure = _field_type_structure_hook(tp)
+    unstructure = _field_type_unstructure_hook(tp)
+
+    def structure_exactly(data: Any, cl: Any) -> Any:
+        own = None if cl is tp else _own_structure_hook(cl)
+        return (structure if own is None else own)(data, cl)
+
+    def unstructure_exactly(value: Any) -> Any:
+        cls: Any = type(value)
+        own = None if cls is tp or value is None else _own_unstructure_hook(cls, mask)
+        return (unstructure if own is None else own)(value)
+
+    converter.register_structure_hook(tp, structure_exactly)
+    converter.register_unstructure_hook(tp, unstructure_exactly)
+
+
+@functools.cache
+def _own_structure_hook(cl: Any) -> Callable[[Any, Any], Any] | None:
+    if _is_config(cl):
+        return _config_structure_hook(cl)
+    return _field_type_structure_hook(cl) if _is_field_type(cl) else None
+
+
+@functools.cache
+def _own_unstructure_hook(cl: Any, mask: bool) -> Callable[[Any], Any] | None:
+    if _is_config(cl):
+        return _config_unstructure_hook(mask)(cl)
+    return _field_type_unstructure_hook(cl) if _is_field_type(cl) else None
 
 
 _SCALARS = (bool, int, float, str, pathlib.Path, dt.datetime, dt.date, dt.time)
@@ -243,15 +297,16 @@ def masking_converter() -> cattrs.Converter:
     if _masking is None:
         _masking = converter.copy()
         _masking.register_unstructure_hook_factory(_is_config, _config_unstructure_hook(True))
+        for tp in (*_SCALARS, *(node.tp for node in all_registered())):
+            _register_class_hooks(_masking, tp, mask=True)  # a config deriving from one is masked too
     return _masking
 
 
 def install_registered(node: RegisteredNode) -> None:
     """Put a registered type's hooks on tmlcfg's converters (cattrs forgets its cached dispatch)."""
-    for conv in (converter, _masking):
+    for conv, mask in ((converter, False), (_masking, True)):
         if conv is not None:
-            conv.register_structure_hook(node.tp, _field_type_structure_hook(node.tp))
-            conv.register_unstructure_hook(node.tp, _field_type_unstructure_hook(node.tp))
+            _register_class_hooks(conv, node.tp, mask)
 
 
 def structured(

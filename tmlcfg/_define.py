@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import keyword
 import sys
 import typing
+import unicodedata
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar, dataclass_transform, overload
@@ -75,6 +77,11 @@ def _build(cls: Any, migrations: Sequence[Renamed | Removed], caller_locals: dic
         if name.startswith("_"):
             raise DefinitionError(
                 f"{cls.__qualname__}.{name}: field names may not start with '_' (TOML keys are public)"
+            )
+        if not name.isidentifier() or keyword.iskeyword(name) or unicodedata.normalize("NFKC", name) != name:
+            # only type() or make_class can give one; attrs' generated code could not name it
+            raise DefinitionError(
+                f"{cls.__qualname__}.{name}: {name!r} is not a Python identifier in normal form; rename the field"
             )
         if name == "self":
             raise DefinitionError(f"{cls.__qualname__}.self: a field may not be named self (the constructor's own)")

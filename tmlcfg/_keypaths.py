@@ -78,7 +78,9 @@ def shown_path(path: str) -> str:
     if len(path) <= MAX_SHOWN:
         return path
     try:
-        segments = parse_path(path)
+        # a problem of the converter's list[C] starts with an index, which the path language
+        # (rooted at a table) does not: parsed under a stand-in key, then without it
+        segments = parse_path("_" + path)[1:] if path.startswith("[") else parse_path(path)
     except PathSyntaxError:
         segments = (path,)
     half = (MAX_SHOWN - 3) // 2

@@ -17,7 +17,7 @@ from ._errors import Invalid, RawProblem, prefixed
 from ._frozen import FrozenDict, StrictFrozenSet, strict_key
 from ._keypaths import any_lone_surrogate, lone_surrogate
 from ._limits import INT_MAX, INT_MIN, MAX_DEPTH
-from ._wording import got, literal
+from ._wording import MASKING, got, literal, scrub
 
 if TYPE_CHECKING:
     from ._spec import ClassSpec
@@ -649,10 +649,17 @@ class RegisteredNode(Node):
         if cls is self.tp:
             return value
         if cls is self.toml or (self.toml is float and cls is int):
+            # held to its TOML kind's rules first (64-bit ints, no nan, no lone surrogate; ints
+            # widened to float), so the user's function sees what a file can hold, and writing it back can
+            text = value
+            value = _KIND_NODES[self.toml].structure(value)
             try:
                 result = self.from_toml(value)
-            except (ValueError, TypeError, OverflowError) as e:
-                raise Invalid.one(f"invalid {self.name} {literal(value)}: {e}") from None
+            # ArithmeticError: what Decimal("x") (InvalidOperation) and Fraction("1/0") raise for bad text
+            except (ValueError, TypeError, ArithmeticError) as e:
+                # the user's message may quote the value, which below a secret must not be shown
+                reason = scrub(str(e), [text]) if MASKING.get() else str(e)
+                raise Invalid.one(f"invalid {self.name} {literal(text)}: {reason}") from None
             if type(result) is not self.tp:
                 raise Invalid.one(
                     f"the structure function registered for {self.name} returned {type(result).__name__}, "
@@ -663,13 +670,18 @@ class RegisteredNode(Node):
 
     def unstructure(self, value: Any, mask: bool) -> Any:
         out = self.to_toml(value)
-        if type(out) is not self.toml:
-            from ._errors import DefinitionError
+        from ._errors import DefinitionError
 
+        if type(out) is not self.toml:
             raise DefinitionError(
                 f"the unstructure function registered for {self.name} returned {type(out).__name__}, "
                 f"not {self.toml.__name__}"
             )
+        try:
+            _KIND_NODES[self.toml].structure(out)
+        except Invalid as e:  # a file written with it could not be read back
+            reason = "; ".join(p[1] for p in e.problems)
+            raise DefinitionError(f"the unstructure function registered for {self.name} returned {reason}") from None
         return out
 
     def describe(self) -> str:
@@ -685,6 +697,17 @@ TOML_KIND_NAMES: dict[type, str] = {
     dt.datetime: "datetime",
     dt.date: "date",
     dt.time: "time",
+}
+
+#: The node of each TOML kind: a registered type's representation is held to its rules.
+_KIND_NODES: dict[type, Node] = {
+    str: StrNode(),
+    int: IntNode(),
+    float: FloatNode(),
+    bool: BoolNode(),
+    dt.datetime: DateTimeNode(),
+    dt.date: DateNode(),
+    dt.time: TimeNode(),
 }
 
 #: Every kind of field type. Code that branches over kinds matches on this union and

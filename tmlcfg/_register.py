@@ -9,12 +9,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ._errors import DefinitionError
+from ._frozen import FrozenDict, StrictFrozenSet
 from ._nodes import TOML_KIND_NAMES, RegisteredNode
 
 _T = TypeVar("_T")
 
 #: Types tmlcfg reads itself; registering one of them would make a field ambiguous.
 _BUILT_IN = frozenset({bool, int, float, str, pathlib.Path, dt.datetime, dt.date, dt.time, type(None)})
+#: Tables and arrays: tmlcfg reads them itself, and a hook for one would stand in for its own.
+_CONTAINERS: frozenset[type] = frozenset({dict, list, tuple, set, frozenset, FrozenDict, StrictFrozenSet})
 
 _registered: dict[type, RegisteredNode] = {}
 #: The registered types some config class already uses.
@@ -57,8 +60,13 @@ def register_type(
     if toml not in TOML_KIND_NAMES:
         kinds = ", ".join(t.__name__ for t in TOML_KIND_NAMES)
         raise DefinitionError(f"register_type({name}): toml={toml!r} is not a TOML kind; use one of {kinds}")
-    if tp in _BUILT_IN or hasattr(tp, "__tmlcfg_spec__"):
+    if tp in _BUILT_IN or tp in _CONTAINERS or hasattr(tp, "__tmlcfg_spec__"):
         raise DefinitionError(f"register_type({name}): tmlcfg already reads {name} itself")
+    if tp is object:
+        raise DefinitionError("register_type(object): every class derives from object; register your own class")
+    if getattr(tp, "__hash__", None) is None:
+        # configs are hashable, and frozenset members must be
+        raise DefinitionError(f"register_type({name}): {name} is not hashable; give it __eq__ and __hash__")
     if tp in _registered:
         where = " and config classes already use it" if tp in _used else ""
         raise DefinitionError(f"register_type({name}): {name} is already registered{where}; register a type once")
@@ -74,7 +82,11 @@ def register_type(
     # tmlcfg's converters learn the type now; one not made yet learns every registered type when it is
     convert = sys.modules.get(f"{__package__}._converter")
     if convert is not None and hasattr(convert, "install_registered"):
-        convert.install_registered(node)
+        try:
+            convert.install_registered(node)
+        except BaseException:
+            del _registered[tp]  # nothing half registered: the converters do not know it
+            raise
 
 
 def registered(tp: Any) -> RegisteredNode | None:

@@ -15,7 +15,7 @@ from hypothesis.errors import InvalidArgument
 
 from ._constraints import BOUNDS
 from ._converter import require_spec
-from ._errors import ConfigError, Invalid
+from ._errors import ConfigError, DefinitionError, Invalid
 from ._frozen import FrozenDict, StrictFrozenSet, strict_key
 from ._keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from ._nodes import (
@@ -120,7 +120,11 @@ def _registered(node: RegisteredNode) -> st.SearchStrategy[Any]:
         return _TOML_KINDS[node.toml].map(lambda v: _structured_or_none(node, v)).filter(lambda v: v is not None)
     if not isinstance(strategy, st.SearchStrategy):
         strategy = strategy()  # a function that imports Hypothesis only when testing
-    assert isinstance(strategy, st.SearchStrategy)
+    if not isinstance(strategy, st.SearchStrategy):
+        raise DefinitionError(
+            f"the strategy function registered for {node.name} returned {type(strategy).__name__}, "
+            "not a Hypothesis strategy"
+        )
     return strategy
 
 

@@ -271,11 +271,6 @@ def test_a_config_error_survives_pickling() -> None:
     assert (again.problems, again.target, str(again)) == (error.problems, error.target, str(error))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a message written by the user's code (validator, registered type, cross-field check) is put "
-    "into the report as it is: a newline in it starts what reads as another problem, an escape reaches the terminal",
-)
 def test_a_users_message_cannot_forge_report_lines() -> None:
     """A validator quoting a value from the file, newline and terminal escape included, stays on its one line."""
 

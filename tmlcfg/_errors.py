@@ -7,6 +7,22 @@ from typing import Any
 
 from ._keypaths import PathTuple, format_path, shown_path
 
+# C0 and C1 control characters (newline and the terminal's escape among them), and DEL
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+_CONTROLS.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def one_line(message: str) -> str:
+    """A message as a report line shows it: control characters escaped.
+
+    Messages quote values from files and words from users' validators; a newline in
+    one would start what reads as another problem, an escape would reach the terminal.
+
+    >>> one_line("refused 'x\\n  forged'")
+    "refused 'x\\\\n  forged'"
+    """
+    return message.translate(_CONTROLS) if not message.isprintable() else message
+
 
 class TmlcfgError(Exception):
     """Base of every error tmlcfg raises on purpose."""
@@ -54,7 +70,8 @@ class Problem:
         if self.source is not None:
             where = f"{self.source}:{self.line}: " if self.line is not None else f"{self.source}: "
         path = shown_path(self.path)  # a megabyte-long unknown key, say: its ends are enough to find it
-        return f"{where}{path}: {self.message}" if path else f"{where}{self.message}"
+        message = one_line(self.message)
+        return f"{where}{path}: {message}" if path else f"{where}{message}"
 
 
 class ConfigError(TmlcfgError, ValueError):

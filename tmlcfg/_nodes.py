@@ -666,7 +666,23 @@ class RegisteredNode(Node):
                     f"not {self.name}"
                 )
             return result
-        raise Invalid.one(f"expected {self.name} (a TOML {TOML_KIND_NAMES[self.toml]}), {got(value)}")
+        expected = f"expected {self.name} (a TOML {TOML_KIND_NAMES[self.toml]}), {got(value)}"
+        raise Invalid.one(expected + self._as_text_hint(value))
+
+    def _as_text_hint(self, value: Any) -> str:
+        """For a number where text is wanted (``timeout = 90``): what the same digits, quoted, would do.
+
+        Either the way to write it (``"90"``), or the type's own reason to refuse the text too,
+        which names the form it is written in.
+        """
+        if self.toml is not str or type(value) not in (int, float) or MASKING.get():
+            return ""
+        text = repr(value)
+        try:
+            result = self.from_toml(text)
+        except (ValueError, TypeError, ArithmeticError) as e:
+            return f"; as text it would be refused too: {e}"
+        return f"; write it as text: {literal(text)}" if type(result) is self.tp else ""
 
     def unstructure(self, value: Any, mask: bool) -> Any:
         out = self.to_toml(value)

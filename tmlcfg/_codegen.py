@@ -173,7 +173,16 @@ def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, prob
         for line in slow:  # the node's own structure is the only way for this type
             src.emit(indent, line)
     else:
-        src.emit(indent, f"if {test}:" if test is not None else "if False:")
+        branch = "if"
+        if nested is not None:  # a file's table first: the common case when loading
+            src.emit(indent, f"if type({var}) is dict:")
+            src.emit(indent + 1, "try:")
+            src.emit(indent + 2, f"{var} = {src.const(nested, 'build')}({var})")
+            src.emit(indent + 1, "except Invalid as e:")
+            src.emit(indent + 2, f"problems = failed(problems, {key}, e)")
+            src.emit(indent + 2, f"{var} = FAILED")
+            branch = "elif"
+        src.emit(indent, f"{branch} {test}:" if test is not None else f"{branch} False:")
         src.emit(indent + 1, "pass")
         if widen:
             bounds = _bound_checks(node, f"float({var})", src) if isinstance(node, ConstrainedNode) else []
@@ -185,13 +194,6 @@ def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, prob
             kind, by_value = src.const(node.value_type, "kind"), src.const(members, "members")
             src.emit(indent, f"elif type({var}) is {kind} and {var} in {by_value}:")
             src.emit(indent + 1, f"{var} = {by_value}[{var}]")
-        if nested is not None:
-            src.emit(indent, f"elif type({var}) is dict:")
-            src.emit(indent + 1, "try:")
-            src.emit(indent + 2, f"{var} = {src.const(nested, 'build')}({var})")
-            src.emit(indent + 1, "except Invalid as e:")
-            src.emit(indent + 2, f"problems = failed(problems, {key}, e)")
-            src.emit(indent + 2, f"{var} = FAILED")
         src.emit(indent, "else:")
         for line in slow:
             src.emit(indent + 1, line)
@@ -249,7 +251,11 @@ def _body(spec: ClassSpec, src: _Source, indent: int, inline: bool, probe: str |
     for f in spec.fields:
         src.emit(indent, f"{src.const(_slot(spec.cls, f.name).__set__, 'set')}(inst, {names[f.name]})")
     if spec.post_init is not None:
-        src.emit(indent, f"{src.const(spec.run_post_init, 'post_init')}(inst)")
+        # the user's check called directly: a wrapper would cost a call per config built
+        src.emit(indent, "try:")
+        src.emit(indent + 1, f"{src.const(spec.post_init, 'post_init')}(inst)")
+        src.emit(indent, "except ValueError as e:")
+        src.emit(indent + 1, f"raise {src.const(spec.post_init_failed, 'post_init_failed')}(inst, e) from None")
 
 
 def _groups(spec: ClassSpec, names: dict[str, str], src: _Source, indent: int) -> None:

@@ -279,7 +279,10 @@ class ConfigNode(Node):
         return (self.cls,)
 
     def structure(self, value: Any) -> Any:
-        if type(value) is self.cls:
+        cls = type(value)
+        if cls is dict:  # a file's table: by far the most common, and isinstance of an ABC is slow
+            return self.spec.build(value)
+        if cls is self.cls:
             return value
         if isinstance(value, Mapping):
             return self.spec.build(value)
@@ -299,16 +302,19 @@ def _is_array(value: Any) -> bool:
 class TupleNode(Node):
     """``tuple[T, ...]``: a TOML array, every element checked and frozen."""
 
-    __slots__ = ("item",)
+    __slots__ = ("_configs", "item")
     accepts = (list, tuple)
     toml_kinds = ("array",)
 
     def __init__(self, item: TypeNode) -> None:
         self.item = item
+        self._configs = item if type(item) is ConfigNode else None
 
     def structure(self, value: Any) -> Any:
         if not _is_array(value):
             raise self.fail(value)
+        if self._configs is not None:
+            return self._tables(value, self._configs)
         item = self.item
         if isinstance(item, (IntNode, BoolNode)) or (isinstance(item, StrNode) and not any_lone_surrogate(value)):
             want = item.accepts[0]
@@ -322,6 +328,23 @@ class TupleNode(Node):
                 out.append(structure(v))
             except Invalid as e:
                 problems += prefixed(i, e.problems)
+        if problems:
+            raise Invalid(problems)
+        return tuple(out)
+
+    @staticmethod
+    def _tables(value: Any, item: ConfigNode) -> tuple[Any, ...]:
+        """An array of tables, each built by its class's generated code directly: the common array."""
+        build = item.spec.build
+        cls = item.cls
+        out = []
+        problems: list[RawProblem] | None = None
+        for i, v in enumerate(value):
+            try:
+                kind = type(v)
+                out.append(build(v) if kind is dict else v if kind is cls else item.structure(v))
+            except Invalid as e:
+                problems = (problems or []) + prefixed(i, e.problems)
         if problems:
             raise Invalid(problems)
         return tuple(out)

@@ -191,18 +191,15 @@ class ClassSpec:
                 problems.append(problem)
         return problems
 
-    def run_post_init(self, inst: Any) -> None:
-        """The user's cross-field check, its failures as problems at this config's path."""
-        try:
-            self.post_init(inst)  # type: ignore[misc]
-        except ValueError as e:
-            # the user's message may quote a secret it checked: below a secret, any value
-            fields = self.fields if MASKING.get() else [f for f in self.fields if f.secret]
-            secrets = [getattr(inst, f.name) for f in fields]
-            if isinstance(e, ConfigError):
-                # a check may name the paths below it: ConfigError([Problem("relations[2].rhs", ...)])
-                raise Invalid([(_relative(p.path), scrub(p.message, secrets), ()) for p in e.problems]) from None
-            raise Invalid([((), scrub(str(e), secrets), ())]) from None
+    def post_init_failed(self, inst: Any, e: ValueError) -> Invalid:
+        """The user's cross-field check refused ``inst``: its message as problems at this config's path."""
+        # the user's message may quote a secret it checked: below a secret, any value
+        fields = self.fields if MASKING.get() else [f for f in self.fields if f.secret]
+        secrets = [getattr(inst, f.name) for f in fields]
+        if isinstance(e, ConfigError):
+            # a check may name the paths below it: ConfigError([Problem("relations[2].rhs", ...)])
+            return Invalid([(_relative(p.path), scrub(p.message, secrets), ()) for p in e.problems])
+        return Invalid([((), scrub(str(e), secrets), ())])
 
     def unknown_keys(self, data: Mapping[str, Any]) -> list[RawProblem]:
         problems: list[RawProblem] = []

@@ -1,4 +1,4 @@
-"""The laws of DESIGN.md, checked over generated config classes."""
+"""The laws (docs: tutorial and experiment files), checked over generated config classes."""
 
 from __future__ import annotations
 

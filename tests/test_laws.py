@@ -1,4 +1,4 @@
-"""The laws (docs: tutorial and experiment files), checked over generated config classes."""
+"""The laws (round-trip, defaults, immutability, strictness, every problem once, representable) over generated classes."""
 
 from __future__ import annotations
 

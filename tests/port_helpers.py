@@ -86,14 +86,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def without_nulls(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [without_nulls(v) for v in value]
-    return value
-
-
 def exactly(value: Any) -> Any:
     """``value`` with the type of every leaf made part of it, so that 1 and 1.0 and True differ."""
     if isinstance(value, dict):

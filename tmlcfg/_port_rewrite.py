@@ -275,7 +275,7 @@ class ModuleRewriter(cst.CSTTransformer):
             body.append(statement)
         if checks:
             body.insert(checks_at or 0, self._post_init(node, checks).with_changes(leading_lines=checks_leading))
-        if not body or all(_is_docstring(s) for s in body):
+        if not body or all(validators.is_docstring(s) for s in body):
             body.append(cst.SimpleStatementLine([cst.Pass()]))
         # comments left by what was removed last stay at the end of the class
         footer = pending
@@ -328,7 +328,7 @@ class ModuleRewriter(cst.CSTTransformer):
     def _config_class(self, node: cst.ClassDef, todos: list[str]) -> None:
         statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
         for statement in statements:
-            if _is_docstring(statement):
+            if validators.is_docstring(statement):
                 continue
             if not isinstance(statement, cst.SimpleStatementLine):
                 first = self.code(statement).strip().splitlines()[0]
@@ -462,15 +462,6 @@ class ModuleRewriter(cst.CSTTransformer):
         if isinstance(default, cst.Dict) and not default.elements and inner.kind == "mapping":
             return None, cst.Name("dict")
         return convert_default(default, shape), None
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
 
 
 def _keep_layout(old: Sequence[cst.Arg], new: list[cst.Arg]) -> list[cst.Arg]:

@@ -203,7 +203,7 @@ def _assert_to_if(line: cst.SimpleStatementLine, name: str, module: cst.Module) 
     return statement.with_changes(leading_lines=line.leading_lines)
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
+def is_docstring(statement: cst.BaseStatement) -> bool:
     return (
         isinstance(statement, cst.SimpleStatementLine)
         and len(statement.body) == 1
@@ -250,7 +250,7 @@ def translate(
     params = [p.name.value for p in node.params.params]
     cls_name = params[0] if params else "cls"
     body = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
-    if body and _is_docstring(body[0]):
+    if body and is_docstring(body[0]):
         body = body[1:]
     if validator.kind == "root":
         value, values, extras = None, params[1] if len(params) > 1 else None, params[2:]
@@ -314,7 +314,7 @@ class _BareReturns(cst.CSTTransformer):
 def _method(node: cst.FunctionDef, statements: list[cst.BaseStatement]) -> cst.FunctionDef:
     body = [s.visit(_BareReturns()) for s in statements]
     docstring = list(node.body.body[:1]) if isinstance(node.body, cst.IndentedBlock) else []
-    if not (docstring and _is_docstring(docstring[0])):
+    if not (docstring and is_docstring(docstring[0])):
         docstring = []
     header = cst.parse_statement(f"def {node.name.value}(self) -> None:\n    pass\n")
     assert isinstance(header, cst.FunctionDef) and isinstance(node.body, cst.IndentedBlock)

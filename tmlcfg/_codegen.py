@@ -215,13 +215,6 @@ def _missing(f: FieldSpec, var: str, src: _Source, indent: int) -> None:
             indent, f"problems = failed(problems, {key}, {src.const(Invalid.one('missing required key'), 'missing')})"
         )
         src.emit(indent, f"{var} = FAILED")
-    elif f.factory is not None:
-        default = src.const(f.default_value, "factory")
-        src.emit(indent, "try:")
-        src.emit(indent + 1, f"{var} = {default}()")
-        src.emit(indent, "except Invalid as e:")
-        src.emit(indent + 1, f"problems = failed(problems, {key}, e)")
-        src.emit(indent + 1, f"{var} = FAILED")
     else:
         src.emit(indent, f"{var} = {src.const(f.default, 'default')}")
 
@@ -240,7 +233,15 @@ def _body(spec: ClassSpec, src: _Source, indent: int, inline: bool, probe: str |
     for f in spec.fields:
         var = names[f.name]
         src.emit(indent, f"{var} = get({src.const(f.name, 'key')}, MISSING)")
-        src.emit(indent, f"if {var} is MISSING" + (f" or {var} is None:" if f.optional else ":"))
+        missing = f"if {var} is MISSING" + (f" or {var} is None:" if f.optional else ":")
+        grouped = f.group is not None and f.group.default_member == f.name
+        if f.factory is not None and not grouped:
+            # what the factory makes is checked as a given value is, by the same code
+            src.emit(indent, missing)
+            src.emit(indent + 1, f"{var} = {src.const(f.factory, 'factory')}()")
+            _value(f, var, src, indent, inline, probe)
+            continue
+        src.emit(indent, missing)
         _missing(f, var, src, indent + 1)
         src.emit(indent, "else:")
         _value(f, var, src, indent + 1, inline, probe)

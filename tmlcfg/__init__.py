@@ -8,13 +8,13 @@ from ._errors import ConfigError, DefinitionError, Problem, TmlcfgError
 from ._fields import field
 from ._frozen import FrozenDict, StrictFrozenSet
 from ._lazy import lazy_attributes as _lazy_attributes
-from ._migrate import MigrationWarning, removed, renamed
 from ._register import register_type
 
 if _typing.TYPE_CHECKING:
     from ._argv import from_argv
     from ._diff import Difference, diff, fingerprint
     from ._load import load, loads
+    from ._migrate import MigrationWarning, removed, renamed
     from ._numbers import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
     from ._replace import replace
     from ._schema import json_schema
@@ -34,6 +34,9 @@ _LAZY = {
     "fingerprint": "_diff",
     "from_argv": "_argv",
     "json_schema": "_schema",
+    "MigrationWarning": "_migrate",
+    "removed": "_migrate",
+    "renamed": "_migrate",
     "NonNegativeFloat": "_numbers",
     "NonNegativeInt": "_numbers",
     "PositiveFloat": "_numbers",
@@ -41,11 +44,11 @@ _LAZY = {
 }
 
 
-__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, public=("Difference",))
+__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, public=("Difference", "MigrationWarning"))
 
 
 # Shown as tmlcfg.ConfigError, not tmlcfg._errors.ConfigError, in tracebacks and reprs.
-for _public in (ConfigError, DefinitionError, FrozenDict, MigrationWarning, Problem, StrictFrozenSet, TmlcfgError):
+for _public in (ConfigError, DefinitionError, FrozenDict, Problem, StrictFrozenSet, TmlcfgError):
     _public.__module__ = __name__
 del _public
 

@@ -30,7 +30,7 @@ from cattrs.errors import (
 
 from ._errors import ConfigError, DefinitionError, Invalid, Problem, RawProblem, to_problem
 from ._keypaths import PathSyntaxError, PathTuple, parse_path
-from ._nodes import FrozenSetNode, MappingNode, RegisteredNode, TupleNode
+from ._nodes import ConfigNode, FrozenSetNode, MappingNode, Node, RegisteredNode, TupleNode
 from ._register import all_registered
 from ._spec import ClassSpec, spec_of
 from ._wording import got
@@ -116,18 +116,23 @@ def _is_field_type(tp: Any) -> bool:
     return _field_type_node(tp) is not None
 
 
+def _holds_config(node: Node) -> bool:
+    return isinstance(node, ConfigNode) or any(_holds_config(child) for child in node.children())
+
+
 def _field_type_structure_hook(tp: Any) -> Callable[[Any, Any], Any]:
     node, optional = _field_type_node(tp)
     origin = typing.get_origin(tp) or tp
     copy = _MUTABLE[origin][1] if origin in _MUTABLE else None
     structure = node.structure
-    from ._migrate import walker_of
+    if _holds_config(node):  # scalars have no history: `import tmlcfg` need not load migrations
+        from ._migrate import walker_of
 
-    walker = walker_of(node)
-    if walker is not None:  # configs with a history inside: their old paths are moved first
-        from ._migrate_ways import migrate_value
+        walker = walker_of(node)
+        if walker is not None:  # configs with a history inside: their old paths are moved first
+            from ._migrate_ways import migrate_value
 
-        structure = lambda data: node.structure(migrate_value(walker, data))  # noqa: E731
+            structure = lambda data: node.structure(migrate_value(walker, data))  # noqa: E731
 
     def structure_value(data: Any, _: Any) -> Any:
         if data is None and optional:

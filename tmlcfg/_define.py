@@ -9,7 +9,7 @@ import typing
 import unicodedata
 import weakref
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, TypeVar, dataclass_transform, overload
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform, overload
 
 import attrs
 
@@ -19,10 +19,12 @@ from ._fields import FieldOptions, field
 from ._frozen import strict_key
 from ._keypaths import PathTuple, format_path
 from ._limits import MAX_DEPTH
-from ._migrate import Removed, Renamed, compile_plan
 from ._nodes import AnyNode, ConfigNode, MappingNode, Node
 from ._sentinels import MISSING
 from ._spec import ClassSpec, FieldSpec, Group, spec_of
+
+if TYPE_CHECKING:
+    from ._migrate import Removed, Renamed
 
 _C = TypeVar("_C", bound=type)
 
@@ -103,6 +105,8 @@ def _build(cls: Any, migrations: Sequence[Renamed | Removed], caller_locals: dic
     type.__setattr__(new_cls, "__reduce__", _reduce)
     type.__setattr__(new_cls, "__copy__", _same)
     type.__setattr__(new_cls, "__deepcopy__", _same)
+    from ._migrate import compile_plan  # on first definition: `import tmlcfg` stays light
+
     compile_plan(new_cls, spec, migrations)
     return new_cls
 

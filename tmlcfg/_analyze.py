@@ -38,7 +38,7 @@ class Refused(Exception):
     """An annotation tmlcfg will not take; the message says why and what to use."""
 
 
-_SCALARS: dict[Any, TypeNode] = {
+SCALARS: dict[Any, TypeNode] = {
     bool: BoolNode(),
     int: IntNode(),
     float: FloatNode(),
@@ -100,8 +100,8 @@ def analyze(tp: Any) -> TypeNode:
     from ._register import registered
     from ._spec import spec_of
 
-    if tp in _SCALARS:
-        return _SCALARS[tp]
+    if tp in SCALARS:
+        return SCALARS[tp]
     node = registered(tp)
     if node is not None:
         return node

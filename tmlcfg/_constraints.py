@@ -91,9 +91,7 @@ def constrain(node: TypeNode, metadata: tuple[Any, ...]) -> TypeNode | str:
             if not _bound_fits(base, bound):
                 return f"the bound of {kind.__name__}({bound!r}) does not fit {base.describe()}"
             # values of a registered type are shown as the file holds them: "90s", not timedelta(seconds=90)
-            shown = (
-                (lambda v, to_toml=base.to_toml: literal(to_toml(v))) if isinstance(base, RegisteredNode) else literal
-            )
+            shown = _as_toml(base.to_toml) if isinstance(base, RegisteredNode) else literal
             checks.append((_compare(op, bound), f"be {sign} {shown(bound)}", shown))
         elif kind is at.MultipleOf:
             if not isinstance(base, (IntNode, FloatNode)):

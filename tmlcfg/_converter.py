@@ -10,10 +10,8 @@ rules as a config. Every failure is one :class:`ConfigError` with every problem.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import gc
-import pathlib
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -28,6 +26,7 @@ from cattrs.errors import (
     StructureHandlerNotFoundError,
 )
 
+from ._analyze import SCALARS
 from ._errors import ConfigError, DefinitionError, Invalid, Problem, RawProblem, to_problem
 from ._keypaths import PathSyntaxError, PathTuple, parse_path
 from ._nodes import ConfigNode, FrozenSetNode, MappingNode, Node, RegisteredNode, TupleNode
@@ -245,9 +244,14 @@ def register_hooks(converter: cattrs.Converter) -> cattrs.Converter:
     converter.register_structure_hook_factory(_is_config, _config_structure_hook)
     converter.register_unstructure_hook_factory(_is_config, _config_unstructure_hook(False))
     # cattrs' own hooks for these beat any factory, so tmlcfg's strict ones replace them one by one
-    for tp in (*_SCALARS, *(node.tp for node in all_registered())):
+    for tp in _scalar_types():
         _register_class_hooks(converter, tp)
     return converter
+
+
+def _scalar_types() -> tuple[type, ...]:
+    """The types that get a hook of their own: tmlcfg's scalars and every registered type."""
+    return (*SCALARS, *(node.tp for node in all_registered()))
 
 
 def _register_class_hooks(converter: cattrs.Converter, tp: type, mask: bool = False) -> None:
@@ -283,9 +287,6 @@ def _own_unstructure_hook(cl: Any, mask: bool) -> Callable[[Any], Any] | None:
     return _field_type_unstructure_hook(cl) if _is_field_type(cl) else None
 
 
-_SCALARS = (bool, int, float, str, pathlib.Path, dt.datetime, dt.date, dt.time)
-
-
 def _new_converter() -> Converter:
     return register_hooks(Converter(forbid_extra_keys=True))  # type: ignore[return-value]
 
@@ -302,7 +303,7 @@ def masking_converter() -> cattrs.Converter:
     if _masking is None:
         _masking = converter.copy()
         _masking.register_unstructure_hook_factory(_is_config, _config_unstructure_hook(True))
-        for tp in (*_SCALARS, *(node.tp for node in all_registered())):
+        for tp in _scalar_types():
             _register_class_hooks(_masking, tp, mask=True)  # a config deriving from one is masked too
     return _masking
 

@@ -675,7 +675,7 @@ class RegisteredNode(Node):
             # held to its TOML kind's rules first (64-bit ints, no nan, no lone surrogate; ints
             # widened to float), so the user's function sees what a file can hold, and writing it back can
             text = value
-            value = _KIND_NODES[self.toml].structure(value)
+            value = KIND_NODES[self.toml].structure(value)
             try:
                 result = self.from_toml(value)
             # ArithmeticError: what Decimal("x") (InvalidOperation) and Fraction("1/0") raise for bad text
@@ -717,7 +717,7 @@ class RegisteredNode(Node):
                 f"not {self.toml.__name__}"
             )
         try:
-            _KIND_NODES[self.toml].structure(out)
+            KIND_NODES[self.toml].structure(out)
         except Invalid as e:  # a file written with it could not be read back
             reason = "; ".join(p[1] for p in e.problems)
             raise DefinitionError(f"the unstructure function registered for {self.name} returned {reason}") from None
@@ -739,7 +739,7 @@ TOML_KIND_NAMES: dict[type, str] = {
 }
 
 #: The node of each TOML kind: a registered type's representation is held to its rules.
-_KIND_NODES: dict[type, Node] = {
+KIND_NODES: dict[type, TypeNode] = {
     str: StrNode(),
     int: IntNode(),
     float: FloatNode(),

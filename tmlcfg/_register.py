@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import pathlib
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from ._analyze import SCALARS
 from ._errors import DefinitionError
 from ._frozen import FrozenDict, StrictFrozenSet
 from ._nodes import TOML_KIND_NAMES, RegisteredNode
 
 _T = TypeVar("_T")
 
-#: Types tmlcfg reads itself; registering one of them would make a field ambiguous.
-_BUILT_IN = frozenset({bool, int, float, str, pathlib.Path, dt.datetime, dt.date, dt.time, type(None)})
+#: Types tmlcfg reads itself (and None); registering one of them would make a field ambiguous.
+_BUILT_IN = frozenset({*SCALARS, type(None)})
 #: Tables and arrays: tmlcfg reads them itself, and a hook for one would stand in for its own.
 _CONTAINERS: frozenset[type] = frozenset({dict, list, tuple, set, frozenset, FrozenDict, StrictFrozenSet})
 

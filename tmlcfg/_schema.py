@@ -11,6 +11,7 @@ import annotated_types as at
 from ._constraints import BOUNDS
 from ._converter import require_spec
 from ._nodes import (
+    KIND_NODES,
     AnyNode,
     BoolNode,
     ConfigNode,
@@ -136,9 +137,8 @@ class _Builder:
             case AnyNode():
                 return {}
             case RegisteredNode():
-                # what the file holds is the type's TOML representation
-                out = {**_TOML_KIND_SCHEMAS[node.toml], "title": node.name}
-                return out
+                # what the file holds is the type's TOML representation, described as that kind is
+                return {**self.node(KIND_NODES[node.toml]), "title": node.name}
             case ConstrainedNode():
                 return {**self.node(node.inner, secret), **_constraints(node)}
             case EnumNode():
@@ -164,17 +164,6 @@ class _Builder:
                 return {"anyOf": [self.node(o) for o in node.options]}
             case _:
                 assert_never(node)
-
-
-_TOML_KIND_SCHEMAS: dict[type, dict[str, Any]] = {
-    bool: {"type": "boolean"},
-    int: {"type": "integer"},
-    float: {"type": "number"},
-    str: {"type": "string"},
-    dt.datetime: {"type": "string", "format": "date-time"},
-    dt.date: {"type": "string", "format": "date"},
-    dt.time: {"type": "string", "format": "time"},
-}
 
 
 def _constraints(node: ConstrainedNode) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import pathlib
 import tomllib
 from typing import Any
 
-from tmlcfg._write import write_toml
+from tmlcfg._toml.write import write_toml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SMALL = ROOT / "examples" / "twhin" / "local.toml"

@@ -292,7 +292,7 @@ def report(
     cold: dict[str, Timing],
     paired: dict[str, Timing],
 ) -> str:
-    from tmlcfg._reader import reader
+    from tmlcfg._toml.reader import reader
 
     out = [f"# tmlcfg benchmarks (Python {sys.version.split()[0]}, medians, range of 7 rounds)", ""]
     out += [f"TOML reader: {reader()}.", ""]

@@ -129,7 +129,7 @@ def port_source(directory: pathlib.Path, source: str, *, bases: tuple[str, ...] 
     """The ported text of one module ``cfg.py`` holding ``source``, and the port's result."""
     import textwrap
 
-    from tmlcfg._port import port
+    from tmlcfg._port.command import port
 
     path = directory / "cfg.py"
     path.write_text(textwrap.dedent(source).lstrip("\n"), encoding="utf-8")

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 import tmlcfg
 from examples.twhin.config import TwhinConfig
-from tmlcfg._cli import main
-from tmlcfg._limits import MAX_DEPTH, MAX_YAML_NODES
-from tmlcfg._yaml import yaml_to_toml
+from tmlcfg._base.limits import MAX_DEPTH, MAX_YAML_NODES
+from tmlcfg._cli.main import main
+from tmlcfg._cli.yaml import yaml_to_toml
 
 from .helpers import without_nulls
 

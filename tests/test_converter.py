@@ -165,7 +165,7 @@ def test_nested_user_classes_and_odd_containers() -> None:
 
 def test_problems_from_a_users_own_hook() -> None:
     """A ConfigError a user's hook raises inside an attrs class is placed under the field, path and all."""
-    conv = tmlcfg.register_hooks(tmlcfg._converter.Converter(forbid_extra_keys=True))
+    conv = tmlcfg.register_hooks(tmlcfg._engine.converter.Converter(forbid_extra_keys=True))
 
     def strict_name(value: Any, _: Any) -> str:
         raise tmlcfg.ConfigError([tmlcfg.Problem("first[0]", "no names today")])

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import tmlcfg
-from tmlcfg._limits import MAX_DEPTH
+from tmlcfg._base.limits import MAX_DEPTH
 
 
 @tmlcfg.config

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmlcfg
-from tmlcfg._codegen import regenerate
-from tmlcfg._spec import ClassSpec, spec_of
+from tmlcfg._engine.codegen import regenerate
+from tmlcfg._engine.spec import ClassSpec, spec_of
 
 from .strategies import Generated, classes_with_instances, config_classes, frozen_toml_values, keys
 

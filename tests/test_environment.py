@@ -95,7 +95,7 @@ def test_every_dollar_is_written_doubled() -> None:
 
 def test_template_defaults_read_back_in_any_environment() -> None:
     """A default holding ${...} is written escaped in the template, so loading it gives the default."""
-    from tmlcfg._template import template
+    from tmlcfg._cli.template import template
 
     @tmlcfg.config
     class Paths:
@@ -147,7 +147,7 @@ def test_malformed_references_are_problems(value: str, shown: str) -> None:
 
 def test_malformed_reference_is_shown_shortened() -> None:
     """An unclosed reference a megabyte long is shown in at most MAX_SHOWN characters."""
-    from tmlcfg._limits import MAX_SHOWN
+    from tmlcfg._base.limits import MAX_SHOWN
 
     with pytest.raises(tmlcfg.ConfigError) as info:
         tmlcfg.loads(Run, f"name = '${{{'A' * 1_000_000}'\n", env={})
@@ -167,7 +167,7 @@ def test_an_escaped_dollar_in_toml_escapes_counts() -> None:
 
 def test_restore_from_a_run_directory_reads_dollars_back(tmp_path: pathlib.Path) -> None:
     """The TOML a wandb run saves (pretty_print) is read back with $$ as $."""
-    from tmlcfg._load import read_plain
+    from tmlcfg._load.layers import read_plain
 
     run = Run(name="${RUN_ID}$$", tags=("$",))
     assert read_plain(tmlcfg.pretty_print(run))["name"] == "${RUN_ID}$$"
@@ -182,7 +182,7 @@ def test_show_writes_toml_that_reads_back_the_same(
     tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """tmlcfg show prints the resolved config with $ doubled, so saving and loading it changes nothing."""
-    from tmlcfg._cli import main
+    from tmlcfg._cli.main import main
     from tmlcfg.training import TrainingConfig
 
     source = tmp_path / "run.toml"

@@ -241,7 +241,7 @@ def test_secret_values_never_appear_in_errors() -> None:
 
 def test_did_you_mean_is_remembered_within_bounds() -> None:
     """Suggestions are remembered per key, but hostile keys grow neither the count nor the size."""
-    from tmlcfg._spec import _MAX_HINT_KEY, _MAX_HINTS, spec_of
+    from tmlcfg._engine.spec import _MAX_HINT_KEY, _MAX_HINTS, spec_of
 
     @tmlcfg.config
     class Small:

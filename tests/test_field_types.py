@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 import tmlcfg
 import tmlcfg.testing
-from tmlcfg._argv import field_help
-from tmlcfg._reference import markdown_reference
-from tmlcfg._template import template
-from tmlcfg._timedelta import format_timedelta, parse_timedelta
+from tmlcfg._cli.argv import field_help
+from tmlcfg._cli.reference import markdown_reference
+from tmlcfg._cli.template import template
+from tmlcfg._engine.timedelta import format_timedelta, parse_timedelta
 from tmlcfg.testing import check_config_class, configs
 
 

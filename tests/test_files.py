@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmlcfg
-from tmlcfg._atomic import check_target, write_atomic
-from tmlcfg._cli import main
+from tmlcfg._cli.main import main
+from tmlcfg._toml.atomic import check_target, write_atomic
 from tmlcfg.training import TrainingConfig
 
 CONFIG = TrainingConfig(save_dir="/data/run-1", num_train_steps=7)

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmlcfg
-from tmlcfg._limits import INT_MAX, INT_MIN
+from tmlcfg._base.limits import INT_MAX, INT_MIN
 
 RANGE = "is outside the signed 64-bit range TOML integers have"
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tmlcfg._keypaths import PathSyntaxError, format_path, parse_path
+from tmlcfg._base.keypaths import PathSyntaxError, format_path, parse_path
 
 paths = (
     st.lists(st.text(max_size=8), min_size=1, max_size=5)
@@ -44,7 +44,7 @@ def test_index_digits_are_ascii(text: str) -> None:
 
 def test_index_length_is_bounded() -> None:
     """An index of more than MAX_INDEX_DIGITS digits is refused before it is converted."""
-    from tmlcfg._limits import MAX_INDEX_DIGITS
+    from tmlcfg._base.limits import MAX_INDEX_DIGITS
 
     assert parse_path(f"a[{'9' * MAX_INDEX_DIGITS}]") == ("a", int("9" * MAX_INDEX_DIGITS))
     with pytest.raises(PathSyntaxError, match=f"more than {MAX_INDEX_DIGITS} digits"):
@@ -54,7 +54,7 @@ def test_index_length_is_bounded() -> None:
 def test_bad_paths_in_overrides_are_problems() -> None:
     """Overrides with such indexes are ConfigErrors, never ValueError, and a huge path is shown shortened."""
     import tmlcfg
-    from tmlcfg._limits import MAX_SHOWN
+    from tmlcfg._base.limits import MAX_SHOWN
 
     @tmlcfg.config
     class Xs:

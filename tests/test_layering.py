@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmlcfg
-from tmlcfg._keypaths import PathTuple, format_path
-from tmlcfg._load import load_layers, origins
-from tmlcfg._write import _inline
+from tmlcfg._base.keypaths import PathTuple, format_path
+from tmlcfg._load.layers import load_layers, origins
+from tmlcfg._toml.write import _inline
 from tmlcfg.optimizers import AdamConfig, OptimizerConfig, SgdConfig
 
 from .strategies import Generated, config_classes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pathlib
 import re
 
-from tmlcfg import _limits
+from tmlcfg._base import limits as _limits
 
 PAGE = pathlib.Path(__file__).parent.parent / "docs" / "limits.md"
 

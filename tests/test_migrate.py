@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import tmlcfg
-from tmlcfg._load import load_layers, origins
-from tmlcfg._migrate import plan_of
+from tmlcfg._load.layers import load_layers, origins
+from tmlcfg._migrate.plan import plan_of
 from tmlcfg.testing import check_config_class
 
 from .strategies import classes_with_instances
@@ -420,7 +420,7 @@ def test_the_converter_hook_migrates_too() -> None:
 
 def test_a_current_table_emptied_by_a_removal_still_counts() -> None:
     """Removing a key from a group member's table keeps the table: naming it still chooses the member."""
-    from tmlcfg._upgrade import upgrade_text
+    from tmlcfg._migrate.upgrade import upgrade_text
 
     @tmlcfg.config(
         migrations=(tmlcfg.removed("sgd.nesterov", reason="PyTorch's default now"), tmlcfg.renamed("old.x", "y"))
@@ -490,7 +490,7 @@ def test_a_seconds_field_becomes_a_timedelta() -> None:
     """eval_timeout_in_s = 90 reads as eval_timeout = "90s"; a value the timedelta refuses is reported at the new path."""
     import datetime as dt
 
-    from tmlcfg._upgrade import upgrade_text
+    from tmlcfg._migrate.upgrade import upgrade_text
 
     @tmlcfg.config(migrations=(tmlcfg.renamed("eval_timeout_in_s", "eval_timeout", convert=lambda s: f"{s}s"),))
     class Evaluation:
@@ -619,8 +619,8 @@ def test_problems_at_moved_values_point_at_the_old_line() -> None:
 
 def _field_paths(cls: type, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     """Every field path of a generated class through nested configs (group members included)."""
-    from tmlcfg._nodes import ConfigNode
-    from tmlcfg._spec import spec_of
+    from tmlcfg._engine.nodes import ConfigNode
+    from tmlcfg._engine.spec import spec_of
 
     spec = spec_of(cls)
     assert spec is not None
@@ -639,8 +639,8 @@ def histories(draw: st.DrawFn) -> tuple[type, Any, dict[tuple[str, ...], list[st
     Each chosen field path gets a chain of one to three old names; the oldest may sit inside
     another nested config's table (a move out of it).
     """
-    from tmlcfg._nodes import ConfigNode
-    from tmlcfg._spec import spec_of
+    from tmlcfg._engine.nodes import ConfigNode
+    from tmlcfg._engine.spec import spec_of
 
     generated, instance = draw(classes_with_instances())
     paths = _field_paths(generated.cls)
@@ -685,7 +685,7 @@ def test_generated_histories_load_old_data_to_the_same_config(
     history: tuple[type, Any, dict[tuple[str, ...], list[str]]], data: st.DataObject
 ) -> None:
     """For generated classes and rename chains, any link of a chain reads back the instance, one warning each."""
-    from tmlcfg._migrate import get_path, pop_path, put_path
+    from tmlcfg._migrate.plan import get_path, pop_path, put_path
 
     cls, instance, chains = history
     current = tmlcfg.from_dict(cls, _plain(instance))
@@ -704,7 +704,7 @@ def test_generated_histories_load_old_data_to_the_same_config(
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         back = tmlcfg.from_dict(cls, written)
-        again = tmlcfg.loads(cls, tmlcfg._write.write_toml(written))
+        again = tmlcfg.loads(cls, tmlcfg._toml.write.write_toml(written))
     assert back == current
     assert again == current
     olds = [w.message.old for w in record if isinstance(w.message, tmlcfg.MigrationWarning)]
@@ -731,7 +731,7 @@ def test_generated_cycles_are_refused(length: int, data: st.DataObject) -> None:
 def test_check_config_class_proves_renames_of_generated_classes(generated_instance: tuple[Any, Any]) -> None:
     """check_config_class passes for a subclass renaming every top-level field from an old name."""
     generated, _ = generated_instance
-    from tmlcfg._spec import spec_of
+    from tmlcfg._engine.spec import spec_of
 
     spec = spec_of(generated.cls)
     assert spec is not None
@@ -742,7 +742,7 @@ def test_check_config_class_proves_renames_of_generated_classes(generated_instan
 
 def test_check_config_class_catches_old_names_that_do_not_load(monkeypatch: pytest.MonkeyPatch) -> None:
     """Were old names ignored, check_config_class would fail naming the renamed-key law."""
-    from tmlcfg import _migrate
+    from tmlcfg._migrate import plan as _migrate
     from tmlcfg.testing import LawBroken
 
     monkeypatch.setattr(_migrate._Run, "apply", lambda self, plan, rule, data, path, placed: data)
@@ -784,8 +784,8 @@ def test_json_schema_of_old_keys_validates_old_files() -> None:
 
 def test_template_and_docs_have_a_renamed_and_removed_section() -> None:
     """template and docs end with the history, nested classes' included by full path."""
-    from tmlcfg._reference import markdown_reference
-    from tmlcfg._template import template
+    from tmlcfg._cli.reference import markdown_reference
+    from tmlcfg._cli.template import template
 
     @tmlcfg.config
     class Outer:
@@ -880,7 +880,7 @@ name = "likes"
 
 def test_upgrade_text_keeps_everything_but_the_old_keys() -> None:
     """Renames in place keep comments and spellings; removed keys go with their line; converts apply."""
-    from tmlcfg._upgrade import upgrade_text
+    from tmlcfg._migrate.upgrade import upgrade_text
 
     new, uses = upgrade_text(Training, OLD_FILE)
     assert new == NEW_FILE
@@ -906,7 +906,7 @@ def test_upgrade_text_keeps_everything_but_the_old_keys() -> None:
 )
 def test_upgrade_moves_keys_into_tables(old: str, new: str) -> None:
     """A move into a nested config lands in its table, made when missing, inline tables included."""
-    from tmlcfg._upgrade import upgrade_text
+    from tmlcfg._migrate.upgrade import upgrade_text
 
     got, _ = upgrade_text(Training, old)
     assert got == new
@@ -917,7 +917,7 @@ def test_upgrade_moves_keys_into_tables(old: str, new: str) -> None:
 
 def test_upgrade_renames_and_empties_tables() -> None:
     """A renamed table keeps its header comment; a table emptied by a move out is removed."""
-    from tmlcfg._upgrade import upgrade_text
+    from tmlcfg._migrate.upgrade import upgrade_text
 
     @tmlcfg.config(migrations=(tmlcfg.renamed("optim", "optimizer"), tmlcfg.renamed("extra.steps", "steps")))
     class Renamed:
@@ -937,7 +937,7 @@ def test_upgrade_renames_and_empties_tables() -> None:
 
 def test_upgrade_refuses_both_given_and_bad_toml() -> None:
     """A file giving old and new, or not TOML, is a ConfigError; nothing is guessed."""
-    from tmlcfg._upgrade import upgrade_text
+    from tmlcfg._migrate.upgrade import upgrade_text
 
     with pytest.raises(tmlcfg.ConfigError, match="given both as num_steps .line 2. and as num_train_steps .line 1."):
         upgrade_text(Training, "num_train_steps = 1\nnum_steps = 2\n", "a.toml")
@@ -1055,7 +1055,7 @@ def _is_subsequence(kept: list[str], lines: list[str]) -> bool:
 @given(old_documents())
 def test_upgrade_round_trips_generated_documents(document: tuple[str, set[str]]) -> None:
     """The upgraded text differs only on the migrated keys, and loads with no warning to the same config."""
-    from tmlcfg._upgrade import upgrade_text
+    from tmlcfg._migrate.upgrade import upgrade_text
 
     text, exempt = document
     with warnings.catch_warnings(record=True):
@@ -1094,7 +1094,7 @@ def _cli(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:
 
 def test_upgrade_command_diff_check_and_in_place(experiments: pathlib.Path) -> None:
     """No flag prints a diff; --check lists old keys and exits 1; --in-place rewrites, then --check passes."""
-    from tmlcfg._cli import main
+    from tmlcfg._cli.main import main
 
     old = experiments / "old.toml"
     old.write_text(OLD_FILE)
@@ -1135,7 +1135,7 @@ def test_upgrade_command_diff_check_and_in_place(experiments: pathlib.Path) -> N
 
 def test_upgrade_command_failures_are_one_line(experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A missing file, a FIFO, a both-given file: exit 1 with a report, never a traceback."""
-    from tmlcfg._cli import main
+    from tmlcfg._cli.main import main
 
     target = "tests.test_migrate:Training"
     assert main(["upgrade", target, "missing.toml"]) == 1
@@ -1149,13 +1149,13 @@ def test_upgrade_command_failures_are_one_line(experiments: pathlib.Path, capsys
 
 def test_import_tmlcfg_does_not_import_tomlkit(tmp_path: pathlib.Path) -> None:
     """tomlkit is for tmlcfg upgrade only; without it the command says what to install."""
-    code = "import sys, tmlcfg, tmlcfg._upgrade, tmlcfg._cli; print('tomlkit' in sys.modules)"
+    code = "import sys, tmlcfg, tmlcfg._migrate.upgrade, tmlcfg._cli.main; print('tomlkit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
     (tmp_path / "old.toml").write_text("num_steps = 1\n")
     code = (
         "import sys; sys.modules['tomlkit'] = None\n"
-        "from tmlcfg._cli import main\n"
+        "from tmlcfg._cli.main import main\n"
         "sys.exit(main(['upgrade', 'tests.test_migrate:Training', 'old.toml']))\n"
     )
     root = str(pathlib.Path(__file__).parent.parent)
@@ -1175,7 +1175,7 @@ def test_import_tmlcfg_does_not_import_tomlkit(tmp_path: pathlib.Path) -> None:
 
 def test_upgrade_diff_never_shows_a_secret(experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A renamed secret key, and a secret on a context line, show as "***" in the diff; the file keeps them."""
-    from tmlcfg._cli import main
+    from tmlcfg._cli.main import main
 
     (experiments / "secret.toml").write_text('api_key = "hunter2"\nname = "x"\nnum_steps = 3\n')
     assert main(["upgrade", "tests.test_migrate:Training", "secret.toml"]) == 0
@@ -1190,7 +1190,7 @@ def test_upgrade_refuses_special_files(experiments: pathlib.Path, capsys: pytest
     """A FIFO or a directory is reported, never read (a FIFO would block) nor replaced."""
     import os
 
-    from tmlcfg._cli import main
+    from tmlcfg._cli.main import main
 
     os.mkfifo(experiments / "pipe.toml")
     (experiments / "folder.toml").mkdir()
@@ -1202,7 +1202,7 @@ def test_upgrade_refuses_special_files(experiments: pathlib.Path, capsys: pytest
 
 def test_upgrade_handles_quoted_and_unicode_keys() -> None:
     """Old keys that need quotes (a dot, unicode) are found, and new unicode keys are written quoted."""
-    from tmlcfg._upgrade import upgrade_text
+    from tmlcfg._migrate.upgrade import upgrade_text
 
     @tmlcfg.config(migrations=(tmlcfg.renamed('"a.b"', '"ключ"'), tmlcfg.renamed('"ünï"', "plain")))
     class Quoted:
@@ -1222,7 +1222,7 @@ def test_upgrade_handles_quoted_and_unicode_keys() -> None:
 
 def test_upgrade_refuses_what_it_cannot_rewrite_faithfully(monkeypatch: pytest.MonkeyPatch) -> None:
     """Were a move lost on the way, upgrade would refuse the file rather than write a different config."""
-    from tmlcfg import _upgrade
+    from tmlcfg._migrate import upgrade as _upgrade
 
     monkeypatch.setattr(_upgrade, "_apply", lambda tomlkit, doc, use: None)
     with pytest.raises(tmlcfg.ConfigError, match="could not rewrite this file faithfully; edit the old keys by hand"):
@@ -1231,7 +1231,7 @@ def test_upgrade_refuses_what_it_cannot_rewrite_faithfully(monkeypatch: pytest.M
 
 def test_upgrade_in_place_is_all_or_nothing(experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
     """One bad file among several: every problem reported together, and no file written."""
-    from tmlcfg._cli import main
+    from tmlcfg._cli.main import main
 
     (experiments / "good.toml").write_text("num_steps = 1\n")
     (experiments / "both.toml").write_text("num_steps = 1\nnum_train_steps = 2\n")
@@ -1255,7 +1255,7 @@ def test_upgrade_turns_tomlkit_failures_into_config_errors(
     monkeypatch: pytest.MonkeyPatch, fault: type[Exception], message: str
 ) -> None:
     """Whatever tomlkit raises on a valid document is a located ConfigError, never a traceback."""
-    from tmlcfg import _upgrade
+    from tmlcfg._migrate import upgrade as _upgrade
 
     def broken(tomlkit: Any, doc: Any, use: Any) -> None:
         raise fault("inside tomlkit")
@@ -1277,7 +1277,7 @@ def test_upgrade_turns_tomlkit_failures_into_config_errors(
 )
 def test_upgrade_of_dotted_inline_and_indented_keys(text: str, upgraded: str) -> None:
     """Keys of a table written with dotted keys (even in pieces), inline or indented are renamed."""
-    from tmlcfg._upgrade import upgrade_text
+    from tmlcfg._migrate.upgrade import upgrade_text
 
     assert upgrade_text(Exp, text)[0] == upgraded
     with recorded():
@@ -1289,7 +1289,7 @@ def test_upgrade_of_dotted_inline_and_indented_keys(text: str, upgraded: str) ->
 
 def test_upgrade_of_a_class_without_history_changes_nothing() -> None:
     """No plan: the text comes back as it was, still checked to be TOML."""
-    from tmlcfg._upgrade import upgrade_text
+    from tmlcfg._migrate.upgrade import upgrade_text
 
     assert upgrade_text(Sgd, "lr = 1 # c\n") == ("lr = 1 # c\n", [])
     with pytest.raises(tmlcfg.ConfigError, match="TOML syntax error"):
@@ -1300,7 +1300,7 @@ def test_upgrade_diff_masks_secrets_below_secret_configs_and_in_arrays(
     experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A secret config field hides every key below it; secrets inside arrays of tables are found by index."""
-    from tmlcfg._cli import main
+    from tmlcfg._cli.main import main
 
     (experiments / "vault.toml").write_text(
         "steps = 1\n[vault]\nkey = 'k1'\nuser = 'u'\n\n[[logins]]\npassword = 'p1'\nname = 'n'\n"
@@ -1340,7 +1340,7 @@ class Vaulted:
 
 def test_upgrade_renames_arrays_of_tables_and_empties_a_table_once(capsys: pytest.CaptureFixture[str]) -> None:
     """A renamed array of tables keeps its elements' comments; an old table loses its keys one by one."""
-    from tmlcfg._upgrade import upgrade_text
+    from tmlcfg._migrate.upgrade import upgrade_text
 
     @tmlcfg.config(
         migrations=(
@@ -1366,7 +1366,7 @@ def test_upgrade_renames_arrays_of_tables_and_empties_a_table_once(capsys: pytes
 
 
 def format_use(use: Any) -> str:
-    from tmlcfg._keypaths import format_path
+    from tmlcfg._base.keypaths import format_path
 
     return format_path(use.old)
 
@@ -1375,7 +1375,7 @@ def test_upgrade_check_in_process_lists_every_old_key(
     experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """--check: exit 1 and each old key, with its reason for a removal, on stderr; unknown keys pass untouched."""
-    from tmlcfg._cli import main
+    from tmlcfg._cli.main import main
 
     (experiments / "old.toml").write_text("mystery = 1\nuse_fp16 = true\nnum_steps = 2\n")
     assert main(["upgrade", "tests.test_migrate:Training", "old.toml", "--check"]) == 1

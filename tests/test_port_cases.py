@@ -547,7 +547,7 @@ def test_uses_of_the_pydantic_api_get_a_todo_each(tmp_path: pathlib.Path) -> Non
 
 def test_a_project_base_is_left_alone_and_its_import_goes(tmp_path: pathlib.Path) -> None:
     """--base names the project's base class: its subclasses are ported, its module untouched."""
-    from tmlcfg._port import port
+    from tmlcfg._port.command import port
 
     package = tmp_path / "proj"
     package.mkdir()
@@ -643,7 +643,7 @@ def test_the_guides_before_and_after_is_what_port_writes(tmp_path: pathlib.Path)
 def test_imports_across_a_package_relative_ones_too(tmp_path: pathlib.Path) -> None:
     """Bases found through relative imports and __init__ re-exports; names added to the imports a
     module has, parenthesized ones one a line; an import tmlcfg already has is not repeated."""
-    from tmlcfg._port import port
+    from tmlcfg._port.command import port
 
     package = tmp_path / "proj"
     (package / "sub").mkdir(parents=True)

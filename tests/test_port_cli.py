@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tmlcfg._cli import main
+from tmlcfg._cli.main import main
 
 pytest.importorskip("libcst")
 
@@ -42,7 +42,7 @@ def project(tmp_path: pathlib.Path) -> pathlib.Path:
 
 def test_importing_tmlcfg_and_its_command_does_not_import_libcst() -> None:
     """libcst is loaded by a port only, never by `import tmlcfg` or building the command line."""
-    code = "import sys, tmlcfg, tmlcfg._cli; tmlcfg._cli._parser(); print('libcst' in sys.modules)"
+    code = "import sys, tmlcfg, tmlcfg._cli.main; tmlcfg._cli.main._parser(); print('libcst' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
@@ -53,7 +53,7 @@ def test_without_libcst_the_command_says_how_to_install_it(tmp_path: pathlib.Pat
     source.write_text(MODEL)
     code = (
         "import sys; sys.modules['libcst'] = None\n"
-        "from tmlcfg._cli import main\n"
+        "from tmlcfg._cli.main import main\n"
         f"sys.exit(main(['port', {str(source)!r}]))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
@@ -252,7 +252,7 @@ def test_absurd_nesting_is_a_parse_problem_not_a_crash(
     capsys: pytest.CaptureFixture[str], tmp_path: pathlib.Path
 ) -> None:
     """Code nested past the bound is exit 1 naming the bound, never a crash; just inside it ports."""
-    from tmlcfg._limits import MAX_CODE_DEPTH
+    from tmlcfg._base.limits import MAX_CODE_DEPTH
 
     deep = tmp_path / "deep.py"
     for text in ("(" * 5000 + "1" + ")" * 5000, "1+" * 50_000 + "1", "a" + ".b" * 20_000, "1+" * MAX_CODE_DEPTH + "1"):

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tmlcfg
-from tmlcfg._cli import main
-from tmlcfg._port import port
+from tmlcfg._cli.main import main
+from tmlcfg._port.command import port
 from tmlcfg.testing import check_config_class, configs
 
 from .port_helpers import (

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tmlcfg._positions import key_lines, line_for
-from tmlcfg._write import write_toml
+from tmlcfg._toml.positions import key_lines, line_for
+from tmlcfg._toml.write import write_toml
 
 leaves = st.one_of(st.integers(), st.text(max_size=5), st.booleans(), st.lists(st.integers(), max_size=3))
 names = st.text(min_size=1, max_size=5) | st.sampled_from(["a.b", "x", '"', "'''"])
@@ -202,7 +202,7 @@ def _every_way(text: str) -> list[dict[Any, int]]:
     """key_lines of ``text`` with every shortcut, with the per-line forms only, and with none."""
     import re
 
-    from tmlcfg import _positions
+    from tmlcfg._toml import positions as _positions
 
     never = re.compile(r"(?!)")
     names = ("_STATEMENT", "_ARRAY_LINE", "_SCALAR_LINE", "_HEADER_LINE")

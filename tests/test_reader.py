@@ -16,8 +16,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import tmlcfg
-from tmlcfg import _reader
-from tmlcfg._reader import TOMLSyntaxError, may_be_toml_1_1, parse, parse_with
+from tmlcfg._toml import reader as _reader
+from tmlcfg._toml.reader import TOMLSyntaxError, may_be_toml_1_1, parse, parse_with
 
 TESTS = pathlib.Path(__file__).parent
 ROOT = TESTS.parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import tmlcfg
-from tmlcfg._reference import generated_pages, markdown_reference
+from tmlcfg._cli.reference import generated_pages, markdown_reference
 
 
 def test_shipped_reference_covers_every_shipped_class() -> None:

@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmlcfg
-from tmlcfg._nodes import ConfigNode, MappingNode
-from tmlcfg._schema import json_plain
-from tmlcfg._spec import spec_of
+from tmlcfg._engine.nodes import ConfigNode, MappingNode
+from tmlcfg._engine.spec import spec_of
+from tmlcfg._load.schema import json_plain
 from tmlcfg.optimizers import OptimizerConfig
 
 from .strategies import Generated, classes_with_instances

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tmlcfg
-from tmlcfg._cli import main
-from tmlcfg._reference import markdown_reference
-from tmlcfg._template import template
+from tmlcfg._cli.main import main
+from tmlcfg._cli.reference import markdown_reference
+from tmlcfg._cli.template import template
 from tmlcfg.wandb import sweep_config
 
 from .strategies import Generated, config_classes

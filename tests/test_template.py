@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 
 import tmlcfg
-from tmlcfg._template import template
+from tmlcfg._cli.template import template
 from tmlcfg.optimizers import OptimizerConfig
 
 from .strategies import Generated, config_classes

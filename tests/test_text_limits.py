@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmlcfg
-from tmlcfg._limits import MAX_DEPTH, MAX_SHOWN
+from tmlcfg._base.limits import MAX_DEPTH, MAX_SHOWN
 
 DEEP = ".".join(["a"] * 999)
 TOO_DEEP = f"nested deeper than {MAX_DEPTH} arrays and tables; flatten it"
@@ -82,7 +82,7 @@ def test_just_under_the_limit_loads(tmp_path: pathlib.Path) -> None:
 
 def test_origins_of_a_deep_file_need_no_recursion(tmp_path: pathlib.Path) -> None:
     """Lines of a 999-level key are found without RecursionError, kept up to the depth that matters."""
-    from tmlcfg._positions import key_lines
+    from tmlcfg._toml.positions import key_lines
 
     lines = key_lines(f"[{DEEP}]\n{DEEP} = 1\n")
     assert max(len(p) for p in lines) == MAX_DEPTH + 1
@@ -188,7 +188,7 @@ def test_the_one_value_error_names_the_override_path() -> None:
 
 def test_restoring_a_deep_run_file_is_a_config_error(tmp_path: pathlib.Path) -> None:
     """A run directory whose saved TOML nests too deep is reported, not an internal error."""
-    from tmlcfg._wandb_bridge import CONFIG_FILE, restore
+    from tmlcfg._wandb.bridge import CONFIG_FILE, restore
 
     (tmp_path / CONFIG_FILE).write_text(f"extra.{DEEP} = '$$'\n")
     with pytest.raises(tmlcfg.ConfigError, match="cannot read it: extra.a.a.*nested deeper than"):
@@ -197,7 +197,7 @@ def test_restoring_a_deep_run_file_is_a_config_error(tmp_path: pathlib.Path) -> 
 
 def test_a_long_key_is_cut_but_the_rest_of_the_path_is_kept() -> None:
     """Only the keys longer than MAX_SHOWN are cut; the path around them stays whole."""
-    from tmlcfg._keypaths import shown_path
+    from tmlcfg._base.keypaths import shown_path
 
     path = "model.tasks." + "x" * 10_000 + ".weights[12].lr"
     shown = shown_path(path)
@@ -208,7 +208,7 @@ def test_a_long_key_is_cut_but_the_rest_of_the_path_is_kept() -> None:
 
 def test_an_override_value_nested_past_the_limit_is_a_problem() -> None:
     """A value that parses but nests past MAX_DEPTH (with its path) is refused, at once, as a file's would be."""
-    from tmlcfg._load import parse_override
+    from tmlcfg._load.layers import parse_override
 
     path_depth = 2  # extra.k
     fits = "[" * (MAX_DEPTH - path_depth) + "]" * (MAX_DEPTH - path_depth)

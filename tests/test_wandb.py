@@ -276,7 +276,7 @@ def test_no_key_anywhere_means_offline(wandb_env: pathlib.Path, monkeypatch: pyt
     assert run.settings.mode == "offline"
     _finish(run)
     monkeypatch.setenv("WANDB_API_KEY", "k" * 40)
-    from tmlcfg._wandb_bridge import resolve_mode
+    from tmlcfg._wandb.bridge import resolve_mode
 
     assert resolve_mode(WandbConfig(), None) == "online"
     assert resolve_mode(WandbConfig(), "disabled") == "disabled"
@@ -457,7 +457,7 @@ def test_restore_takes_the_public_api_shape_and_enum_names() -> None:
 
 def test_key_elsewhere(wandb_env: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A key in .netrc for the host counts as a key; a broken .netrc does not."""
-    from tmlcfg._wandb_bridge import key_elsewhere
+    from tmlcfg._wandb.bridge import key_elsewhere
 
     netrc = wandb_env / "home" / ".netrc"
     assert key_elsewhere(WandbConfig()) is False
@@ -550,8 +550,8 @@ def test_malformed_wandb_base_url_is_a_config_error_at_host(
 
 def test_key_file_larger_than_the_bound_is_refused(wandb_env: pathlib.Path) -> None:
     """A key file over MAX_KEY_FILE_BYTES is refused; one at the bound (a key and padding) is read."""
-    from tmlcfg._limits import MAX_KEY_FILE_BYTES
-    from tmlcfg._wandb_bridge import read_key
+    from tmlcfg._base.limits import MAX_KEY_FILE_BYTES
+    from tmlcfg._wandb.bridge import read_key
 
     key = "k" * 40
     path = _key_file(wandb_env, key + " " * (MAX_KEY_FILE_BYTES - 40))
@@ -574,7 +574,7 @@ def test_key_file_larger_than_the_bound_is_refused(wandb_env: pathlib.Path) -> N
 
 def test_key_file_of_nul_bytes_is_not_a_key(wandb_env: pathlib.Path) -> None:
     """Forty NUL bytes (what a sparse or zeroed file holds) are not an API key."""
-    from tmlcfg._wandb_bridge import read_key
+    from tmlcfg._wandb.bridge import read_key
 
     path = wandb_env / "wandb.key"
     path.write_bytes(b"\0" * 40)
@@ -597,7 +597,7 @@ def test_key_file_at_an_endless_device_reads_a_bounded_amount(device: str) -> No
         "resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))\n"
         "import tmlcfg\n"
         "from tmlcfg.wandb import WandbConfig\n"
-        "from tmlcfg._wandb_bridge import read_key\n"
+        "from tmlcfg._wandb.bridge import read_key\n"
         "try:\n"
         f"    read_key(WandbConfig(key_path={device!r}))\n"
         "except tmlcfg.ConfigError as e:\n"
@@ -614,7 +614,7 @@ def test_key_file_that_is_a_fifo_without_a_writer_does_not_hang(wandb_env: pathl
     """A FIFO nobody writes to reads as an empty key file instead of blocking login forever."""
     import threading
 
-    from tmlcfg._wandb_bridge import read_key
+    from tmlcfg._wandb.bridge import read_key
 
     fifo = wandb_env / "key.fifo"
     os.mkfifo(fifo, 0o600)
@@ -641,7 +641,7 @@ def test_key_file_from_a_pipe_with_a_writer(wandb_env: pathlib.Path) -> None:
     import threading
     import time
 
-    from tmlcfg._wandb_bridge import read_key
+    from tmlcfg._wandb.bridge import read_key
 
     fifo = wandb_env / "key.fifo"
     os.mkfifo(fifo, 0o600)

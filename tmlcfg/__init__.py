@@ -2,45 +2,45 @@
 
 import typing as _typing
 
-from ._converter import converter, from_dict, register_hooks, to_dict
-from ._define import config
-from ._errors import ConfigError, DefinitionError, Problem, TmlcfgError
-from ._fields import field
-from ._frozen import FrozenDict, StrictFrozenSet
-from ._lazy import lazy_attributes as _lazy_attributes
-from ._register import register_type
+from ._base.errors import ConfigError, DefinitionError, Problem, TmlcfgError
+from ._base.frozen import FrozenDict, StrictFrozenSet
+from ._base.lazy import lazy_attributes as _lazy_attributes
+from ._engine.converter import converter, from_dict, register_hooks, to_dict
+from ._engine.define import config
+from ._engine.fields import field
+from ._engine.registry import register_type
 
 if _typing.TYPE_CHECKING:
-    from ._argv import from_argv
-    from ._diff import Difference, diff, fingerprint
-    from ._load import load, loads
-    from ._migrate import MigrationWarning, removed, renamed
-    from ._numbers import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
-    from ._replace import replace
-    from ._schema import json_schema
-    from ._write import dump, dumps, pretty_print
+    from ._cli.argv import from_argv
+    from ._engine.numbers import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
+    from ._load.diff import Difference, diff, fingerprint
+    from ._load.layers import load, loads
+    from ._load.replace import replace
+    from ._load.schema import json_schema
+    from ._migrate.plan import MigrationWarning, removed, renamed
+    from ._toml.write import dump, dumps, pretty_print
 
 # Imported on first use, so that `import tmlcfg` costs hardly more than attrs and
 # cattrs themselves: these pull in argparse, hashlib, json and annotated-types.
 _LAZY = {
-    "dump": "_write",
-    "dumps": "_write",
-    "load": "_load",
-    "loads": "_load",
-    "pretty_print": "_write",
-    "replace": "_replace",
-    "Difference": "_diff",
-    "diff": "_diff",
-    "fingerprint": "_diff",
-    "from_argv": "_argv",
-    "json_schema": "_schema",
-    "MigrationWarning": "_migrate",
-    "removed": "_migrate",
-    "renamed": "_migrate",
-    "NonNegativeFloat": "_numbers",
-    "NonNegativeInt": "_numbers",
-    "PositiveFloat": "_numbers",
-    "PositiveInt": "_numbers",
+    "dump": "_toml.write",
+    "dumps": "_toml.write",
+    "load": "_load.layers",
+    "loads": "_load.layers",
+    "pretty_print": "_toml.write",
+    "replace": "_load.replace",
+    "Difference": "_load.diff",
+    "diff": "_load.diff",
+    "fingerprint": "_load.diff",
+    "from_argv": "_cli.argv",
+    "json_schema": "_load.schema",
+    "MigrationWarning": "_migrate.plan",
+    "removed": "_migrate.plan",
+    "renamed": "_migrate.plan",
+    "NonNegativeFloat": "_engine.numbers",
+    "NonNegativeInt": "_engine.numbers",
+    "PositiveFloat": "_engine.numbers",
+    "PositiveInt": "_engine.numbers",
 }
 
 

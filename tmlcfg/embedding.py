@@ -11,10 +11,10 @@ from typing import Annotated
 
 import annotated_types as at
 
-from ._define import config
-from ._errors import ConfigError, Problem
-from ._fields import field
-from ._numbers import PositiveInt
+from ._base.errors import ConfigError, Problem
+from ._engine.define import config
+from ._engine.fields import field
+from ._engine.numbers import PositiveInt
 from .optimizers import OptimizerConfig
 
 __all__ = ["DataType", "EmbeddingBagConfig", "EmbeddingSnapshot", "LargeEmbeddingsConfig"]

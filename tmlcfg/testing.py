@@ -14,8 +14,8 @@ try:
 except ImportError:  # pragma: no cover - exercised in a subprocess without Hypothesis
     raise ImportError("tmlcfg.testing needs Hypothesis: pip install 'tmlcfg[testing]'") from None
 
-from ._laws import LawBroken, check_config_class
-from ._strategies import configs
+from ._testing.laws import LawBroken, check_config_class
+from ._testing.strategies import configs
 
 LawBroken.__module__ = __name__
 

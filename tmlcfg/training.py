@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ._define import config
-from ._fields import field
-from ._numbers import PositiveFloat, PositiveInt
+from ._engine.define import config
+from ._engine.fields import field
+from ._engine.numbers import PositiveFloat, PositiveInt
 from .wandb import WandbConfig
 
 __all__ = ["RuntimeConfig", "TrainingConfig"]

@@ -11,22 +11,22 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = ["KeyFileWarning", "WandbConfig", "apply_sweep", "init", "login", "restore", "sweep_config"]
 
-from ._define import config
-from ._fields import field
-from ._lazy import lazy_attributes as _lazy_attributes
+from ._base.lazy import lazy_attributes as _lazy_attributes
+from ._engine.define import config
+from ._engine.fields import field
 
 if TYPE_CHECKING:
     # what mypy and pyright see: the real signatures, which load on first use at run time
-    from ._sweep import sweep_config
-    from ._wandb_bridge import KeyFileWarning, apply_sweep, init, login, restore
+    from ._wandb.bridge import KeyFileWarning, apply_sweep, init, login, restore
+    from ._wandb.sweep import sweep_config
 
 _LAZY = {
-    "KeyFileWarning": "_wandb_bridge",
-    "apply_sweep": "_wandb_bridge",
-    "init": "_wandb_bridge",
-    "login": "_wandb_bridge",
-    "restore": "_wandb_bridge",
-    "sweep_config": "_sweep",
+    "KeyFileWarning": "_wandb.bridge",
+    "apply_sweep": "_wandb.bridge",
+    "init": "_wandb.bridge",
+    "login": "_wandb.bridge",
+    "restore": "_wandb.bridge",
+    "sweep_config": "_wandb.sweep",
 }
 
 

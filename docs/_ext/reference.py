@@ -1,7 +1,7 @@
 """Pages generated from code at build time, so they cannot go stale.
 
 Each ``_generated/NAME.md`` that a page includes is written by a function of
-``tmlcfg._reference`` into the build's own folder (beside Sphinx's doctrees),
+``tmlcfg._cli.reference`` into the build's own folder (beside Sphinx's doctrees),
 never into the sources: a build leaves nothing outside its build folder. The
 pages keep saying ``{include} _generated/NAME.md``; the include is pointed at
 the build folder as each page is read.
@@ -23,7 +23,7 @@ def _folder(app: Sphinx) -> pathlib.Path:
 
 
 def _generate(app: Sphinx) -> None:
-    from tmlcfg._reference import generated_pages
+    from tmlcfg._cli.reference import generated_pages
 
     out = _folder(app)
     out.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,215 @@
+"""Converting pydantic-era YAML experiment files to TOML (PyYAML, safe loading only).
+
+Numbers are read as the pydantic-era loader read them: PyYAML follows YAML
+1.1, where an unquoted ``1e-3`` (no dot, or no sign in the exponent) is a
+string, which pydantic then turned into the float field's number. Given the
+target class, the field types decide; without it such an unquoted number is
+a float. Aliases cannot multiply a document (its expanded size is bounded),
+nor nest it beyond ``MAX_DEPTH``, nor refer to themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from typing import Any
+
+from .._base.errors import ConfigError, Problem
+from .._base.keypaths import PathTuple, format_path
+from .._base.limits import MAX_DEPTH, MAX_YAML_NODES
+from .._engine.nodes import ConfigNode, ConstrainedNode, EnumNode, LiteralNode, TypeNode
+from .._engine.walk import child
+from .._toml.write import write_toml
+
+INSTALL_HINT = "converting YAML needs PyYAML: pip install 'tmlcfg[yaml]'"
+
+#: Every this many characters of a string count as one more node towards ``MAX_YAML_NODES``,
+#: so that an alias cannot repeat a long string a million times either.
+CHARS_PER_NODE = 1000
+
+# what YAML 1.2 (and pydantic, given the string) reads as a number but PyYAML's YAML 1.1 does not
+_NUMBER_1_2 = r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$"
+_FLOAT_TEXT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_INT_TEXT = re.compile(r"[-+]?[0-9]+")
+_NUMBER_TAG = "tag:tmlcfg,2026:number"
+
+
+class _Number(str):
+    """An unquoted scalar that YAML 1.2 reads as a number: the field type decides what it becomes."""
+
+    __slots__ = ()
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, path: PathTuple, line: int) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+
+
+def _yaml() -> Any:
+    try:
+        import yaml  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:  # pragma: no cover - the test environment has PyYAML
+        raise ImportError(INSTALL_HINT) from None
+    return yaml
+
+
+_LOADER: Any = None
+
+
+def _loader() -> Any:
+    """A SafeLoader that measures each node as it is composed, before anything is built from it."""
+    global _LOADER
+    if _LOADER is not None:
+        return _LOADER
+    yaml = _yaml()
+
+    class Loader(yaml.SafeLoader):  # type: ignore[misc,name-defined]
+        def __init__(self, stream: Any) -> None:
+            super().__init__(stream)
+            # id(node) -> (expanded size, expanded depth); the nodes live as long as the loader
+            self.measured: dict[int, tuple[int, int]] = {}
+            self.path: list[str | int] = []
+
+        def refuse(self, message: str, line: int) -> _Refused:
+            return _Refused(message, tuple(self.path), line)
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent):
+                node = self.anchors.get(event.anchor)
+                if node is not None and id(node) not in self.measured:
+                    raise self.refuse(f"the alias *{event.anchor} refers to a value that contains it", line)
+                return super().compose_node(parent, index)
+            # PyYAML passes the index in a sequence, the key node for a mapping's value, and None
+            # for a key and for the document (the one node without a parent)
+            step = index if isinstance(index, int) else getattr(index, "value", None)
+            steps: list[str | int] = [] if parent is None else [step if isinstance(step, (str, int)) else "?"]
+            self.path += steps
+            level = len(self.path)
+            if level > MAX_DEPTH and isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                raise self.refuse(f"nested more than {MAX_DEPTH} levels deep", line)
+            try:
+                node = super().compose_node(parent, index)
+                self.measure(node, line, level)
+            finally:
+                del self.path[level - len(steps) :]
+            return node
+
+        def measure(self, node: Any, line: int, level: int) -> None:
+            """Record the node's size and depth as aliases expand it; refuse it if either is too much."""
+            if isinstance(node, yaml.ScalarNode):
+                self.measured[id(node)] = (1 + len(node.value) // CHARS_PER_NODE, 0)
+                return
+            if isinstance(node, yaml.MappingNode):
+                parts = [part for pair in node.value for part in pair]
+            else:
+                parts = node.value
+            size, depth = 1, 0
+            for part in parts:
+                s, d = self.measured[id(part)]
+                size += s
+                depth = max(depth, d + 1)
+            # the node's own level counts from 0 at the top-level table; its deepest table or list is below
+            if level + depth - 1 > MAX_DEPTH:
+                raise self.refuse(f"aliases nest this value more than {MAX_DEPTH} levels deep", line)
+            if size > MAX_YAML_NODES:
+                raise self.refuse(
+                    f"aliases expand this document beyond {MAX_YAML_NODES:,} values; "
+                    "write the repeated parts out, or repeat them less",
+                    line,
+                )
+            self.measured[id(node)] = (size, depth)
+
+    Loader.add_implicit_resolver(_NUMBER_TAG, re.compile(_NUMBER_1_2), list("-+0123456789."))
+    Loader.add_constructor(_NUMBER_TAG, lambda loader, node: _Number(loader.construct_scalar(node)))
+    _LOADER = Loader
+    return Loader
+
+
+def _base(node: TypeNode | None) -> TypeNode | None:
+    return node.inner if isinstance(node, ConstrainedNode) else node
+
+
+def _number(value: str, node: TypeNode | None) -> Any:
+    """A string as the field at ``node`` reads it: a number where the field takes a number and not text."""
+    accepts = getattr(_base(node), "accepts", None)
+    if node is None or not accepts:  # unknown key, Any, or no class given
+        return float(value) if isinstance(value, _Number) else str(value)
+    if str in accepts or isinstance(_base(node), (EnumNode, LiteralNode)):
+        return str(value)
+    if float in accepts and _FLOAT_TEXT.fullmatch(value):
+        return float(value)
+    if int in accepts and float not in accepts and _INT_TEXT.fullmatch(value):
+        return int(value)
+    return str(value)
+
+
+def _tomlify(value: Any, path: PathTuple, problems: list[Problem], source: str, node: TypeNode | None) -> Any:
+    """Nulls dropped, keys checked to be strings, order kept, numbers read by the field types."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                problems.append(Problem(format_path(path), f"key {k!r} is not a string; TOML keys are", source))
+                continue
+            if v is not None:
+                out[str(k)] = _tomlify(v, (*path, k), problems, source, child(node, k))
+        return out
+    if isinstance(value, list):
+        if any(v is None for v in value):
+            problems.append(Problem(format_path(path), "a list holds null, which TOML cannot write", source))
+        return [_tomlify(v, (*path, i), problems, source, child(node, i)) for i, v in enumerate(value) if v is not None]
+    if isinstance(value, str):
+        return _number(value, node) if isinstance(value, _Number) or node is not None else value
+    if value is None or isinstance(value, (bool, int, float, dt.date, dt.time)):
+        return value
+    problems.append(Problem(format_path(path), f"{type(value).__name__} has no TOML form", source))
+    return None
+
+
+def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
+    """TOML text of a YAML experiment file: nulls dropped, ``${VAR}`` kept for load time.
+
+    With ``cls``, a string in a number field that reads as that number
+    becomes it, as pydantic made it; without, an unquoted ``1e-3`` is a float.
+    """
+    yaml = _yaml()
+    source = os.fspath(path)
+    node: TypeNode | None = None
+    if cls is not None:
+        from .._engine.converter import require_spec
+
+        node = ConfigNode(require_spec(cls))
+    try:
+        with open(source, encoding="utf-8") as f:
+            data = yaml.load(f, Loader=_loader())  # a SafeLoader subclass
+    except FileNotFoundError:
+        raise ConfigError([Problem("", "file not found; check the path", source)]) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError([Problem("", f"cannot read: {e}", source)]) from None
+    except _Refused as e:
+        raise ConfigError([Problem(format_path(e.path), e.message, source, e.line)]) from None
+    except RecursionError:  # pragma: no cover - the depth bound comes first
+        raise ConfigError([Problem("", f"nested more than {MAX_DEPTH} levels deep", source)]) from None
+    except yaml.reader.ReaderError as e:  # a character YAML refuses anywhere: a binary file, say
+        character = e.character if isinstance(e.character, int) else ord(e.character or "\0")
+        message = f"not YAML text: character U+{character:04X} at character {e.position} ({e.reason})"
+        raise ConfigError([Problem("", message, source)]) from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        what = " ".join((getattr(e, "problem", None) or str(e)).split())  # one line, as every problem is
+        raise ConfigError([Problem("", f"YAML syntax error: {what}", source, line)]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError([Problem("", "the document is not a mapping of keys to values", source)])
+    problems: list[Problem] = []
+    converted = _tomlify(data, (), problems, source, node)
+    if problems:
+        raise ConfigError(problems)
+    return write_toml(converted, keep_references=True)  # ${USER} stays a reference, as it was in YAML

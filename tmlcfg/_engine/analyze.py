@@ -1,0 +1,214 @@
+"""Annotations to nodes, refusing every type that could not round-trip (law 6)."""
+
+from __future__ import annotations
+
+import collections.abc
+import datetime as dt
+import enum
+import pathlib
+import types
+import typing
+from typing import Annotated, Any, Literal, Union
+
+from .._base.limits import INT_MAX, INT_MIN
+from .._engine.nodes import (
+    AnyNode,
+    BoolNode,
+    ConfigNode,
+    DateNode,
+    DateTimeNode,
+    EnumNode,
+    FixedTupleNode,
+    FloatNode,
+    FrozenSetNode,
+    IntNode,
+    LiteralNode,
+    MappingNode,
+    Node,
+    PathNode,
+    StrNode,
+    TimeNode,
+    TupleNode,
+    TypeNode,
+    UnionNode,
+)
+
+
+class Refused(Exception):
+    """An annotation tmlcfg will not take; the message says why and what to use."""
+
+
+SCALARS: dict[Any, TypeNode] = {
+    bool: BoolNode(),
+    int: IntNode(),
+    float: FloatNode(),
+    str: StrNode(),
+    pathlib.Path: PathNode(),
+    dt.datetime: DateTimeNode(),
+    dt.date: DateNode(),
+    dt.time: TimeNode(),
+}
+_MUTABLE_FIX = {
+    list: "use tuple[T, ...]",
+    dict: "use Mapping[str, T]",
+    set: "use frozenset[T]",
+}
+SUPPORTED = (
+    "bool, int, float, str, Path, datetime, date, time, enums with str or int values, "
+    "Literal, config classes, tuple[T, ...], tuple[A, B], frozenset[T], Mapping[str, T], "
+    "T | None, unions of scalars and types registered with tmlcfg.register_type (timedelta is)"
+)
+
+
+def _name(tp: Any) -> str:
+    if isinstance(tp, type) and not typing.get_args(tp):
+        return tp.__name__
+    return repr(tp).replace("typing.", "").replace("collections.abc.", "")
+
+
+def _is_union(origin: Any) -> bool:
+    return origin is Union or origin is types.UnionType
+
+
+def analyze_field(tp: Any) -> tuple[TypeNode, bool]:
+    """The node for a field's annotation, and whether the field is optional."""
+    origin = typing.get_origin(tp)
+    if origin is Annotated:
+        node, optional = analyze_field(tp.__origin__)
+        return _constrained(node, tp.__metadata__), optional
+    if _is_union(origin):
+        args = typing.get_args(tp)
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) < len(args):
+            if len(rest) == 1:
+                return analyze(rest[0]), True
+            return analyze(Union[tuple(rest)]), True  # noqa: UP007
+    return analyze(tp), False
+
+
+def _constrained(node: TypeNode, metadata: tuple[Any, ...]) -> TypeNode:
+    from .._engine.constraints import constrain  # imports annotated-types: only for classes that use bounds
+
+    result = constrain(node, metadata)
+    if isinstance(result, str):
+        raise Refused(result)
+    return result
+
+
+def analyze(tp: Any) -> TypeNode:
+    """The node for a type that sits where ``None`` cannot (inside a collection)."""
+    from .._engine.registry import registered
+    from .._engine.spec import spec_of
+
+    if tp in SCALARS:
+        return SCALARS[tp]
+    node = registered(tp)
+    if node is not None:
+        return node
+    if tp is type(None) or tp is None:
+        raise Refused("None cannot sit inside a tuple or mapping: TOML has no null")
+    if tp is Any:
+        raise Refused("Any is only allowed as the value type of Mapping[str, Any]")
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is Annotated:
+        return _constrained(analyze(tp.__origin__), tp.__metadata__)
+    if isinstance(tp, type):
+        spec = spec_of(tp)
+        if spec is not None:
+            return ConfigNode(spec)
+        if issubclass(tp, enum.Enum):
+            return _enum(tp)
+        if tp in _MUTABLE_FIX:
+            raise Refused(f"{tp.__name__} is mutable; {_MUTABLE_FIX[tp]} (configs are immutable)")
+        if tp in (tuple, frozenset) or issubclass(tp, collections.abc.Mapping):
+            raise Refused(f"bare {tp.__name__} says nothing of its items; add them, e.g. tuple[str, ...]")
+        if hasattr(tp, "__attrs_attrs__"):
+            raise Refused(f"{tp.__name__} is an attrs class but not a config; decorate it with @tmlcfg.config")
+    if origin in _MUTABLE_FIX:
+        raise Refused(f"{_name(tp)} is mutable; {_MUTABLE_FIX[origin]} (configs are immutable)")
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return TupleNode(analyze(args[0]))
+        if not args or args == ((),):
+            raise Refused("an empty tuple type holds nothing; use tuple[T, ...]")
+        return FixedTupleNode(tuple(analyze(a) for a in args))
+    if origin is frozenset:
+        return FrozenSetNode(analyze(args[0]))
+    if origin is collections.abc.Mapping:
+        key, value = args
+        if key is not str:
+            raise Refused(f"mapping keys must be str (TOML keys are strings), not {_name(key)}")
+        return MappingNode(AnyNode() if value is Any else analyze(value))
+    if origin is Literal:
+        return _literal(args)
+    if _is_union(origin):
+        if type(None) in args:
+            raise Refused("None cannot sit inside a tuple or mapping: TOML has no null")
+        return _union(tuple(analyze(a) for a in args))
+    raise Refused(
+        f"unsupported type {_name(tp)}; supported: {SUPPORTED}; or teach tmlcfg the type first with "
+        f"tmlcfg.register_type({_name(tp)}, toml=str, structure=..., unstructure=...)"
+    )
+
+
+_NUMBERS = frozenset({"bool", "int", "float"})
+
+
+def needs_strict_key(node: Node) -> bool:
+    """Whether values of ``node`` may be ``==`` in Python yet differ in TOML (``False``, ``0``, ``0.0``)."""
+    if isinstance(node, AnyNode):
+        return True
+    if isinstance(node, UnionNode):
+        kinds = {
+            k for option in node.options for k in option.toml_kinds if not isinstance(option, FloatNode) or k != "int"
+        }
+        if len(kinds & _NUMBERS) > 1:
+            return True
+    if isinstance(node, LiteralNode) and len({type(v) for v in node.values} & {bool, int}) > 1:
+        return True
+    if isinstance(node, ConfigNode):
+        return False
+    return any(needs_strict_key(child) for child in node.children())
+
+
+def _enum(cls: type[enum.Enum]) -> TypeNode:
+    kinds = {type(m.value) for m in cls}
+    if not kinds:
+        raise Refused(f"enum {cls.__name__} has no members")
+    if kinds == {int}:
+        for m in cls:
+            if not INT_MIN <= m.value <= INT_MAX:
+                raise Refused(f"enum {cls.__name__}.{m.name} = {m.value} is outside TOML's signed 64-bit integers")
+    if kinds == {str} or kinds == {int}:
+        return EnumNode(cls, kinds.pop())
+    raise Refused(f"enum {cls.__name__} must have all str or all int values to be written in TOML")
+
+
+def _literal(values: tuple[Any, ...]) -> TypeNode:
+    for v in values:
+        if type(v) not in (str, int, bool):
+            raise Refused(f"Literal values must be str, int or bool, not {v!r}")
+        if type(v) is int and not INT_MIN <= v <= INT_MAX:
+            raise Refused(f"Literal value {v} is outside TOML's signed 64-bit integers")
+    return LiteralNode(values)
+
+
+def _union(options: tuple[TypeNode, ...]) -> TypeNode:
+    seen: dict[str, str] = {}
+    for option in options:
+        if isinstance(option, (ConfigNode, TupleNode, FixedTupleNode, FrozenSetNode, MappingNode)):
+            raise Refused(
+                f"unions may only hold scalars, not {option.describe()}; "
+                "for a choice of configs use optional fields in a one_of group"
+            )
+        for kind in option.toml_kinds:
+            if kind == "int" and isinstance(option, FloatNode):
+                continue
+            if kind in seen:
+                raise Refused(
+                    f"{seen[kind]} and {option.describe()} both read a TOML {kind}, so a value "
+                    "could not say which it is; keep one of them"
+                )
+            seen[kind] = option.describe()
+    return UnionNode(options)

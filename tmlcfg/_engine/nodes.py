@@ -1,0 +1,774 @@
+"""Compiled field types: each node structures strictly, freezes, and unstructures.
+
+A node's ``structure`` returns the frozen value or raises :class:`Invalid` with
+paths relative to the value; containers prefix the index or key of each bad
+element, so every problem below is reported, not only the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import pathlib
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from .._base.errors import Invalid, RawProblem, prefixed
+from .._base.frozen import FrozenDict, StrictFrozenSet, strict_key
+from .._base.keypaths import any_lone_surrogate, lone_surrogate
+from .._base.limits import INT_MAX, INT_MIN, MAX_DEPTH
+from .._base.wording import MASKING, got, literal, scrub
+
+if TYPE_CHECKING:
+    from .._engine.spec import ClassSpec
+
+
+class Node:
+    """One field type. ``accepts`` lists the exact Python types it takes."""
+
+    __slots__ = ()
+    accepts: tuple[type, ...] = ()
+    #: The TOML value kind this node reads, to refuse ambiguous unions.
+    toml_kinds: tuple[str, ...] = ()
+    #: True when ``unstructure`` is the identity (a speed-up for plain scalars).
+    plain: bool = False
+
+    def structure(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return value
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def children(self) -> tuple[Node, ...]:
+        return ()
+
+    def fail(self, value: Any) -> Invalid:
+        return Invalid.one(f"expected {self.describe()}, {got(value)}")
+
+
+def out_of_range(value: int, hint: str = "") -> Invalid:
+    """The problem with an integer that TOML cannot hold: outside signed 64-bit."""
+    return Invalid.one(f"{literal(value)} is outside the signed 64-bit range TOML integers have{hint}")
+
+
+class BoolNode(Node):
+    __slots__ = ()
+    accepts = (bool,)
+    toml_kinds = ("bool",)
+    plain = True
+
+    def structure(self, value: Any) -> Any:
+        if value is True or value is False:
+            return value
+        raise self.fail(value)
+
+    def describe(self) -> str:
+        return "bool"
+
+
+class IntNode(Node):
+    __slots__ = ()
+    accepts = (int,)
+    toml_kinds = ("int",)
+    plain = True
+
+    def structure(self, value: Any) -> Any:
+        if type(value) is int:
+            if INT_MIN <= value <= INT_MAX:
+                return value
+            raise out_of_range(value)
+        raise self.fail(value)
+
+    def describe(self) -> str:
+        return "int"
+
+
+class FloatNode(Node):
+    """Floats, and ints widened to floats: the one widening law 4 allows."""
+
+    __slots__ = ()
+    accepts = (float, int)
+    toml_kinds = ("float", "int")
+    plain = True
+
+    def structure(self, value: Any) -> Any:
+        cls = type(value)
+        if cls is float:
+            if value != value:
+                # nan != nan would break equality, hashing and the round-trip law
+                raise Invalid.one("nan is not allowed; use inf or a number")
+            return value
+        if cls is int:
+            if INT_MIN <= value <= INT_MAX:
+                return float(value)
+            raise out_of_range(value, "; write it as a float, such as 1e30")
+        raise self.fail(value)
+
+    def describe(self) -> str:
+        return "float"
+
+
+class StrNode(Node):
+    __slots__ = ()
+    accepts = (str,)
+    toml_kinds = ("str",)
+    plain = True
+
+    def structure(self, value: Any) -> Any:
+        if type(value) is str:
+            if value.isascii() or (bad := lone_surrogate(value)) is None:
+                return value
+            raise Invalid.one(f"the text {bad}")
+        raise self.fail(value)
+
+    def describe(self) -> str:
+        return "str"
+
+
+class PathNode(Node):
+    __slots__ = ()
+    accepts = (str, pathlib.PosixPath, pathlib.WindowsPath)
+    toml_kinds = ("str",)
+
+    def structure(self, value: Any) -> Any:
+        if type(value) is str or isinstance(value, pathlib.PurePath):
+            if (bad := lone_surrogate(str(value))) is not None:
+                raise Invalid.one(f"the path {bad}")
+            return pathlib.Path(value)
+        raise self.fail(value)
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return str(value)
+
+    def describe(self) -> str:
+        return "path (str)"
+
+
+class _TemporalNode(Node):
+    __slots__ = ()
+    name = ""
+
+    def structure(self, value: Any) -> Any:
+        if type(value) is self.accepts[0]:
+            return self.check(value)
+        raise self.fail(value)
+
+    def check(self, value: Any) -> Any:
+        offset = value.utcoffset()
+        if offset is not None and offset.total_seconds() % 60:
+            raise Invalid.one("TOML offsets are whole minutes; got an offset with seconds")
+        return value
+
+    def describe(self) -> str:
+        return self.name
+
+
+class DateTimeNode(_TemporalNode):
+    __slots__ = ()
+    accepts = (dt.datetime,)
+    toml_kinds = ("datetime",)
+    plain = True
+    name = "datetime"
+
+
+class DateNode(_TemporalNode):
+    __slots__ = ()
+    accepts = (dt.date,)
+    toml_kinds = ("date",)
+    plain = True
+    name = "date"
+
+    def check(self, value: Any) -> Any:
+        return value
+
+
+class TimeNode(_TemporalNode):
+    __slots__ = ()
+    accepts = (dt.time,)
+    toml_kinds = ("time",)
+    plain = True
+    name = "time"
+
+    def check(self, value: Any) -> Any:
+        if value.tzinfo is not None:
+            raise Invalid.one("a TOML time has no timezone; drop the tzinfo")
+        return value
+
+
+class EnumNode(Node):
+    """An enum read from its values (as TOML holds them), never its names."""
+
+    __slots__ = ("by_value", "cls", "value_type")
+
+    def __init__(self, cls: type[enum.Enum], value_type: type) -> None:
+        self.cls = cls
+        self.value_type = value_type
+        self.by_value = {m.value: m for m in cls}
+
+    @property
+    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+        return (self.value_type, self.cls)
+
+    @property
+    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        return ("str",) if self.value_type is str else ("int",)
+
+    def structure(self, value: Any) -> Any:
+        if type(value) is self.cls:
+            return value
+        if type(value) is self.value_type:
+            member = self.by_value.get(value)
+            if member is not None:
+                return member
+        allowed = ", ".join(literal(v, public=True) for v in self.by_value)
+        raise Invalid.one(f"expected one of {allowed}, {got(value)}")
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return value.value
+
+    def describe(self) -> str:
+        return self.cls.__name__
+
+
+class LiteralNode(Node):
+    __slots__ = ("allowed", "values")
+
+    def __init__(self, values: tuple[Any, ...]) -> None:
+        self.values = values
+        self.allowed = {(type(v), v) for v in values}
+
+    @property
+    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+        return tuple(dict.fromkeys(type(v) for v in self.values))
+
+    @property
+    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        names = {bool: "bool", int: "int", str: "str"}
+        return tuple(dict.fromkeys(names[type(v)] for v in self.values))
+
+    plain = True
+
+    def structure(self, value: Any) -> Any:
+        try:
+            if (type(value), value) in self.allowed:
+                return value
+        except TypeError:  # unhashable input
+            pass
+        allowed = ", ".join(literal(v, public=True) for v in self.values)
+        raise Invalid.one(f"expected one of {allowed}, {got(value)}")
+
+    def describe(self) -> str:
+        return "Literal[" + ", ".join(literal(v, public=True) for v in self.values) + "]"
+
+
+class ConfigNode(Node):
+    """A nested config: a table in TOML, an instance (or a mapping) in Python."""
+
+    __slots__ = ("cls", "spec")
+    toml_kinds = ("table",)
+
+    def __init__(self, spec: ClassSpec) -> None:
+        self.spec = spec
+        self.cls = spec.cls
+
+    @property
+    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+        return (self.cls,)
+
+    def structure(self, value: Any) -> Any:
+        cls = type(value)
+        if cls is dict:  # a file's table: by far the most common, and isinstance of an ABC is slow
+            return self.spec.build(value)
+        if cls is self.cls:
+            return value
+        if isinstance(value, Mapping):
+            return self.spec.build(value)
+        raise Invalid.one(f"expected a table ({self.cls.__name__}), {got(value)}")
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return self.spec.unstructure(value, mask)
+
+    def describe(self) -> str:
+        return self.cls.__name__
+
+
+def _is_array(value: Any) -> bool:
+    return type(value) is list or type(value) is tuple
+
+
+class TupleNode(Node):
+    """``tuple[T, ...]``: a TOML array, every element checked and frozen."""
+
+    __slots__ = ("_configs", "item")
+    accepts = (list, tuple)
+    toml_kinds = ("array",)
+
+    def __init__(self, item: TypeNode) -> None:
+        self.item = item
+        self._configs = item if type(item) is ConfigNode else None
+
+    def structure(self, value: Any) -> Any:
+        if not _is_array(value):
+            raise self.fail(value)
+        if self._configs is not None:
+            return self._tables(value, self._configs)
+        item = self.item
+        if isinstance(item, (IntNode, BoolNode)) or (isinstance(item, StrNode) and not any_lone_surrogate(value)):
+            want = item.accepts[0]
+            if all(type(v) is want for v in value) and (want is not int or all(INT_MIN <= v <= INT_MAX for v in value)):
+                return tuple(value)
+        out = []
+        problems: list[RawProblem] = []
+        structure = item.structure
+        for i, v in enumerate(value):
+            try:
+                out.append(structure(v))
+            except Invalid as e:
+                problems += prefixed(i, e.problems)
+        if problems:
+            raise Invalid(problems)
+        return tuple(out)
+
+    @staticmethod
+    def _tables(value: Any, item: ConfigNode) -> tuple[Any, ...]:
+        """An array of tables, each built by its class's generated code directly: the common array."""
+        build = item.spec.build
+        cls = item.cls
+        out = []
+        problems: list[RawProblem] | None = None
+        for i, v in enumerate(value):
+            try:
+                kind = type(v)
+                out.append(build(v) if kind is dict else v if kind is cls else item.structure(v))
+            except Invalid as e:
+                problems = (problems or []) + prefixed(i, e.problems)
+        if problems:
+            raise Invalid(problems)
+        return tuple(out)
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        if self.item.plain:
+            return list(value)
+        un = self.item.unstructure
+        return [un(v, mask) for v in value]
+
+    def describe(self) -> str:
+        return f"tuple[{self.item.describe()}, ...]"
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.item,)
+
+
+class FixedTupleNode(Node):
+    """``tuple[A, B]``: an array of exactly that many values, each its own type."""
+
+    __slots__ = ("items",)
+    accepts = (list, tuple)
+    toml_kinds = ("array",)
+
+    def __init__(self, items: tuple[TypeNode, ...]) -> None:
+        self.items = items
+
+    def structure(self, value: Any) -> Any:
+        if not _is_array(value):
+            raise self.fail(value)
+        if len(value) != len(self.items):
+            n = len(self.items)
+            raise Invalid.one(f"expected an array of {n} item{'s' * (n != 1)}, got {len(value)}")
+        out = []
+        problems: list[RawProblem] = []
+        for i, (node, v) in enumerate(zip(self.items, value, strict=True)):
+            try:
+                out.append(node.structure(v))
+            except Invalid as e:
+                problems += prefixed(i, e.problems)
+        if problems:
+            raise Invalid(problems)
+        return tuple(out)
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return [n.unstructure(v, mask) for n, v in zip(self.items, value, strict=True)]
+
+    def describe(self) -> str:
+        return "tuple[" + ", ".join(n.describe() for n in self.items) + "]"
+
+    def children(self) -> tuple[Node, ...]:
+        return self.items
+
+
+def sort_key(value: Any) -> tuple[str, str]:
+    return (type(value).__name__, repr(value))
+
+
+class FrozenSetNode(Node):
+    """``frozenset[T]``: an array in TOML, written sorted so files are stable.
+
+    When ``T`` mixes bools, ints or floats the value is a :class:`StrictFrozenSet`,
+    which keeps ``0`` and ``false`` both, as the array does.
+    """
+
+    __slots__ = ("_items", "item", "strict")
+    accepts = (list, tuple, set, frozenset, StrictFrozenSet)
+    toml_kinds = ("array",)
+
+    def __init__(self, item: TypeNode) -> None:
+        from .._engine.analyze import needs_strict_key
+
+        self.item = item
+        self._items = TupleNode(item)  # checks the elements, with their indexes in problems
+        self.strict = needs_strict_key(item)
+
+    def structure(self, value: Any) -> Any:
+        if not (_is_array(value) or isinstance(value, (set, frozenset, StrictFrozenSet))):
+            raise self.fail(value)
+        items = value if _is_array(value) else sorted(value, key=sort_key)
+        if self.strict:
+            return StrictFrozenSet(self._items.structure(items))
+        return frozenset(self._items.structure(items))
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        un = self.item.unstructure
+        try:
+            # bools, then ints, then floats, each in order; no two items tie, so the order
+            # is the set's alone, never its hash order
+            ordered = [un(v, mask) for v in sorted(value, key=strict_key)]
+        except TypeError:  # configs, or mixed kinds such as int and str in a union
+            from .._base.canonical import canonical_text
+
+            # masked items that tie are written alike, so their order cannot show
+            ordered = sorted((un(v, mask) for v in value), key=canonical_text)
+        return ordered
+
+    def describe(self) -> str:
+        return f"frozenset[{self.item.describe()}]"
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.item,)
+
+
+class MappingNode(Node):
+    """``Mapping[str, T]``: a TOML table with free keys, frozen into a FrozenDict."""
+
+    __slots__ = ("value",)
+    toml_kinds = ("table",)
+    accepts = (dict, FrozenDict)
+
+    def __init__(self, value: TypeNode) -> None:
+        self.value = value
+
+    def structure(self, value: Any) -> Any:
+        if not isinstance(value, Mapping):
+            raise self.fail(value)
+        out = {}
+        problems: list[RawProblem] = []
+        structure = self.value.structure
+        for k, v in value.items():
+            if type(k) is not str:
+                problems.append(((str(k),), f"keys must be strings, got {literal(k)}", ()))
+                continue
+            if not k.isascii() and (bad := lone_surrogate(k)) is not None:
+                problems.append(((k,), f"the key {bad}", ()))
+                continue
+            try:
+                out[k] = structure(v)
+            except Invalid as e:
+                problems += prefixed(k, e.problems)
+        if problems:
+            raise Invalid(problems)
+        return FrozenDict._wrap(out)
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        un = self.value.unstructure
+        return {k: un(v, mask) for k, v in value.items()}
+
+    def describe(self) -> str:
+        return f"Mapping[str, {self.value.describe()}]"
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.value,)
+
+
+_ANY_SCALARS = frozenset({bool, int, str, dt.datetime, dt.date, dt.time})
+
+
+class AnyNode(Node):
+    """Any TOML value (inside a mapping): arrays become tuples, tables FrozenDicts.
+
+    ``depth`` counts the arrays and tables around the value; one more than
+    ``MAX_DEPTH`` is a problem at its path, not a ``RecursionError``.
+    """
+
+    __slots__ = ("_array", "_table", "depth")
+    toml_kinds = ("bool", "int", "float", "str", "datetime", "date", "time", "array", "table")
+    _float = FloatNode()
+    _int = IntNode()
+
+    def __init__(self, depth: int = 1) -> None:
+        self.depth = depth
+        self._array: TupleNode | None = None
+        self._table: MappingNode | None = None
+
+    def _deeper(self) -> tuple[TupleNode, MappingNode]:
+        # built once, on first use, not per value: arrays and tables of Any hold Any one level down
+        if self._array is None or self._table is None:
+            inner = AnyNode(self.depth + 1)
+            self._array = TupleNode(inner)
+            self._table = MappingNode(inner)
+        return self._array, self._table
+
+    def structure(self, value: Any) -> Any:
+        cls = type(value)
+        if cls is int:
+            return self._int.structure(value)
+        if cls in _ANY_SCALARS:
+            if cls is str and not value.isascii() and (bad := lone_surrogate(value)) is not None:
+                raise Invalid.one(f"the text {bad}")
+            return value
+        if cls is float:
+            return self._float.structure(value)
+        if cls is list or cls is tuple or isinstance(value, Mapping):
+            if self.depth >= MAX_DEPTH:
+                raise Invalid.one(f"nested deeper than {MAX_DEPTH} arrays and tables; flatten it")
+            array, table = self._deeper()
+            return array.structure(value) if cls is list or cls is tuple else table.structure(value)
+        raise Invalid.one(f"expected a TOML value (bool, number, str, date/time, array or table), {got(value)}")
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        if type(value) is tuple:
+            return [self.unstructure(v, mask) for v in value]
+        if type(value) is FrozenDict:
+            return {k: self.unstructure(v, mask) for k, v in value.items()}
+        return value
+
+    def describe(self) -> str:
+        return "Any"
+
+
+class UnionNode(Node):
+    """A union of scalars, chosen by the value's own type; never by trying each in turn."""
+
+    __slots__ = ("by_type", "options")
+
+    def __init__(self, options: tuple[TypeNode, ...]) -> None:
+        self.options = options
+        by_type: dict[type, TypeNode] = {}
+        widening: list[TypeNode] = []
+        for option in options:
+            base = option.inner if isinstance(option, ConstrainedNode) else option
+            for t in option.accepts:
+                if t is int and isinstance(base, FloatNode):
+                    widening.append(option)
+                else:
+                    by_type.setdefault(t, option)
+        # int widens to float only when no option takes the int itself
+        for option in widening:
+            by_type.setdefault(int, option)
+        self.by_type = by_type
+
+    @property
+    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+        return tuple(self.by_type)
+
+    @property
+    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(k for o in self.options for k in o.toml_kinds)
+
+    def structure(self, value: Any) -> Any:
+        option = self.by_type.get(type(value))
+        if option is None:
+            raise self.fail(value)
+        return option.structure(value)
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return self.by_type[type(value)].unstructure(value, mask)
+
+    def describe(self) -> str:
+        return " | ".join(o.describe() for o in self.options)
+
+    def children(self) -> tuple[Node, ...]:
+        return self.options
+
+
+Check = tuple[Callable[[Any], bool], str, Any]
+
+
+class ConstrainedNode(Node):
+    """A node with ``annotated-types`` bounds: ``must be > 0, got -5``."""
+
+    __slots__ = ("checks", "constraints", "inner")
+
+    def __init__(self, inner: TypeNode, checks: list[Check], constraints: tuple[Any, ...]) -> None:
+        self.inner = inner
+        self.checks = checks
+        self.constraints = constraints
+
+    @property
+    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+        return self.inner.accepts
+
+    @property
+    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self.inner.toml_kinds
+
+    @property
+    def plain(self) -> bool:  # type: ignore[override]
+        return self.inner.plain
+
+    def structure(self, value: Any) -> Any:
+        value = self.inner.structure(value)
+        for ok, text, shown in self.checks:
+            if not ok(value):
+                raise Invalid.one(f"must {text}, got {shown(value)}")
+        return value
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        return self.inner.unstructure(value, mask)
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.inner,)
+
+
+class RegisteredNode(Node):
+    """A type taught to tmlcfg with ``register_type``: read from one TOML kind by the user's function.
+
+    Everything else tmlcfg knows of the type (its name in messages, its schema,
+    its strategy) sits here too, so every consumer handles every registered type
+    the same way.
+    """
+
+    __slots__ = ("from_toml", "name", "strategy", "to_toml", "toml", "tp")
+
+    def __init__(
+        self,
+        tp: type,
+        toml: type,
+        from_toml: Callable[[Any], Any],
+        to_toml: Callable[[Any], Any],
+        strategy: Any,
+    ) -> None:
+        self.tp = tp
+        self.toml = toml
+        self.from_toml = from_toml
+        self.to_toml = to_toml
+        self.strategy = strategy
+        self.name = tp.__name__
+
+    @property
+    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+        return (self.toml, self.tp)
+
+    @property
+    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (TOML_KIND_NAMES[self.toml],)
+
+    def structure(self, value: Any) -> Any:
+        cls = type(value)
+        if cls is self.tp:
+            return value
+        if cls is self.toml or (self.toml is float and cls is int):
+            # held to its TOML kind's rules first (64-bit ints, no nan, no lone surrogate; ints
+            # widened to float), so the user's function sees what a file can hold, and writing it back can
+            text = value
+            value = KIND_NODES[self.toml].structure(value)
+            try:
+                result = self.from_toml(value)
+            # ArithmeticError: what Decimal("x") (InvalidOperation) and Fraction("1/0") raise for bad text
+            except (ValueError, TypeError, ArithmeticError) as e:
+                # the user's message may quote the value, which below a secret must not be shown
+                reason = scrub(str(e), [text]) if MASKING.get() else str(e)
+                raise Invalid.one(f"invalid {self.name} {literal(text)}: {reason}") from None
+            if type(result) is not self.tp:
+                raise Invalid.one(
+                    f"the structure function registered for {self.name} returned {type(result).__name__}, "
+                    f"not {self.name}"
+                )
+            return result
+        expected = f"expected {self.name} (a TOML {TOML_KIND_NAMES[self.toml]}), {got(value)}"
+        raise Invalid.one(expected + self._as_text_hint(value))
+
+    def _as_text_hint(self, value: Any) -> str:
+        """For a number where text is wanted (``timeout = 90``): what the same digits, quoted, would do.
+
+        Either the way to write it (``"90"``), or the type's own reason to refuse the text too,
+        which names the form it is written in.
+        """
+        if self.toml is not str or type(value) not in (int, float) or MASKING.get():
+            return ""
+        text = repr(value)
+        try:
+            result = self.from_toml(text)
+        except (ValueError, TypeError, ArithmeticError) as e:
+            return f"; as text it would be refused too: {e}"
+        return f"; write it as text: {literal(text)}" if type(result) is self.tp else ""
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        out = self.to_toml(value)
+        from .._base.errors import DefinitionError
+
+        if type(out) is not self.toml:
+            raise DefinitionError(
+                f"the unstructure function registered for {self.name} returned {type(out).__name__}, "
+                f"not {self.toml.__name__}"
+            )
+        try:
+            KIND_NODES[self.toml].structure(out)
+        except Invalid as e:  # a file written with it could not be read back
+            reason = "; ".join(p[1] for p in e.problems)
+            raise DefinitionError(f"the unstructure function registered for {self.name} returned {reason}") from None
+        return out
+
+    def describe(self) -> str:
+        return self.name
+
+
+#: The Python types of TOML's scalar kinds, by the name messages and schemas use.
+TOML_KIND_NAMES: dict[type, str] = {
+    str: "str",
+    int: "int",
+    float: "float",
+    bool: "bool",
+    dt.datetime: "datetime",
+    dt.date: "date",
+    dt.time: "time",
+}
+
+#: The node of each TOML kind: a registered type's representation is held to its rules.
+KIND_NODES: dict[type, TypeNode] = {
+    str: StrNode(),
+    int: IntNode(),
+    float: FloatNode(),
+    bool: BoolNode(),
+    dt.datetime: DateTimeNode(),
+    dt.date: DateNode(),
+    dt.time: TimeNode(),
+}
+
+#: Every kind of field type. Code that branches over kinds matches on this union and
+#: ends in ``assert_never``, so ``mypy --strict`` names any consumer that misses a kind.
+TypeNode: TypeAlias = (
+    BoolNode
+    | IntNode
+    | FloatNode
+    | StrNode
+    | PathNode
+    | DateTimeNode
+    | DateNode
+    | TimeNode
+    | EnumNode
+    | LiteralNode
+    | RegisteredNode
+    | ConfigNode
+    | TupleNode
+    | FixedTupleNode
+    | FrozenSetNode
+    | MappingNode
+    | AnyNode
+    | UnionNode
+    | ConstrainedNode
+)

@@ -1,0 +1,140 @@
+"""Plain data (dicts, lists, scalars) walked alongside a config's nodes.
+
+Layered files, overrides and ``replace`` all edit the plain form of a config
+and then structure it once, so they share one notion of paths and of groups:
+naming a member of a group drops the member chosen before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, assert_never
+
+from .._base.errors import Invalid
+from .._base.keypaths import PathTuple
+from .._base.wording import kind_of
+from .._engine.nodes import (
+    AnyNode,
+    BoolNode,
+    ConfigNode,
+    ConstrainedNode,
+    DateNode,
+    DateTimeNode,
+    EnumNode,
+    FixedTupleNode,
+    FloatNode,
+    FrozenSetNode,
+    IntNode,
+    LiteralNode,
+    MappingNode,
+    PathNode,
+    RegisteredNode,
+    StrNode,
+    TimeNode,
+    TupleNode,
+    TypeNode,
+    UnionNode,
+)
+
+
+def child(node: TypeNode | None, step: str | int) -> TypeNode | None:
+    """The node of what sits at key or index ``step`` below ``node``, if known.
+
+    Merging, overrides, ``replace``, ``diff`` and sweeps all step down through this.
+    """
+    match node:
+        case None:
+            return None
+        case ConstrainedNode():
+            return child(node.inner, step)
+        case ConfigNode():
+            f = node.spec.by_name.get(step) if isinstance(step, str) else None
+            return f.node if f is not None else None
+        case MappingNode():
+            return node.value if isinstance(step, str) else None
+        case TupleNode() | FrozenSetNode():
+            return node.item if isinstance(step, int) else None
+        case FixedTupleNode():
+            return node.items[step] if isinstance(step, int) and 0 <= step < len(node.items) else None
+        case (
+            AnyNode()  # free-form: nothing below it has a node of its own
+            | BoolNode()
+            | IntNode()
+            | FloatNode()
+            | StrNode()
+            | PathNode()
+            | DateTimeNode()
+            | DateNode()
+            | TimeNode()
+            | EnumNode()
+            | LiteralNode()
+            | RegisteredNode()
+            | UnionNode()
+        ):
+            return None  # nor below a scalar
+        case _:
+            assert_never(node)
+
+
+def drop_rivals(node: TypeNode | None, data: dict[str, Any], key: str) -> None:
+    """Choosing ``key`` drops every other member of its group from ``data``."""
+    if not isinstance(node, ConfigNode):
+        return
+    f = node.spec.by_name.get(key)
+    if f is not None and f.group is not None:
+        for member in f.group.members:
+            if member != key:
+                data.pop(member, None)
+
+
+def merge(node: TypeNode | None, base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    """``top`` over ``base``: tables merge key by key, arrays and scalars are replaced."""
+    out = dict(base)
+    for key, value in top.items():
+        if value is not None:
+            drop_rivals(node, out, key)
+        below = out.get(key)
+        if isinstance(value, Mapping) and isinstance(below, Mapping):
+            out[key] = merge(child(node, key), below, value)
+        else:
+            out[key] = value
+    return out
+
+
+def set_path(node: TypeNode, data: dict[str, Any], path: PathTuple, value: Any) -> None:
+    """Set ``value`` at ``path`` in ``data``, making tables on the way as needed.
+
+    Containers on the path are copied before they change, so no caller's data is
+    edited. Raises :class:`Invalid` where an index is past the end of its array
+    or the path runs through a value that holds no keys.
+    """
+    here: Any = data
+    for depth, step in enumerate(path):
+        where = path[:depth]
+        if isinstance(step, int):
+            if type(here) is not list:
+                raise Invalid.one(f"cannot index {kind_of(here)} with [{step}]: it is not an array", where)
+            if step >= len(here):
+                raise Invalid.one(f"index {step} is past the end of the array ({len(here)} items)", where)
+        else:
+            if type(here) is not dict:
+                raise Invalid.one(f"cannot set key {step!r} inside {kind_of(here)}", where)
+            if depth < len(path) - 1 or value is not None:
+                drop_rivals(node, here, step)
+        if depth == len(path) - 1:
+            if value is None and isinstance(step, str) and not isinstance(node, ConfigNode):
+                here.pop(step, None)  # unsetting a mapping's key removes it
+            else:
+                here[step] = value
+            return
+        below = here[step] if isinstance(step, int) else here.get(step)
+        if below is None and isinstance(path[depth + 1], int):
+            where = path[: depth + 1]
+            raise Invalid.one(f"no array is given here to index with [{path[depth + 1]}]; set the whole array", where)
+        if below is None:
+            below = {}
+        elif type(below) is dict or type(below) is list:
+            below = type(below)(below)
+        here[step] = below
+        here = below
+        node = child(node, step)  # type: ignore[assignment]

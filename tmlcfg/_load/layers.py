@@ -1,0 +1,356 @@
+"""Reading experiments: TOML files layered in order, overrides, and ``${VAR}`` substitution."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .._base.errors import ConfigError, Invalid, Problem, RawProblem
+from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path, shown_path
+from .._base.limits import MAX_DEPTH, MAX_SHOWN
+from .._base.wording import literal
+from .._engine.converter import require_spec, structured, to_dict
+from .._engine.nodes import ConfigNode
+from .._engine.walk import merge, set_path
+
+_C = TypeVar("_C")
+
+
+class Layer:
+    """One source of values: a file's text and document, or the overrides' paths."""
+
+    __slots__ = ("_lines", "data", "overridden", "renamed", "source", "substituted", "text")
+
+    def __init__(
+        self, source: str | None, text: str | None, data: dict[str, Any], overridden: tuple[PathTuple, ...] = ()
+    ) -> None:
+        self.source = source
+        self.text = text
+        self.data = data
+        self.overridden = overridden
+        self.substituted: dict[PathTuple, list[str]] = {}
+        self.renamed: dict[PathTuple, PathTuple] = {}  # new path -> the old path it was read from
+        self._lines: dict[PathTuple, int] | None = None
+
+    def lines(self) -> dict[PathTuple, int]:
+        if self._lines is None:
+            from .._toml.positions import key_lines  # only when something is wrong, or origins are asked for
+
+            self._lines = key_lines(self.text) if self.text is not None else {}
+        return self._lines
+
+    def rename(self, moves: dict[PathTuple, PathTuple]) -> None:
+        """The data now holds at each new path what the text holds at its old one."""
+        from .._migrate.ways import move_lines
+
+        move_lines(self.lines(), moves)
+        self.renamed.update(moves)
+
+    def owns(self, path: PathTuple, anchors: tuple[PathTuple, ...] = ()) -> bool:
+        """Whether this layer gave the value at ``path`` itself."""
+        if self.overridden:
+            return any(path[: len(p)] == p for p in self.overridden)
+        lines = self.lines()
+        return path in lines or any(a in lines for a in anchors)
+
+    def origin(self, path: PathTuple) -> str:
+        """Where this layer's value at ``path`` came from, as ``file:line`` or ``override``."""
+        where = self.source or "<text>"
+        line = self.lines().get(path)
+        text = f"{where}:{line}" if line is not None else where
+        names = self.substituted.get(path)
+        if names:
+            text += " via " + ", ".join(f"${{{n}}}" for n in names)
+        for new, old in self.renamed.items():
+            if path[: len(new)] == new:
+                return f"renamed from {format_path((*old, *path[len(new) :]))}, {text}"
+        return text
+
+
+def _parse(text: str, source: str | None, target: str) -> dict[str, Any]:
+    from .._toml.reader import TOMLSyntaxError, parse
+
+    try:
+        return parse(text)
+    except TOMLSyntaxError as e:
+        where = f" (column {e.column})" if e.column else ""
+        what = f"TOML syntax error: {e.message[:1].lower()}{e.message[1:]}{where}"
+        problem = Problem("", what, source, e.line)
+    except RecursionError:
+        problem = Problem("", "TOML syntax error: arrays or tables nested too deep to read", source)
+    except ValueError as e:  # an integer longer than Python will convert
+        problem = Problem("", f"TOML value error: {e}", source)
+    raise ConfigError([problem], target=target) from None
+
+
+def read_plain(text: str) -> dict[str, Any]:
+    """The plain data of a file tmlcfg wrote, with ``$$`` read as ``$`` and no substitution.
+
+    Raises the reader's ``TOMLSyntaxError`` (a ``ValueError``) on text that is not TOML.
+    """
+    from .._toml.env import substitute
+    from .._toml.reader import parse
+
+    data = parse(text)
+    if not _may_hold_dollar(text):
+        return data
+    try:
+        return substitute(data, None, [], {})  # type: ignore[no-any-return]
+    except Invalid as e:  # nested too deep
+        (path, message, _), *_ = e.problems
+        raise ValueError(f"{shown_path(format_path(path))}: {message}") from None
+
+
+def _read(path: str | os.PathLike[str], target: str) -> Layer:
+    source = os.fspath(path)
+    try:
+        raw = Path(source).read_bytes()
+    except FileNotFoundError:
+        raise ConfigError([Problem("", "file not found; check the path", source)], target=target) from None
+    except IsADirectoryError:
+        raise ConfigError([Problem("", "is a directory, not a TOML file", source)], target=target) from None
+    except OSError as e:
+        problem = Problem("", f"cannot read: {e.strerror or e}", source)
+        raise ConfigError([problem], target=target) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        problem = Problem("", f"not valid UTF-8 (byte {e.start}); save the file as UTF-8", source, line)
+        raise ConfigError([problem], target=target) from None
+    return _layer(source, text, target)
+
+
+def _layer(source: str | None, text: str, target: str) -> Layer:
+    # a byte-order mark is not part of the document (toml-test's valid documents may start with one)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return Layer(source, text, _parse(text, source, target))
+
+
+def _locate(layers: list[Layer], raw: list[RawProblem]) -> list[Problem]:
+    """Give each problem the file and line of the last layer that holds its path."""
+    from .._toml.positions import line_for
+
+    located: list[tuple[int, int, Problem]] = []
+    for path, message, anchors in raw:
+        found: tuple[int, Layer, int | None] | None = None
+        for rank, layer in reversed(list(enumerate(layers))):
+            if layer.owns(path, anchors):
+                found = (rank, layer, line_for(layer.lines(), path, anchors))
+                break
+            if found is None and line_for(layer.lines(), path) is not None:
+                found = (rank, layer, line_for(layer.lines(), path))
+        if found is None:
+            found = (len(layers) - 1, layers[-1], None)
+        rank, layer, line = found
+        problem = Problem(format_path(path), message, layer.source, line)
+        located.append((rank, line or 0, problem))
+    located.sort(key=lambda t: (t[0], t[1]))
+    return [p for _, _, p in located]
+
+
+def _may_hold_dollar(text: str | None) -> bool:
+    """Whether a string of the document may hold ``$`` (``$$`` reads as ``$`` even with no environment)."""
+    return text is not None and ("$" in text or "\\u0024" in text or "\\U00000024" in text)
+
+
+def _resolve(
+    cls: type[_C],
+    layers: list[Layer],
+    env: Mapping[str, str] | None,
+    overrides: list[tuple[PathTuple, Any]] = (),  # type: ignore[assignment]
+) -> _C:
+    """Substitute, merge and structure the layers; ``layers`` gains the overrides' layer."""
+    spec = require_spec(cls)
+    if cls.__dict__.get("__tmlcfg_migrations__") is not None:
+        from .._migrate.ways import migrate_layers
+
+        overrides = migrate_layers(cls, layers, list(overrides))
+    unset: list[Problem] = []
+    data: dict[str, Any] = {}
+    node = ConfigNode(spec) if len(layers) > 1 or overrides else None
+    for layer in layers:
+        # the walk also bounds the depth, which merging layers (recursive) relies on
+        if env is not None or _may_hold_dollar(layer.text) or node is not None:
+            from .._toml.env import substitute
+
+            raw: list[RawProblem] = []
+            try:
+                layer.data = substitute(layer.data, env, raw, layer.substituted)
+            except Invalid as e:
+                raise ConfigError(_locate([layer], e.problems), target=cls.__name__) from None
+            unset += _locate([layer], raw)
+        # one file alone needs no merging (and no copy: structuring never edits its input)
+        data = layer.data if len(layers) == 1 and not overrides else merge(node, data, layer.data)
+    if overrides:
+        bad: list[RawProblem] = []
+        for path, value in overrides:
+            try:
+                set_path(ConfigNode(spec), data, path, value)
+            except Invalid as e:
+                bad += e.problems
+        if bad:
+            problems = [Problem(format_path(p), m, "override") for p, m, _ in bad]
+            raise ConfigError(problems, target=cls.__name__)
+        layers.append(Layer("override", None, {}, tuple(p for p, _ in overrides)))
+    if not layers:
+        layers.append(Layer(None, None, {}))
+    try:
+        result = structured(cls, data, lambda raw: _locate(layers, raw), migrate=False)
+    except ConfigError as e:
+        # a value left as ${VAR} may also have the wrong type: say it once, as unset
+        seen = {p.path for p in unset}
+        problems = unset + [p for p in e.problems if p.path not in seen]
+        order = {layer.source: rank for rank, layer in enumerate(layers)}
+        problems.sort(key=lambda p: (order.get(p.source, 0), p.line or 0))
+        raise ConfigError(problems, target=cls.__name__) from None
+    if unset:
+        raise ConfigError(unset, target=cls.__name__)
+    return result
+
+
+def check_env(env: object) -> None:
+    """A TypeError naming ``env`` unless it maps str to str (values are not shown: they may be secrets)."""
+    if env is None or env is os.environ:  # os.environ holds only str
+        return
+    if not isinstance(env, Mapping):
+        raise TypeError(
+            f"env must be a mapping of variable names to str values, such as os.environ; got {type(env).__name__}"
+        )
+    for name, value in env.items():
+        if type(name) is not str or type(value) is not str:
+            raise TypeError(f"env must map str to str; env[{name!r}] is {type(value).__name__}")
+
+
+def loads(cls: type[_C], text: str, *, source: str | None = None, env: Mapping[str, str] | None = None) -> _C:
+    """A ``cls`` from TOML text; ``${VAR}`` is substituted only when ``env`` is given.
+
+    ``$$`` reads as ``$`` either way, so ``loads(C, dumps(c)) == c`` in any
+    environment. ``source`` names the text in error reports (a file name, say).
+    """
+    require_spec(cls)
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str (TOML text); got {type(text).__name__}; to read a file, use load")
+    check_env(env)
+    return _resolve(cls, [_layer(source, text, cls.__name__)], env)
+
+
+def _split_override(text: str) -> tuple[str, str] | None:
+    """Split at the first ``=`` outside a quoted key, which may hold one."""
+    quoted = escaped = False
+    for i, ch in enumerate(text):
+        if quoted:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted, escaped = True, False
+        elif ch == "=":
+            return text[:i], text[i + 1 :]
+    return None
+
+
+def parse_override(text: str) -> tuple[PathTuple, Any]:
+    """``path=value``: the value read as one TOML value, else taken as a plain string."""
+    from .._toml.env import too_deep
+    from .._toml.reader import TOMLSyntaxError, parse
+
+    parts = _split_override(text)
+    if parts is None:
+        raise ConfigError([Problem("", f"override {literal(text, MAX_SHOWN)} needs the form path=value", "override")])
+    path_text, value_text = parts
+    try:
+        path = parse_path(path_text.strip())
+    except PathSyntaxError as e:
+        raise ConfigError([Problem("", f"override {literal(text, MAX_SHOWN)}: {e}", "override")]) from None
+    if len(path) > MAX_DEPTH:
+        message = f"override {literal(text, MAX_SHOWN)}: the path is {too_deep()}"
+        raise ConfigError([Problem(format_path(path[: MAX_DEPTH + 1]), message, "override")])
+    value_text = value_text.strip()
+    try:
+        document = parse(f"v = {value_text}")
+    except RecursionError:
+        message = f"override {literal(text, MAX_SHOWN)}: the value is {too_deep()}"
+        raise ConfigError([Problem(format_path(path), message, "override")]) from None
+    except (TOMLSyntaxError, ValueError):
+        return path, value_text
+    if len(document) != 1 or "v" not in document:
+        # the text went on past its value: more keys or tables would be set behind the path's back
+        message = f"override {literal(text, MAX_SHOWN)}: the value must be one TOML value, with nothing after it"
+        raise ConfigError([Problem(format_path(path), message, "override")])
+    if _depth(document["v"]) + len(path) > MAX_DEPTH:
+        message = f"override {literal(text, MAX_SHOWN)}: the value is {too_deep()}"
+        raise ConfigError([Problem(format_path(path), message, "override")])
+    return path, document["v"]
+
+
+def _depth(value: Any) -> int:
+    """How many arrays and tables nest in ``value`` (0 for a scalar), level by level, without recursion."""
+    depth = 0
+    level = [value]
+    while True:
+        containers = [c for c in level if isinstance(c, (dict, list))]
+        if not containers:
+            return depth
+        depth += 1
+        level = [v for c in containers for v in (c.values() if isinstance(c, dict) else c)]
+
+
+def load(
+    cls: type[_C],
+    *paths: str | os.PathLike[str],
+    overrides: Iterable[str] = (),
+    env: Mapping[str, str] | None = os.environ,
+) -> _C:
+    """A ``cls`` from TOML files layered in order, then ``path=value`` overrides.
+
+    Tables merge key by key; arrays and scalars are replaced whole; naming a
+    member of a ``one_of`` group in a later layer drops the earlier choice.
+    """
+    return load_layers(cls, *paths, overrides=overrides, env=env)[0]
+
+
+def load_layers(
+    cls: type[_C],
+    *paths: str | os.PathLike[str],
+    overrides: Iterable[str] = (),
+    env: Mapping[str, str] | None = os.environ,
+) -> tuple[_C, list[Layer]]:
+    """:func:`load`, also giving the layers that made the config, for origins."""
+    require_spec(cls)
+    check_env(env)
+    layers = [_read(p, cls.__name__) for p in paths]
+    try:
+        parsed = [parse_override(text) for text in overrides]
+    except ConfigError as e:
+        raise ConfigError(e.problems, target=cls.__name__) from None
+    return _resolve(cls, layers, env, parsed), layers
+
+
+def origins(config: Any, layers: list[Layer]) -> dict[PathTuple, str]:
+    """Where each value of a loaded config came from: ``file:line``, ``override`` or ``default``."""
+    out: dict[PathTuple, str] = {}
+
+    def walk(value: Any, path: PathTuple) -> None:
+        if isinstance(value, dict) and value:
+            for k, v in value.items():
+                walk(v, (*path, k))
+            return
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for i, v in enumerate(value):
+                walk(v, (*path, i))
+            return
+        for layer in reversed(layers):
+            if layer.source is not None and layer.owns(path):
+                out[path] = layer.origin(path)
+                return
+        out[path] = "default"
+
+    walk(to_dict(config), ())
+    return out

@@ -1,0 +1,611 @@
+"""Configs that outlive their classes: declared renames, moves and removals.
+
+A class declares its history with ``@tmlcfg.config(migrations=(...))``. The
+declarations are checked and compiled into a :class:`Plan` when the class is
+defined; every way in then rewrites its plain input (old paths to new ones)
+with :func:`migrate` before structuring, and warns once per old path used.
+A class with no migrations anywhere in its tree has no plan and pays nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+from .._base.errors import DefinitionError, RawProblem
+from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
+from .._base.limits import MAX_DEPTH
+from .._engine.nodes import ConfigNode, ConstrainedNode, FixedTupleNode, FrozenSetNode, MappingNode, Node, TupleNode
+from .._engine.spec import ClassSpec, FieldSpec, field_at
+
+_PLAN = "__tmlcfg_migrations__"
+UPGRADE_HINT = "tmlcfg upgrade"
+
+
+class MigrationWarning(UserWarning):
+    """An input used a key its config class has renamed, moved or removed.
+
+    ``old`` and ``new`` are paths (``new`` is ``None`` for a removal), ``reason``
+    the removal's reason; ``source`` and ``line`` say where, when there is a file.
+    """
+
+    old: str
+    new: str | None
+    reason: str | None
+    source: str | None
+    line: int | None
+
+
+class Renamed:
+    """``renamed(old, new)``: the value once at path ``old`` now lives at path ``new``."""
+
+    __slots__ = ("convert", "new", "old")
+
+    def __init__(self, old: str, new: str, convert: Callable[[Any], Any] | None) -> None:
+        self.old = old
+        self.new = new
+        self.convert = convert
+
+    def __repr__(self) -> str:
+        extra = ", convert=..." if self.convert is not None else ""
+        return f"renamed({self.old!r}, {self.new!r}{extra})"
+
+
+class Removed:
+    """``removed(old, reason=...)``: the key is accepted, ignored, and the reason shown."""
+
+    __slots__ = ("old", "reason")
+
+    def __init__(self, old: str, reason: str) -> None:
+        self.old = old
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"removed({self.old!r}, reason={self.reason!r})"
+
+
+def renamed(old: str, new: str, *, convert: Callable[[Any], Any] | None = None) -> Renamed:
+    """Declare that the value at path ``old`` now lives at path ``new`` (both relative to the class).
+
+    A rename within the class, a move into a nested config (``"lr"`` to
+    ``"optimizer.sgd.lr"``) and a move out of one are the same declaration.
+    ``convert`` maps the old plain value to the new one's plain value; the
+    result is then held to the new field's rules.
+
+    >>> import tmlcfg
+    >>> @tmlcfg.config(migrations=(tmlcfg.renamed("num_steps", "num_train_steps"),))
+    ... class Training:
+    ...     num_train_steps: int = 10
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     tmlcfg.from_dict(Training, {"num_steps": 5})
+    Training(num_train_steps=5)
+    >>> print(seen[0].message)
+    num_steps was renamed to num_train_steps (Training); run `tmlcfg upgrade` on files that use it
+    """
+    return Renamed(old, new, convert)
+
+
+def removed(old: str, *, reason: str) -> Removed:
+    """Declare that the key at path ``old`` is gone: it is accepted and ignored, and ``reason`` shown."""
+    return Removed(old, reason)
+
+
+class Rule:
+    """One compiled migration: chains resolved, paths parsed."""
+
+    __slots__ = ("converts", "declared", "kept", "new", "old", "reason")
+
+    def __init__(
+        self,
+        old: PathTuple,
+        new: PathTuple | None,
+        converts: tuple[Callable[[Any], Any], ...],
+        reason: str | None,
+        declared: Renamed | Removed,
+        kept: int = 0,
+    ) -> None:
+        self.old = old
+        self.new = new
+        self.converts = converts
+        self.reason = reason
+        self.declared = declared
+        # how many leading keys of ``old`` are current configs: their tables stay when emptied,
+        # since naming a table (a group member's, say) can mean something of itself
+        self.kept = kept
+
+
+# How to reach the nested configs below a field: ("config", plan), ("items", walker),
+# ("fixed", (walker | None, ...)) or ("values", walker).
+Walker = tuple[str, Any]
+
+
+class Plan:
+    """A class's own rules (longest old path first) and the fields under which more are found."""
+
+    __slots__ = ("cls", "declared", "descend", "heads", "rules", "spec")
+
+    def __init__(
+        self,
+        spec: ClassSpec,
+        declared: tuple[Renamed | Removed, ...],
+        rules: tuple[Rule, ...],
+        descend: tuple[tuple[str, Walker], ...],
+    ) -> None:
+        self.spec = spec
+        self.cls = spec.cls
+        self.declared = declared
+        self.rules = rules
+        self.heads = frozenset(r.old[0] for r in rules)
+        self.descend = descend
+
+
+def plan_of(cls: Any) -> Plan | None:
+    """The migration plan of a config class, or ``None`` when nothing in its tree migrates."""
+    try:
+        return cls.__dict__.get(_PLAN)  # type: ignore[no-any-return]
+    except AttributeError:
+        return None
+
+
+# -- definition time -----------------------------------------------------------------
+
+
+def compile_plan(cls: type, spec: ClassSpec, migrations: Any) -> Plan | None:
+    """Check a class's declared history (and its bases') and compile it; ``DefinitionError`` if bad."""
+    name = cls.__qualname__
+    if not isinstance(migrations, (tuple, list)):
+        raise DefinitionError(f"{name}: migrations= takes a tuple of tmlcfg.renamed(...) and tmlcfg.removed(...)")
+    declared: list[Renamed | Removed] = []
+    for m in migrations:
+        if not isinstance(m, (Renamed, Removed)):
+            raise DefinitionError(f"{name}: migrations= takes tmlcfg.renamed(...) and tmlcfg.removed(...), not {m!r}")
+        declared.append(m)
+    for base in cls.__mro__[1:]:
+        inherited = plan_of(base)
+        if inherited is not None:
+            declared += [m for m in inherited.declared if all(m is not d for d in declared)]
+    rules = _rules(spec, name, declared) if declared else ()
+    descend = tuple((f.name, w) for f in spec.fields if (w := _walker(f.node)) is not None)
+    if not rules and not descend:
+        return None
+    plan = Plan(spec, tuple(declared), rules, descend)
+    type.__setattr__(cls, _PLAN, plan)
+    return plan
+
+
+def _path(spec: ClassSpec, name: str, m: Renamed | Removed, text: Any, what: str) -> PathTuple:
+    if not isinstance(text, str):
+        raise DefinitionError(f"{name}: {m!r}: {what} must be a path string, got {type(text).__name__}")
+    try:
+        path = parse_path(text)
+    except PathSyntaxError as e:
+        raise DefinitionError(f"{name}: {m!r}: {what} is not a path: {e}") from None
+    if not path or any(not isinstance(step, str) for step in path):
+        raise DefinitionError(f"{name}: {m!r}: {what} must name keys only (no [index]): {text!r}")
+    if len(path) > MAX_DEPTH:
+        raise DefinitionError(f"{name}: {m!r}: {what} is {len(path)} keys deep; the most is {MAX_DEPTH}")
+    return path
+
+
+def _rules(spec: ClassSpec, name: str, declared: list[Renamed | Removed]) -> tuple[Rule, ...]:
+    by_old: dict[PathTuple, Renamed | Removed] = {}
+    targets: dict[PathTuple, PathTuple | None] = {}
+    for m in declared:
+        old = _path(spec, name, m, m.old, "old")
+        if old in by_old:
+            raise DefinitionError(f"{name}: {by_old[old]!r} and {m!r} both claim {m.old!r}; keep one")
+        found = field_at(spec, old)
+        if isinstance(found, FieldSpec):
+            raise DefinitionError(
+                f"{name}: {m!r}: {format_path(old)} is a current field; an old path must be gone from the class"
+            )
+        _through_configs(spec, name, m, old)
+        if isinstance(m, Renamed):
+            if m.convert is not None and not callable(m.convert):
+                raise DefinitionError(f"{name}: {m!r}: convert must be a function of the old value")
+            targets[old] = _path(spec, name, m, m.new, "new")
+        else:
+            if not isinstance(m.reason, str) or not m.reason.strip():
+                raise DefinitionError(f"{name}: {m!r}: give a reason, shown to whoever still uses the key")
+            targets[old] = None
+        by_old[old] = m
+    # where each old path ends up (new path or None, converts in order, the migration that ends it),
+    # each link resolved once, so a long history costs linear time
+    ends: dict[PathTuple, tuple[PathTuple | None, tuple[Callable[[Any], Any], ...], Renamed | Removed]] = {}
+    for start in by_old:
+        chain: list[PathTuple] = []
+        on_chain: set[PathTuple] = set()
+        here: PathTuple | None = start
+        while here is not None and here in by_old and here not in ends:
+            if here in on_chain:
+                cycle = " -> ".join(repr(by_old[p]) for p in [*chain[chain.index(here) :], here])
+                raise DefinitionError(f"{name}: migrations form a cycle: {cycle}")
+            chain.append(here)
+            on_chain.add(here)
+            here = targets[here]
+        end = ends[here] if here is not None and here in ends else (here, (), by_old[chain[-1]]) if chain else None
+        for p in reversed(chain):
+            assert end is not None
+            m = by_old[p]
+            own = (m.convert,) if isinstance(m, Renamed) and m.convert is not None else ()
+            end = (end[0], own + end[1], end[2])
+            ends[p] = end
+    rules = []
+    for old in by_old:  # in the order declared: that is the order of the warnings for a dict
+        target, converts, last = ends[old]
+        if target is not None:
+            found = field_at(spec, target)
+            if not isinstance(found, FieldSpec):
+                raise DefinitionError(f"{name}: {last!r}: the new path must be a field: {found}")
+        reason = last.reason if isinstance(last, Removed) else None
+        rules.append(Rule(old, target, converts, reason, by_old[old], _kept(spec, old)))
+    rules.sort(key=lambda r: -len(r.old))
+    return tuple(rules)
+
+
+def _kept(spec: ClassSpec, old: PathTuple) -> int:
+    """How many leading keys of ``old`` are current config fields."""
+    current: ClassSpec | None = spec
+    for depth, step in enumerate(old[:-1]):
+        f = current.by_name.get(str(step)) if current is not None else None
+        if f is None or not isinstance(f.node, ConfigNode):
+            return depth
+        current = f.node.spec
+    return len(old) - 1
+
+
+def _through_configs(spec: ClassSpec, name: str, m: Renamed | Removed, old: PathTuple) -> None:
+    """An old path may run through nested configs, but not into a current field's own value."""
+    current: ClassSpec | None = spec
+    for depth, step in enumerate(old[:-1]):
+        if current is None or not isinstance(step, str):
+            return
+        f = current.by_name.get(step)
+        if f is None:
+            return
+        node = f.node.inner if isinstance(f.node, ConstrainedNode) else f.node
+        if not isinstance(node, ConfigNode):
+            raise DefinitionError(
+                f"{name}: {m!r}: {format_path(old[: depth + 1])} is a current {f.type_text} field, "
+                "so its keys are not config fields to migrate"
+            )
+        current = node.spec
+
+
+def walker_of(node: Node) -> Walker | None:
+    """How to reach the configs with a history below ``node``; ``None`` when there are none."""
+    return _walker(node)
+
+
+def _walker(node: Node) -> Walker | None:
+    if isinstance(node, ConstrainedNode):
+        return _walker(node.inner)
+    if isinstance(node, ConfigNode):
+        plan = plan_of(node.cls)
+        return ("config", plan) if plan is not None else None
+    if isinstance(node, (TupleNode, FrozenSetNode)):
+        inner = _walker(node.item)
+        return ("items", inner) if inner is not None else None
+    if isinstance(node, FixedTupleNode):
+        walkers = tuple(_walker(i) for i in node.items)
+        return ("fixed", walkers) if any(w is not None for w in walkers) else None
+    if isinstance(node, MappingNode):
+        inner = _walker(node.value)
+        return ("values", inner) if inner is not None else None
+    return None
+
+
+# -- rewriting plain data --------------------------------------------------------------
+
+
+class Use(NamedTuple):
+    """One old path found in an input: where it was, where its value went (``None``: removed)."""
+
+    old: PathTuple
+    new: PathTuple | None
+    reason: str | None
+    cls: type
+    span: int = 1  # how many steps of ``old`` the rule named (the rest is the class's place)
+    converts: tuple[Callable[[Any], Any], ...] = ()
+    kept: int = 0  # the rule's :attr:`Rule.kept`
+
+
+class Result(NamedTuple):
+    data: Any
+    uses: list[Use]
+    problems: list[RawProblem]
+
+
+def _describe(path: PathTuple) -> str:
+    return format_path(path)
+
+
+def migrate(
+    plan: Plan,
+    data: Any,
+    base: PathTuple = (),
+    where: Callable[[PathTuple], str] = _describe,
+) -> Result:
+    """``data`` (plain, as read from TOML or given to ``from_dict``) with old paths moved to new ones.
+
+    The input is never edited: what changes is copied. ``where`` names a path
+    with its place (``num_steps (a.toml:3)``) for the both-given problems.
+    """
+    run = _Run(where)
+    out = run.config(plan, data, base)
+    return Result(out, run.uses, run.problems)
+
+
+def walk(walker: Walker, value: Any, base: PathTuple) -> Result:
+    """:func:`migrate` for a value given whole at ``base``: a config's table, or an array or table of them."""
+    run = _Run(_describe)
+    out = run.walk(walker, value, base)
+    return Result(out, run.uses, run.problems)
+
+
+class _Run:
+    __slots__ = ("problems", "uses", "where")
+
+    def __init__(self, where: Callable[[PathTuple], str]) -> None:
+        self.uses: list[Use] = []
+        self.problems: list[RawProblem] = []
+        self.where = where
+
+    def config(self, plan: Plan, data: Any, path: PathTuple) -> Any:
+        if not isinstance(data, Mapping):
+            return data  # an instance, or a wrong type structuring will report
+        out: Any = data
+        if plan.heads and any(k in plan.heads for k in data):
+            out = dict(data)
+            placed: dict[PathTuple, PathTuple] = {}
+            for rule in plan.rules:
+                out = self.apply(plan, rule, out, path, placed)
+        copied = out is not data
+        for name, walker in plan.descend:
+            if name in out:
+                value = out[name]
+                new = self.walk(walker, value, (*path, name))
+                if new is not value:
+                    if not copied:
+                        out, copied = dict(out), True
+                    out[name] = new
+        return out
+
+    def apply(
+        self, plan: Plan, rule: Rule, data: dict[str, Any], path: PathTuple, placed: dict[PathTuple, PathTuple]
+    ) -> dict[str, Any]:
+        found, value = get_path(data, rule.old)
+        if not found:
+            return data
+        data = pop_path(data, rule.old, rule.kept)
+        old = (*path, *rule.old)
+        if rule.new is None:
+            self.uses.append(Use(old, None, rule.reason, plan.cls, len(rule.old), (), rule.kept))
+            return data
+        new = (*path, *rule.new)
+        self.uses.append(Use(old, new, None, plan.cls, len(rule.old), rule.converts, rule.kept))
+        for convert in rule.converts:
+            try:
+                value = convert(value)
+            except Exception as e:
+                secret = is_secret(plan.spec, rule.new)
+                detail = "" if secret else f": {type(e).__name__}: {e}"
+                self.problems.append(
+                    (new, f"the value of {self.where(old)} could not be converted for {format_path(new)}{detail}", ())
+                )
+                return data
+        if rule.new in placed or has_path(data, rule.new):
+            other = placed.get(rule.new, new)
+            self.problems.append((new, both_given(self.where(old), self.where(other), old, new), ()))
+            return data
+        placed[rule.new] = old
+        return put_path(data, rule.new, value)
+
+    def walk(self, walker: Walker, value: Any, path: PathTuple) -> Any:
+        kind, inner = walker
+        if kind == "config":
+            return self.config(inner, value, path)
+        if kind == "values":
+            if not isinstance(value, Mapping):
+                return value
+            items = {k: self.walk(inner, v, (*path, k)) for k, v in value.items()}
+            return items if any(items[k] is not v for k, v in value.items()) else value
+        if not isinstance(value, (list, tuple)):
+            return value
+        if kind == "items":
+            walkers = [inner] * len(value)
+        else:
+            walkers = list(inner)[: len(value)] + [None] * max(0, len(value) - len(inner))
+        out = [
+            v if w is None else self.walk(w, v, (*path, i)) for i, (v, w) in enumerate(zip(value, walkers, strict=True))
+        ]
+        return type(value)(out) if any(a is not b for a, b in zip(out, value, strict=True)) else value
+
+
+def both_given(old_place: str, new_place: str, old: PathTuple, new: PathTuple) -> str:
+    return (
+        f"given both as {old_place} and as {new_place}; {format_path(old)} is the old name of "
+        f"{format_path(new)}: keep only {format_path(new)} (`{UPGRADE_HINT}` rewrites old names)"
+    )
+
+
+def is_secret(spec: ClassSpec, path: PathTuple) -> bool:
+    found = field_at(spec, path)
+    return isinstance(found, FieldSpec) and found.secret
+
+
+def get_path(data: Any, path: PathTuple) -> tuple[bool, Any]:
+    here = data
+    for step in path:
+        if not isinstance(here, Mapping) or step not in here:
+            return False, None
+        here = here[step]
+    return True, here
+
+
+def has_path(data: Any, path: PathTuple) -> bool:
+    """Whether ``data`` gives a value at ``path``, or a value where a table on the way should be."""
+    here = data
+    for step in path:
+        if not isinstance(here, Mapping):
+            return True  # something other than a table stands where the path goes on
+        if step not in here:
+            return False
+        here = here[step]
+    return True
+
+
+def pop_path(data: Mapping[Any, Any], path: PathTuple, kept: int = 0) -> dict[Any, Any]:
+    """``data`` without ``path``; tables emptied by the removal go too, but the first ``kept`` (copies, never edits)."""
+    out = dict(data)
+    head = path[0]
+    if len(path) == 1:
+        del out[head]
+        return out
+    below = pop_path(out[head], path[1:], kept - 1)
+    if below or kept >= 1:
+        out[head] = below
+    else:
+        del out[head]
+    return out
+
+
+def put_path(data: Mapping[Any, Any], path: PathTuple, value: Any) -> dict[Any, Any]:
+    """``data`` with ``value`` at ``path``, tables made as needed (copies, never edits)."""
+    out = dict(data)
+    head = path[0]
+    if len(path) == 1:
+        out[head] = value
+    else:
+        out[head] = put_path(out.get(head, {}), path[1:], value)
+    return out
+
+
+class Translated(NamedTuple):
+    path: PathTuple  # () for a removed path
+    use: Use | None
+    rule: Rule | None
+    exact: bool  # the whole path was the rule's old path, so a convert applies to the value
+    walker: Walker | None  # of the configs at the end of the path, for a table or array given whole
+
+
+def translate(plan: Plan, path: PathTuple) -> Translated:
+    """The current path for ``path``, which may use old names (an override's, a sweep's, ``replace``'s)."""
+    state: Plan | Walker | None = plan
+    out: PathTuple = ()
+    use: Use | None = None
+    found: Rule | None = None
+    exact = False
+    rest = path
+    while rest:
+        if isinstance(state, Plan):
+            for rule in state.rules:
+                n = len(rule.old)
+                if rest[:n] == rule.old:
+                    old = (*out, *rule.old)
+                    found, exact = rule, len(rest) == n
+                    if rule.new is None:
+                        return Translated((), Use(old, None, rule.reason, state.cls), rule, exact, None)
+                    use = Use(old, (*out, *rule.new), None, state.cls)
+                    rest = (*rule.new, *rest[n:])
+                    break
+            step, rest = rest[0], rest[1:]
+            below: Walker | None = dict(state.descend).get(step) if isinstance(step, str) else None
+        elif state is not None:
+            kind, inner = state
+            step, rest = rest[0], rest[1:]
+            if kind == "fixed":
+                below = inner[step] if isinstance(step, int) and 0 <= step < len(inner) else None
+            else:
+                below = inner
+        else:
+            out = (*out, *rest)
+            break
+        out = (*out, step)
+        state = below[1] if below is not None and below[0] == "config" else below
+    return Translated(out, use, found, exact, ("config", state) if isinstance(state, Plan) else state)
+
+
+# -- telling the user ----------------------------------------------------------------
+
+
+def describe_rule(rule: Rule) -> str:
+    """``num_steps: renamed to num_train_steps`` / ``use_fp16: removed (use runtime.enable_amp)``."""
+    if rule.new is None:
+        return f"{format_path(rule.old)}: removed ({rule.reason})"
+    converted = ", converted" if rule.converts else ""
+    return f"{format_path(rule.old)}: renamed to {format_path(rule.new)}{converted}"
+
+
+def describe_use(use: Use) -> str:
+    if use.new is None:
+        return f"{format_path(use.old)} was removed ({use.cls.__name__}): {use.reason}"
+    return f"{format_path(use.old)} was renamed to {format_path(use.new)} ({use.cls.__name__})"
+
+
+def warn(use: Use, root: type, source: str | None = None, line: int | None = None) -> None:
+    """One :class:`MigrationWarning` for one use, located, with the hint to run ``tmlcfg upgrade``."""
+    text = describe_use(use)
+    if source in ("override", "run config", "replace", "sweep"):
+        text = f"{source}: {text}; use the new name (`{UPGRADE_HINT}` rewrites files)"
+    elif source is not None or line is not None:
+        place = f"{source or '<text>'}:{line}" if line is not None else str(source)
+        target = f"{root.__module__}:{root.__qualname__}"
+        hint = (
+            f"run `{UPGRADE_HINT} {target} {source}` to rewrite the file"
+            if source
+            else f"`{UPGRADE_HINT}` rewrites files"
+        )
+        text = f"{place}: {text}; {hint}"
+    else:
+        text = f"{text}; run `{UPGRADE_HINT}` on files that use it"
+    w = MigrationWarning(text)
+    w.old = format_path(use.old)
+    w.new = format_path(use.new) if use.new is not None else None
+    w.reason = use.reason
+    w.source = source
+    w.line = line
+    warnings.warn(w, stacklevel=_stacklevel())
+
+
+# the tmlcfg package itself, with a separator so that a sibling "tmlcfg_x" is outside it
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def _stacklevel() -> int:
+    """How far up the first frame outside tmlcfg (and the importlib machinery) is, for warn()."""
+    frame: Any = sys._getframe(1)
+    level = 1
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_PACKAGE) and not filename.startswith("<frozen"):
+            return level
+        frame = frame.f_back
+        level += 1
+    return 1
+
+
+def declared_paths(cls: type) -> Iterator[tuple[PathTuple, PathTuple | None, Rule]]:
+    """Every compiled rule of ``cls`` and of the configs nested in it (not inside containers), by full path."""
+    plan = plan_of(cls)
+    if plan is None:
+        return
+    yield from _declared(plan, ())
+
+
+def _declared(plan: Plan, base: PathTuple) -> Iterator[tuple[PathTuple, PathTuple | None, Rule]]:
+    for rule in sorted(plan.rules, key=lambda r: r.old):
+        yield (*base, *rule.old), (None if rule.new is None else (*base, *rule.new)), rule
+    for name, (kind, inner) in plan.descend:
+        if kind == "config":
+            yield from _declared(inner, (*base, name))
+
+
+def history_lines(cls: type) -> list[str]:
+    """One line per old path of ``cls`` and its nested configs, for ``docs`` and ``template``."""
+    return [describe_rule(Rule(old, new, r.converts, r.reason, r.declared)) for old, new, r in declared_paths(cls)]

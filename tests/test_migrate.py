@@ -685,7 +685,7 @@ def test_generated_histories_load_old_data_to_the_same_config(
     history: tuple[type, Any, dict[tuple[str, ...], list[str]]], data: st.DataObject
 ) -> None:
     """For generated classes and rename chains, any link of a chain reads back the instance, one warning each."""
-    from tmlcfg._migrate.plan import get_path, pop_path, put_path
+    from tmlcfg._migrate.apply import get_path, pop_path, put_path
 
     cls, instance, chains = history
     current = tmlcfg.from_dict(cls, _plain(instance))
@@ -742,7 +742,7 @@ def test_check_config_class_proves_renames_of_generated_classes(generated_instan
 
 def test_check_config_class_catches_old_names_that_do_not_load(monkeypatch: pytest.MonkeyPatch) -> None:
     """Were old names ignored, check_config_class would fail naming the renamed-key law."""
-    from tmlcfg._migrate import plan as _migrate
+    from tmlcfg._migrate import apply as _migrate
     from tmlcfg.testing import LawBroken
 
     monkeypatch.setattr(_migrate._Run, "apply", lambda self, plan, rule, data, path, placed: data)

@@ -16,7 +16,8 @@ from typing import Any
 from .._base.errors import ConfigError, Problem
 from .._base.keypaths import PathTuple, format_path
 from .._engine.converter import require_spec
-from .._migrate.plan import Use, migrate, plan_of, translate
+from .apply import Use, migrate, translate
+from .plan import plan_of
 
 
 def _tomlkit() -> Any:

@@ -11,21 +11,19 @@ from typing import Any
 
 from .._base.errors import ConfigError, Problem, RawProblem, to_problem
 from .._base.keypaths import PathTuple, format_path
-from .._migrate.plan import (
-    Plan,
+from .apply import (
     Translated,
     Use,
-    Walker,
     both_given,
     describe_use,
     get_path,
     is_secret,
     migrate,
-    plan_of,
     translate,
     walk,
     warn,
 )
+from .plan import Plan, Walker, plan_of
 
 
 def migrate_input(cls: type, data: Any, source: str | None = None, text: str | None = None) -> Any:

@@ -71,7 +71,8 @@ def _old_names_load(cls: type, config: Any) -> None:
     import warnings
 
     from .._base.keypaths import format_path
-    from .._migrate.plan import MigrationWarning, declared_paths, get_path, has_path, pop_path, put_path
+    from .._migrate.apply import get_path, has_path, pop_path, put_path
+    from .._migrate.plan import MigrationWarning, declared_paths
     from .._toml.write import write_toml
 
     for old, new, rule in declared_paths(cls):

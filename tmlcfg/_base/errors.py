@@ -32,6 +32,10 @@ class DefinitionError(TmlcfgError, TypeError):
     """A config class that could not round-trip through TOML (law 6)."""
 
 
+class UsageError(Exception):
+    """A mistake in how a command was called: its exit code is 2. The one usage error of every command."""
+
+
 class Problem:
     """One thing wrong with an input: where it is and what to do about it.
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .._base.errors import ConfigError, DefinitionError, Problem
+from .._base.errors import ConfigError, DefinitionError, Problem, UsageError
 from .._cli.argv import annotate, write_stdout
 from .._cli.reference import markdown_reference
 from .._cli.template import template
@@ -25,10 +25,6 @@ from .._load.layers import load_layers, loads, origins
 from .._load.schema import json_schema
 from .._toml.atomic import check_target, write_atomic
 from .._toml.write import pretty_print, write_toml
-
-
-class UsageError(Exception):
-    """A mistake in how the command was called; exit code 2."""
 
 
 def import_class(target: str) -> type:

@@ -15,12 +15,12 @@ import functools
 import os
 import stat
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .._base.errors import ConfigError, Problem
+from .._base.errors import ConfigError, Problem, UsageError
+from .._toml.atomic import write_atomic
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -35,10 +35,6 @@ def _libcst() -> Any:
     except ImportError:  # pragma: no cover - exercised in a subprocess without libcst
         raise ImportError(INSTALL_HINT) from None
     return libcst
-
-
-class PortUsageError(Exception):
-    """A mistake in how ``port`` was called; exit code 2."""
 
 
 @dataclass
@@ -100,12 +96,12 @@ def discover(paths: list[str]) -> tuple[list[Source], list[str]]:
         if path.is_dir():
             files = _walk(path, skipped)
             if not files:
-                raise PortUsageError(f"no .py files under {name}")
+                raise UsageError(f"no .py files under {name}")
             found.extend(files)
         elif not path.exists():
-            raise PortUsageError(f"{name}: no such file or directory")
+            raise UsageError(f"{name}: no such file or directory")
         elif path.suffix != ".py" or not path.is_file():
-            raise PortUsageError(f"{name}: not a .py file or a directory")
+            raise UsageError(f"{name}: not a .py file or a directory")
         else:
             found.append(path)
     sources: list[Source] = []
@@ -373,29 +369,6 @@ def _rewrite(info: Any, project: Any) -> Any:
 # -- writing -------------------------------------------------------------------------------------------------
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Temp file beside the target, fsync, rename; through a symlink to its target, keeping its mode."""
-    real = Path(os.path.realpath(target))
-    try:
-        mode = stat.S_IMODE(real.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    real.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, real)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def _encoded(source: Source) -> bytes:
     if source.code is None or source.tree is None:
         return source.data
@@ -407,7 +380,7 @@ def _encoded(source: Source) -> bytes:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise PortUsageError(message)
+        raise UsageError(message)
 
 
 def _options(parser: argparse.ArgumentParser) -> None:
@@ -438,7 +411,7 @@ def run(args: argparse.Namespace) -> str:
     later.add_argument("paths", nargs="*")
     try:
         rest = later.parse_intermixed_args(args.paths)
-    except PortUsageError as e:
+    except UsageError as e:
         raise _usage(str(e)) from None
     in_place = args.in_place or rest.in_place
     out_dir = args.out_dir or rest.out_dir
@@ -452,7 +425,7 @@ def run(args: argparse.Namespace) -> str:
         raise _usage(f"-o {out_dir}: not a directory")
     try:
         result = port(rest.paths, [*args.base, *rest.base])
-    except PortUsageError as e:
+    except UsageError as e:
         raise _usage(str(e)) from None
     if not in_place and out_dir is None and len(result.sources) != 1:
         raise _usage(f"{len(result.sources)} files to port: give -o OUT_DIR or --in-place to write several")
@@ -464,8 +437,6 @@ def run(args: argparse.Namespace) -> str:
 
 
 def _usage(message: str) -> Exception:
-    from .._cli.main import UsageError
-
     return UsageError(message)
 
 
@@ -492,6 +463,12 @@ def _emit(result: Result, in_place: bool, out_dir: str | None) -> None:
 def _write(target: Path, data: bytes, problems: list[Problem]) -> None:
     """One file written, or a problem saying why not; the others are still written."""
     try:
-        write_atomically(target, data)
+        # an output tree is port's to lay out; the writer itself never creates directories
+        target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        problems.append(Problem("", f"cannot write: {e.strerror or e}; the file is as it was", str(target)))
+        problems.append(Problem("", f"cannot create its directory: {e.strerror or e}", str(target)))
+        return
+    try:
+        write_atomic(target, data)
+    except ConfigError as e:
+        problems.extend(Problem("", f"{p.message}; the file is as it was", str(target)) for p in e.problems)

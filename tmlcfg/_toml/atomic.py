@@ -98,20 +98,24 @@ def _fsync_directory(directory: str) -> None:
         os.close(fd)
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, *, target: str | None = None) -> None:
-    """Write ``text`` as UTF-8 to ``path``: all of it or, on any failure, nothing.
+def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, target: str | None = None) -> None:
+    """Write ``text`` (as UTF-8 when it is ``str``) to ``path``: all of it or, on any failure, nothing.
 
+    The one writer of every file tmlcfg writes (``dump``, ``-o``, ``upgrade``, ``port``).
     ``target`` names what is written (a config class) in errors.
     """
     shown = os.fspath(path)
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError as e:
-        line = text.count("\n", 0, e.start) + 1
-        raise ConfigError(
-            [Problem("", f"the text cannot be written as UTF-8 (a lone surrogate {text[e.start]!r})", shown, line)],
-            target=target,
-        ) from None
+    if isinstance(text, bytes):
+        data = text
+    else:
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError as e:
+            line = text.count("\n", 0, e.start) + 1
+            raise ConfigError(
+                [Problem("", f"the text cannot be written as UTF-8 (a lone surrogate {text[e.start]!r})", shown, line)],
+                target=target,
+            ) from None
     real, existing = check_target(shown, target=target)
     directory, name = os.path.split(real)
     # a new file gets the mode any new file gets (0o666 less the umask); an existing one keeps its own

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import pathlib
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import tmlcfg
+from tmlcfg._base import limits as _limits
 from tmlcfg._toml import reader as _reader
 from tmlcfg._toml.reader import TOMLSyntaxError, may_be_toml_1_1, parse, parse_with
 
@@ -246,3 +249,68 @@ def test_end_of_document_names_the_last_line() -> None:
 def test_a_byte_order_mark_is_skipped() -> None:
     """A document may start with a UTF-8 byte-order mark, as toml-test's valid documents do."""
     assert parse("\ufeffa = 1\n") == {"a": 1}
+
+
+_PARTS = st.sampled_from(["a", "b_2", "-", '"x.y"', "'q'", '"é"', "3"])
+
+
+def _key(parts: list[str], space: str) -> str:
+    return f"{space}.{space}".join(parts)
+
+
+@contextlib.contextmanager
+def _no_reader() -> Iterator[None]:
+    """Any call of either reader fails the test: what is refused must be refused before parsing."""
+
+    def never(text: str) -> Any:
+        raise AssertionError("the document was parsed")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_reader, "_compiled", None)
+        patch.setattr(tomllib, "loads", never)
+        yield
+
+
+@given(
+    parts=st.lists(_PARTS, min_size=_limits.MAX_KEY_PARTS + 1, max_size=_limits.MAX_KEY_PARTS + 40),
+    space=st.sampled_from(["", " ", "\t"]),
+    form=st.sampled_from(["{k} = 1", "[{k}]", "[[{k}]]", "t = {{ {k} = 1 }}", "t = {{ a = 1, {k} = 1 }}"]),
+    before=st.integers(0, 3),
+)
+def test_a_key_of_too_many_parts_is_refused_before_parsing(parts: list[str], space: str, form: str, before: int) -> None:
+    """A key, header or inline-table key of MAX_KEY_PARTS + 1 parts or more is refused at its line, unread."""
+    text = "x = 1\n" * before + form.format(k=_key(parts, space)) + "\n"
+    with _no_reader(), pytest.raises(TOMLSyntaxError) as info:
+        parse(text)
+    assert info.value.line == before + 1
+    assert f"more than {_limits.MAX_KEY_PARTS} parts" in info.value.message
+
+
+@given(
+    parts=st.lists(_PARTS, min_size=1, max_size=_limits.MAX_KEY_PARTS),
+    space=st.sampled_from(["", " "]),
+    form=st.sampled_from(["{k} = 1", "[{k}]", "[[{k}]]", "t = {{ {k} = 1 }}", 's = "{d}"', "s = '''\n{d}\n'''"]),
+)
+def test_keys_within_the_bound_and_dotted_text_read_as_before(parts: list[str], space: str, form: str) -> None:
+    """The check refuses nothing else: keys of up to MAX_KEY_PARTS parts, and dots in strings, read as tomllib does."""
+    text = form.format(k=_key(parts, space), d=".".join(["a"] * 500))
+    try:
+        expected = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:  # a key repeated: not what this test is about
+        return
+    assert parse(text) == expected
+
+
+def test_a_long_dotted_key_in_a_file_is_a_located_problem() -> None:
+    """The 62 KB key that took tomllib 17 seconds is one problem at its file and line, with no reader run."""
+
+    @tmlcfg.config
+    class Small:
+        x: int = 1
+
+    text = "x = 2\n\n" + ".".join(["key"] * 15_500) + " = 1\n"
+    with _no_reader(), pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.loads(Small, text, source="run.toml")
+    [problem] = info.value.problems
+    assert (problem.source, problem.line) == ("run.toml", 3)
+    assert "flatten it" in problem.message

@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .._base.limits import MAX_DEPTH, MAX_KEY_PARTS
+
 _Loads = Callable[[str], dict[str, Any]]
 
 
@@ -135,14 +137,43 @@ def parse_with(loads: _Loads, error: type[ValueError], text: str) -> dict[str, A
         raise _position(e, text) from None
 
 
+# One part of a key, bare or quoted, and a key of more than MAX_KEY_PARTS of them where a key can
+# start (at a line's start (after '[' or '[[' for a header), or after '{' or ',' in an inline table)...
+_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')"""
+_LONG_KEY = re.compile(
+    rf"(?:^[ \t]*\[{{0,2}}|(?<=[{{,]))[ \t]*{_PART}(?:[ \t]*\.[ \t]*{_PART}){{{MAX_KEY_PARTS}}}"
+    # ...that goes on to its '=' or ']' (a line of dotted words in a multi-line string does not)
+    rf"(?=(?:[ \t]*\.[ \t]*{_PART})*+[ \t]*[=\]])",
+    re.MULTILINE,
+)
+
+
+def _check_key_parts(text: str) -> None:
+    """Refuse a dotted key of more than ``MAX_KEY_PARTS`` parts before a reader sees it.
+
+    ``tomllib`` takes time quadratic in a key's parts, and such a key nests deeper than
+    ``MAX_DEPTH`` anyway. The search starts only where a key can start and stops after
+    ``MAX_KEY_PARTS + 1`` parts, so it is linear in the text.
+    """
+    if text.count(".") < MAX_KEY_PARTS:
+        return
+    m = _LONG_KEY.search(text)
+    if m is not None:
+        line = text.count("\n", 0, m.start()) + 1
+        message = f"a dotted key of more than {MAX_KEY_PARTS} parts nests deeper than {MAX_DEPTH} tables; flatten it"
+        raise TOMLSyntaxError(message, line, None)
+
+
 def parse(text: str) -> dict[str, Any]:
     """The document ``text`` holds, as TOML 1.0 reads it; a leading byte-order mark is skipped.
 
-    Raises :class:`TOMLSyntaxError`; ``RecursionError`` for nesting too deep to
-    read, and ``ValueError`` for an integer too long to convert, as ``tomllib`` does.
+    Raises :class:`TOMLSyntaxError` (also for a key of more than ``MAX_KEY_PARTS``
+    parts); ``RecursionError`` for nesting too deep to read, and ``ValueError`` for
+    an integer too long to convert, as ``tomllib`` does.
     """
     if text.startswith("\ufeff"):
         text = text[1:]
+    _check_key_parts(text)
     tomli = _compiled_tomli()
     if tomli is not None:
         try:

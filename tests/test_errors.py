@@ -287,3 +287,70 @@ def test_a_users_message_cannot_forge_report_lines() -> None:
     report = str(info.value)
     assert len(report.splitlines()) == 2
     assert "\x1b" not in report
+
+
+class _DType:
+    """A dtype read by a dict lookup, the obvious way to write one: a KeyError for a name it lacks."""
+
+    NAMES = {"float32": 4, "bfloat16": 2}
+
+    def __init__(self, name: str) -> None:
+        self.size = self.NAMES[name]
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _DType) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+tmlcfg.register_type(_DType, toml=str, structure=_DType, unstructure=lambda d: d.name)
+
+
+def _no_odd(value: int) -> None:
+    if value % 2:
+        raise TypeError(f"odd {value}")
+
+
+@tmlcfg.config
+class _Model:
+    dtype: _DType = _DType("float32")
+    width: int = tmlcfg.field(default=2, validator=_no_odd)
+    heads: int = 1
+    secret_dtype: _DType = tmlcfg.field(default=_DType("float32"), secret=True)
+
+    def __attrs_post_init__(self) -> None:
+        {2: "pairs", 1: "single"}[self.width // self.heads]  # a lookup that fails for other shapes
+
+
+def test_a_users_function_may_raise_anything() -> None:
+    """Any exception from a registered type's structure, a validator or a cross-field check is a problem at its
+    path, with the exception's type and message, from every way in; tmlcfg's own hint never crashes on it."""
+    text = 'dtype = "float16"\nwidth = 3\nsecret_dtype = "sk-private-dtype"\n'
+    expected = [
+        ("dtype", "invalid _DType 'float16': KeyError: 'float16'", 1),
+        ("width", "TypeError: odd 3", 2),
+        ("secret_dtype", "invalid _DType ***: KeyError: ***", 3),
+    ]
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.loads(_Model, text, source="m.toml")
+    assert [(p.path, p.message, p.line) for p in info.value.problems] == expected
+    data = {"dtype": "float16", "width": 3, "secret_dtype": "sk-private-dtype"}
+    for build in (
+        lambda: tmlcfg.from_dict(_Model, data),
+        lambda: _Model(**data),
+        lambda: tmlcfg.replace(_Model(), **data),
+    ):
+        with pytest.raises(tmlcfg.ConfigError) as info:
+            build()
+        assert [(p.path, p.message) for p in info.value.problems] == [e[:2] for e in expected]
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.loads(_Model, "heads = 4")
+    assert [(p.path, p.message) for p in info.value.problems] == [("", "KeyError: 0")]
+    # a number where the dtype's text is wanted: the hint tries the text "16.0", which fails its own way
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.loads(_Model, "dtype = 16.0")
+    assert [p.message for p in info.value.problems] == [
+        "expected _DType (a TOML str), got float 16.0; as text it would be refused too: KeyError: '16.0'"
+    ]

@@ -277,7 +277,9 @@ def _no_reader() -> Iterator[None]:
     form=st.sampled_from(["{k} = 1", "[{k}]", "[[{k}]]", "t = {{ {k} = 1 }}", "t = {{ a = 1, {k} = 1 }}"]),
     before=st.integers(0, 3),
 )
-def test_a_key_of_too_many_parts_is_refused_before_parsing(parts: list[str], space: str, form: str, before: int) -> None:
+def test_a_key_of_too_many_parts_is_refused_before_parsing(
+    parts: list[str], space: str, form: str, before: int
+) -> None:
     """A key, header or inline-table key of MAX_KEY_PARTS + 1 parts or more is refused at its line, unread."""
     text = "x = 1\n" * before + form.format(k=_key(parts, space)) + "\n"
     with _no_reader(), pytest.raises(TOMLSyntaxError) as info:

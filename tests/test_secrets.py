@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import Annotated, Any
 
 import annotated_types as at
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 import tmlcfg
 from tmlcfg._cli.main import main
 from tmlcfg._cli.reference import markdown_reference
+from tmlcfg._base.wording import PIECE
 from tmlcfg._cli.template import template
 from tmlcfg.wandb import sweep_config
 
@@ -345,3 +347,146 @@ def test_a_registered_types_message_does_not_quote_a_secret() -> None:
         assert "bad token ***, expected tk-..." in str(info.value)
     with pytest.raises(tmlcfg.ConfigError, match="bad token 'plain'"):
         tmlcfg.loads(Api, 'public = "plain"')  # not a secret: the message is the user's, whole
+
+
+class _Key:
+    """A registered type read from text by ``int()``, whose message quotes at most 200 characters of it."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and other.number == self.number
+
+    def __hash__(self) -> int:
+        return hash(self.number)
+
+
+tmlcfg.register_type(_Key, toml=str, structure=lambda text: _Key(int(text)), unstructure=lambda k: str(k.number))
+
+
+def _quote_cut(value: str) -> None:
+    """A validator that quotes its value the ways Python's own messages do: cut, sliced, repr'd."""
+    int(value)
+
+
+def _quote_middle(value: Any) -> None:
+    """A validator that fails with a lookup, quoting a slice from the middle of its value."""
+    text = str(value)
+    if len(text) > 1:
+        raise KeyError(text[len(text) // 3 : len(text) // 3 + 40])
+
+
+@tmlcfg.config
+class _Inner:
+    note: str = "n"
+
+    def __attrs_post_init__(self) -> None:
+        if self.note.startswith("Q"):
+            raise ValueError(f"note {self.note[1:90]!r}... is not a note")
+
+
+@tmlcfg.config
+class _Vault:
+    token: str = tmlcfg.field(default="1", secret=True, validator=_quote_cut)
+    tail: str = tmlcfg.field(default="1", secret=True, validator=_quote_middle)
+    key: _Key = tmlcfg.field(default=_Key(1), secret=True)
+    keys: Mapping[str, _Key] = tmlcfg.field(factory=dict, secret=True)
+    inner: _Inner = tmlcfg.field(factory=_Inner, secret=True)
+    plain: str = "p"
+
+    def __attrs_post_init__(self) -> None:
+        if self.plain == "check":
+            int(self.token + self.key.number.__str__())  # the cross-field check fails on the secret's text
+
+
+_SECRET_CHARS = st.text(alphabet="QZXJKVW#\\'\"é\u2028", min_size=1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    secret=st.builds(lambda head, body: "Q" + head + body * 40, _SECRET_CHARS, _SECRET_CHARS),
+    field=st.sampled_from(["token", "tail", "key", "keys", "inner", "check"]),
+)
+def test_no_piece_of_a_long_secret_reaches_a_message(secret: str, field: str) -> None:
+    """Python cuts long values in its messages (int() quotes 200 characters): no piece of a secret shows, whole
+    or cut, through a validator, a registered type's structure, a nested check, a mapping, or a cross-field check."""
+    data: dict[str, Any] = {
+        "token": {"token": secret},
+        "tail": {"tail": secret},
+        "key": {"key": secret},
+        "keys": {"keys": {"a": secret}},
+        "inner": {"inner": {"note": secret}},
+        "check": {"token": secret, "plain": "check"},
+    }[field]
+    text = "\n".join(f"{k} = {json.dumps(v)}" for k, v in data.items() if not isinstance(v, dict))
+    text += "".join(
+        f"\n[{k}]\n" + "\n".join(f"{a} = {json.dumps(b)}" for a, b in v.items())
+        for k, v in data.items()
+        if isinstance(v, dict)
+    )
+    messages = []
+    for build in (
+        lambda: tmlcfg.from_dict(_Vault, data),
+        lambda: tmlcfg.loads(_Vault, text),
+        lambda: tmlcfg.replace(_Vault(), **data),
+        lambda: _Vault(**data),
+    ):
+        with pytest.raises(tmlcfg.ConfigError) as info:
+            build()
+        messages += [str(info.value), repr(info.value.problems)]
+    shown = [secret, json.dumps(secret)[1:-1], repr(secret)[1:-1]]
+    for message in messages:
+        for form in shown:
+            for i in range(len(form) - PIECE + 1):
+                assert form[i : i + PIECE] not in message
+
+
+def test_a_cut_secret_leaves_the_message_around_it() -> None:
+    """The 323-character token of the report: its 192 shown characters are hidden, the message is kept."""
+    token = "sk-" + "x7Q" * 106 + "zz"
+    assert len(token) == 323
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        _Vault(token=token)
+    [problem] = info.value.problems
+    assert (problem.path, problem.message) == ("token", "invalid literal for int() with base 10: ***")
+
+
+def test_help_shows_no_secret_default_and_no_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: pathlib.Path
+) -> None:
+    """help() and pydoc of a config show no secret default (attrs' own attributes and initialiser included), and
+    help() of load shows no environment, which it still reads when called."""
+    import pydoc
+
+    @tmlcfg.config
+    class Login:
+        token: str = tmlcfg.field(default="sk-DEFAULT-TOKEN-1", secret=True)
+        tokens: tuple[str, ...] = tmlcfg.field(factory=lambda: ("sk-DEFAULT-TOKEN-2",), secret=True)
+        backup: str | None = tmlcfg.field(default=None, secret=True)
+        user: str = "visible-default"
+
+    monkeypatch.setenv("TMLCFG_TEST_API_KEY", "sk-ENVIRONMENT-VALUE")
+    pages = [
+        pydoc.render_doc(Login, renderer=pydoc.plaintext),
+        pydoc.HTMLDoc().docclass(Login),
+        repr(Login.__attrs_attrs__),
+        pydoc.render_doc(tmlcfg.load, renderer=pydoc.plaintext),
+        pydoc.render_doc(tmlcfg, renderer=pydoc.plaintext),
+    ]
+    for page in pages:
+        assert "sk-" not in page
+    assert "visible-default" in pages[0]
+    assert "env: 'Mapping[str, str] | None' = os.environ" in pages[3]
+    assert not hasattr(Login, "__attrs_init__")  # attrs' initialiser would also skip every check
+    assert Login().token == "sk-DEFAULT-TOKEN-1" and Login().tokens == ("sk-DEFAULT-TOKEN-2",)
+    assert attrs.fields(Login).token.default.factory() == "sk-DEFAULT-TOKEN-1"
+
+    @tmlcfg.config
+    class Job:
+        key: str = "k"
+
+    path = tmp_path / "job.toml"
+    path.write_text('key = "${TMLCFG_TEST_API_KEY}"\n')
+    assert tmlcfg.load(Job, path).key == "sk-ENVIRONMENT-VALUE"  # the default is the environment of the call
+    assert tmlcfg.load(Job, path, env={"TMLCFG_TEST_API_KEY": "given"}).key == "given"

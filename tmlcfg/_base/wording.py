@@ -93,15 +93,54 @@ def _texts(value: Any, out: set[str]) -> None:
                 out.add(text)
 
 
+#: The shortest piece of a secret's text that ``scrub`` finds inside a message: shorter texts are
+#: replaced only whole, or every ``e`` of a message would go with a secret holding one.
+PIECE = 6
+
+
 def scrub(message: str, secrets: Iterable[Any]) -> str:
-    """``message`` with every text of every value in ``secrets`` replaced by ``***``.
+    """``message`` with every text of every value in ``secrets``, and every piece of one, replaced by ``***``.
 
     For messages tmlcfg does not write itself (a validator's, a cross-field
-    check's), which may quote a secret they were given.
+    check's), which may quote a secret they were given, whole or cut short
+    (``int()`` quotes at most 200 characters): any run of ``PIECE`` or more
+    characters that a secret's text holds is hidden.
     """
     texts: set[str] = set()
     for value in secrets:
         _texts(value, texts)
     for text in sorted(texts, key=len, reverse=True):
         message = message.replace(text, SHOWN_FOR_SECRET)
-    return message
+    long = [text for text in texts if len(text) >= PIECE]
+    if not long or len(message) < PIECE:
+        return message
+    starts = range(len(message) - PIECE + 1)
+    pieces = {message[i : i + PIECE] for i in starts}
+    shown = {p for p in pieces if any(p in text for text in long)}
+    if not shown:
+        return message
+    hidden = bytearray(len(message))
+    for i in starts:
+        if message[i : i + PIECE] in shown:
+            hidden[i : i + PIECE] = b"\x01" * PIECE
+    out: list[str] = []
+    for i, ch in enumerate(message):
+        if not hidden[i]:
+            out.append(ch)
+        elif i == 0 or not hidden[i - 1]:
+            out.append(SHOWN_FOR_SECRET)
+    return "".join(out)
+
+
+def failure(error: Exception, refusals: tuple[type[Exception], ...] = (ValueError,)) -> str:
+    """What a user's function that raised ``error`` said: its message for the ways it is told to refuse
+    a value (``refusals``), else the exception's type and message (``KeyError: 'f16'``).
+
+    ``RecursionError`` and ``MemoryError`` are tmlcfg's to handle, not the user's: they are raised again.
+    """
+    if isinstance(error, (RecursionError, MemoryError)):
+        raise error
+    text = str(error)
+    if isinstance(error, refusals) and text:
+        return text
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

@@ -255,7 +255,7 @@ def _body(spec: ClassSpec, src: _Source, indent: int, inline: bool, probe: str |
         # the user's check called directly: a wrapper would cost a call per config built
         src.emit(indent, "try:")
         src.emit(indent + 1, f"{src.const(spec.post_init, 'post_init')}(inst)")
-        src.emit(indent, "except ValueError as e:")
+        src.emit(indent, "except Exception as e:")  # a user's check may fail any way: a problem, not a traceback
         src.emit(indent + 1, f"raise {src.const(spec.post_init_failed, 'post_init_failed')}(inst, e) from None")
 
 

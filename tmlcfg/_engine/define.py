@@ -99,6 +99,8 @@ def _build(cls: Any, migrations: Sequence[Renamed | Removed], caller_locals: dic
     type.__setattr__(new_cls, "__tmlcfg_spec__", spec)
     type.__setattr__(new_cls, "__init__", _make_init(spec))
     type.__setattr__(new_cls, "__signature__", _signature(spec))
+    # attrs' own initialiser (init=False still makes one) would skip every check, and help() shows its defaults
+    type.__delattr__(new_cls, "__attrs_init__")
     _check_depth(spec)
     # built configs never change: no __setstate__ to call again, and copies may be the object itself
     type.__setattr__(new_cls, "__setstate__", _no_setstate)
@@ -220,7 +222,17 @@ def _attrs_field(opts: FieldOptions, strict: bool) -> Any:
     if opts.factory is not None:
         return attrs.field(factory=opts.factory, repr=secret_repr, eq=eq, metadata={"tmlcfg": opts})
     default = attrs.NOTHING if opts.default is MISSING else opts.default
+    if opts.secret and default is not attrs.NOTHING:
+        # attrs' Attribute shows its default in help(); a factory shows only its function's name
+        default = attrs.Factory(_secret_default(default))
     return attrs.field(default=default, repr=secret_repr, eq=eq, metadata={"tmlcfg": opts})
+
+
+def _secret_default(value: Any) -> Callable[[], Any]:
+    def secret_default() -> Any:
+        return value
+
+    return secret_default
 
 
 def _spec(cls: type, hints: dict[str, Any], post_init: Callable[[Any], None] | None) -> ClassSpec:

@@ -15,7 +15,7 @@ from typing import Any
 from .._base.errors import DefinitionError, Invalid
 from .._base.keypaths import lone_surrogate
 from .._base.limits import INT_MAX, INT_MIN
-from .._base.wording import MASKING, got, literal, scrub
+from .._base.wording import MASKING, failure, got, literal, scrub
 
 
 class Node:
@@ -259,6 +259,11 @@ class LiteralNode(Node):
         return "Literal[" + ", ".join(literal(v, public=True) for v in self.values) + "]"
 
 
+#: How a registered type's structure function refuses a value, whose message alone is shown; ArithmeticError
+#: is what Decimal("x") (InvalidOperation) and Fraction("1/0") raise for bad text.
+_REFUSALS = (ValueError, TypeError, ArithmeticError)
+
+
 class RegisteredNode(Node):
     """A type taught to tmlcfg with ``register_type``: read from one TOML kind by the user's function.
 
@@ -303,10 +308,10 @@ class RegisteredNode(Node):
             value = KIND_NODES[self.toml].structure(value)
             try:
                 result = self.from_toml(value)
-            # ArithmeticError: what Decimal("x") (InvalidOperation) and Fraction("1/0") raise for bad text
-            except (ValueError, TypeError, ArithmeticError) as e:
+            except Exception as e:  # the user's function may fail any way (a KeyError of a dict lookup, say)
                 # the user's message may quote the value, which below a secret must not be shown
-                reason = scrub(str(e), [text]) if MASKING.get() else str(e)
+                reason = failure(e, _REFUSALS)
+                reason = scrub(reason, [text]) if MASKING.get() else reason
                 raise Invalid.one(f"invalid {self.name} {literal(text)}: {reason}") from None
             if type(result) is not self.tp:
                 raise Invalid.one(
@@ -328,8 +333,8 @@ class RegisteredNode(Node):
         text = repr(value)
         try:
             result = self.from_toml(text)
-        except (ValueError, TypeError, ArithmeticError) as e:
-            return f"; as text it would be refused too: {e}"
+        except Exception as e:  # text the file never held: whatever the function does with it is only a hint
+            return f"; as text it would be refused too: {failure(e, _REFUSALS)}"
         return f"; write it as text: {literal(text)}" if type(result) is self.tp else ""
 
     def unstructure(self, value: Any, mask: bool) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 from .._base.errors import ConfigError, Invalid, RawProblem, prefixed
 from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
 from .._base.sentinels import FAILED, GROUP_DEFAULT, MISSING
-from .._base.wording import MASKING, got, literal, scrub
+from .._base.wording import MASKING, failure, got, literal, scrub
 from .._engine.nodes import TypeNode
 
 
@@ -71,12 +71,15 @@ class FieldSpec:
             MASKING.reset(token)
 
     def validate(self, value: Any) -> None:
-        """Run the user's validator on a checked value; its ``ValueError`` becomes a problem here."""
+        """Run the user's validator on a checked value; whatever it raises becomes a problem here
+        (a ``ValueError`` as its message, anything else with its type too)."""
         if self.validator is not None:
             try:
                 self.validator(value)
-            except ValueError as e:
-                message = scrub(str(e), [value]) if self.secret or MASKING.get() else str(e)
+            except Exception as e:
+                message = failure(e)
+                if self.secret or MASKING.get():
+                    message = scrub(message, secret_texts(self.node, value))
                 raise Invalid.one(message) from None
 
     def structure(self, value: Any) -> Any:
@@ -191,15 +194,15 @@ class ClassSpec:
                 problems.append(problem)
         return problems
 
-    def post_init_failed(self, inst: Any, e: ValueError) -> Invalid:
-        """The user's cross-field check refused ``inst``: its message as problems at this config's path."""
+    def post_init_failed(self, inst: Any, e: Exception) -> Invalid:
+        """The user's cross-field check refused ``inst`` (or failed): its message as problems at this config's path."""
         # the user's message may quote a secret it checked: below a secret, any value
         fields = self.fields if MASKING.get() else [f for f in self.fields if f.secret]
-        secrets = [getattr(inst, f.name) for f in fields]
+        secrets = [text for f in fields for text in secret_texts(f.node, getattr(inst, f.name))]
         if isinstance(e, ConfigError):
             # a check may name the paths below it: ConfigError([Problem("relations[2].rhs", ...)])
             return Invalid([(_relative(p.path), scrub(p.message, secrets), ()) for p in e.problems])
-        return Invalid([((), scrub(str(e), secrets), ())])
+        return Invalid([((), scrub(failure(e), secrets), ())])
 
     def unknown_keys(self, data: Mapping[str, Any]) -> list[RawProblem]:
         problems: list[RawProblem] = []
@@ -281,6 +284,16 @@ def spec_of(cls: Any) -> ClassSpec | None:
         return cls.__dict__.get("__tmlcfg_spec__")  # type: ignore[no-any-return]
     except AttributeError:
         return None
+
+
+def secret_texts(node: TypeNode, value: Any) -> list[Any]:
+    """A secret value, and the form a file holds it in (a registered type's text, say), to scrub messages of."""
+    if value is None:
+        return []
+    try:
+        return [value, node.unstructure(value, False)]
+    except Exception:  # a value a registered type's function cannot write: the value alone
+        return [value]
 
 
 def _key_hider(node: TypeNode) -> Callable[[PathTuple], PathTuple]:

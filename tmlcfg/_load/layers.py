@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from .._base.errors import ConfigError, Invalid, Problem, RawProblem
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path, shown_path
 from .._base.limits import MAX_DEPTH, MAX_SHOWN
+from .._base.sentinels import ENVIRON
 from .._base.wording import literal
 from .._engine.converter import require_spec, structured, to_dict
 from .._engine.nodes import ConfigNode
@@ -306,7 +307,7 @@ def load(
     cls: type[_C],
     *paths: str | os.PathLike[str],
     overrides: Iterable[str] = (),
-    env: Mapping[str, str] | None = os.environ,
+    env: Mapping[str, str] | None = ENVIRON,
 ) -> _C:
     """A ``cls`` from TOML files layered in order, then ``path=value`` overrides.
 
@@ -320,10 +321,12 @@ def load_layers(
     cls: type[_C],
     *paths: str | os.PathLike[str],
     overrides: Iterable[str] = (),
-    env: Mapping[str, str] | None = os.environ,
+    env: Mapping[str, str] | None = ENVIRON,
 ) -> tuple[_C, list[Layer]]:
     """:func:`load`, also giving the layers that made the config, for origins."""
     require_spec(cls)
+    if env is ENVIRON:
+        env = os.environ
     check_env(env)
     layers = [_read(p, cls.__name__) for p in paths]
     try:

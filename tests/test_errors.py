@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -292,7 +292,7 @@ def test_a_users_message_cannot_forge_report_lines() -> None:
 class _DType:
     """A dtype read by a dict lookup, the obvious way to write one: a KeyError for a name it lacks."""
 
-    NAMES = {"float32": 4, "bfloat16": 2}
+    NAMES: ClassVar[dict[str, int]] = {"float32": 4, "bfloat16": 2}
 
     def __init__(self, name: str) -> None:
         self.size = self.NAMES[name]

@@ -241,14 +241,22 @@ def test_a_type_whose_functions_misbehave() -> None:
 
     tmlcfg.register_type(Tag, toml=str, structure=lambda s: s if s == "raw" else Tag(s), unstructure=lambda t: 5)
 
+    # a default that could not be written is refused with the class, not when it is first saved
+    with pytest.raises(tmlcfg.DefinitionError, match="Tagged.tag: .*registered for Tag returned int, not str"):
+
+        @tmlcfg.config
+        class Tagged:
+            tag: Tag = Tag("a")
+
     @tmlcfg.config
-    class Tagged:
-        tag: Tag = Tag("a")
+    class Untagged:
+        tag: Tag | None = None
 
     with pytest.raises(tmlcfg.ConfigError, match="returned str, not Tag"):
-        tmlcfg.from_dict(Tagged, {"tag": "raw"})
-    with pytest.raises(tmlcfg.DefinitionError, match="returned int, not str"):
-        tmlcfg.dumps(Tagged())
+        tmlcfg.from_dict(Untagged, {"tag": "raw"})
+    for given in (lambda: Untagged(tag=Tag("b")), lambda: tmlcfg.from_dict(Untagged, {"tag": "b"})):
+        with pytest.raises(tmlcfg.ConfigError, match="tag: .*registered for Tag returned int, not str"):
+            given()
 
 
 @given(st.timedeltas())
@@ -472,9 +480,84 @@ def test_ints_are_widened_before_a_float_types_structure_function() -> None:
 
 
 def test_an_unstructured_value_toml_cannot_hold_is_refused() -> None:
-    """A value built directly, whose representation TOML cannot hold, is a DefinitionError when written."""
-    with pytest.raises(tmlcfg.DefinitionError, match="registered for _Count returned .*outside the signed 64-bit"):
-        tmlcfg.dumps(_Kinds(count=_Count(2**64)))
+    """A value given in Python whose representation TOML cannot hold is refused when given, not when written."""
+    cases = [
+        (lambda: _Kinds(count=_Count(2**64)), "_Count returned .*outside the signed 64-bit"),
+        (lambda: tmlcfg.replace(_Kinds(), count=_Count(2**64)), "_Count returned .*outside the signed 64-bit"),
+        (lambda: tmlcfg.from_dict(_Kinds, {"count": _Count(-(2**64))}), "_Count returned .*outside the signed 64-bit"),
+        (lambda: _Kinds(ratio=_Ratio(float("nan"))), "_Ratio returned nan is not allowed"),
+        (lambda: _Kinds(ratio=_Ratio(1)), "_Ratio returned int, not float"),
+        (lambda: _Kinds(label=_Label("a\ud800")), "_Label returned the text .*surrogate"),
+    ]
+    for given, message in cases:
+        with pytest.raises(tmlcfg.ConfigError, match=message):
+            given()
+
+
+class _Fragile(_Wrapped):
+    """A type whose unstructure fails, any way, for some values."""
+
+
+tmlcfg.register_type(_Fragile, toml=str, structure=_Fragile, unstructure=lambda f: {"ok": "ok"}[f.value])
+
+
+def test_a_value_that_cannot_be_saved_is_refused_when_given() -> None:
+    """Whatever unstructure does to a value (a wrong kind, an exception), a value accepted can be saved: dumps,
+    to_dict, fingerprint, json_schema and diff never fail on it later."""
+    with pytest.raises(tmlcfg.DefinitionError, match="default .*registered for _Fragile failed: KeyError: 'bad'"):
+
+        @tmlcfg.config
+        class Bad:
+            f: _Fragile = _Fragile("bad")
+
+    @tmlcfg.config
+    class Good:
+        f: _Fragile = _Fragile("ok")
+        fs: tuple[_Fragile, ...] = ()
+        m: Mapping[str, _Fragile | int] = tmlcfg.field(factory=dict)
+
+    for data in ({"f": "bad"}, {"fs": ["ok", "bad"]}, {"m": {"k": "bad"}}):
+        with pytest.raises(tmlcfg.ConfigError, match="KeyError: 'bad'"):
+            tmlcfg.from_dict(Good, data)
+        with pytest.raises(tmlcfg.ConfigError, match="KeyError: 'bad'"):
+            Good(
+                **{
+                    k: (_Fragile("bad") if k == "f" else (_Fragile("bad"),) if k == "fs" else {"k": _Fragile("bad")})
+                    for k in data
+                }
+            )
+    good = Good(fs=(_Fragile("ok"),), m={"k": _Fragile("ok"), "n": 1})
+    assert tmlcfg.loads(Good, tmlcfg.dumps(good)) == good
+    assert tmlcfg.fingerprint(good) and tmlcfg.to_dict(good)["m"] == {"k": "ok", "n": 1}
+    assert tmlcfg.json_schema(Good)["properties"]["f"]["default"] == "ok"
+
+
+class _Meters(_Wrapped):
+    pass
+
+
+tmlcfg.register_type(_Meters, toml=float, structure=_Meters, unstructure=lambda m: m.value)
+
+
+@pytest.mark.parametrize("given", [3, -(2**63), 3.5])
+def test_a_registered_float_type_takes_an_int_in_a_union_as_alone(given: int | float) -> None:
+    """``Meters | str`` takes 3 as ``Meters`` does (and as its schema says); ``Meters | int`` leaves ints to int."""
+
+    @tmlcfg.config
+    class Track:
+        alone: _Meters = _Meters(0.0)
+        either: _Meters | str = "x"
+        maybe: _Meters | None = None
+        or_int: _Meters | int = 0
+
+    track = tmlcfg.loads(Track, f"alone = {given}\neither = {given}\nmaybe = {given}\nor_int = {given}")
+    for got in (track.alone, track.either, track.maybe):
+        assert type(got) is _Meters and type(got.value) is float and got.value == given
+    assert type(track.or_int) is (int if type(given) is int else _Meters)
+    assert tmlcfg.from_dict(Track, {"either": given}) == Track(either=given) == tmlcfg.replace(Track(), either=given)  # type: ignore[arg-type]
+    assert tmlcfg.loads(Track, tmlcfg.dumps(track)) == track
+    schema = tmlcfg.json_schema(Track)["properties"]["either"]
+    assert {"type": "number", "title": "_Meters"} in schema["anyOf"]
 
 
 class _Amount(decimal.Decimal):

@@ -366,6 +366,8 @@ class UnionNode(Node):
                     widening.append(option)
                 else:
                     by_type.setdefault(t, option)
+            if isinstance(base, RegisteredNode) and base.toml is float:
+                widening.append(option)  # a registered float type takes an int as it does alone
         # int widens to float only when no option takes the int itself
         for option in widening:
             by_type.setdefault(int, option)

@@ -35,7 +35,9 @@ def register_type(
 
     ``structure`` builds a ``tp`` from such a value and raises ``ValueError`` or
     ``TypeError`` for a bad one (reported at the field's path, with file and
-    line); ``unstructure`` gives the ``toml`` value back; ``strategy`` is a
+    line; any other exception is reported with its type); ``unstructure`` gives
+    the ``toml`` value back, and a value it cannot write is refused when a field
+    takes it (a default, when the class is defined); ``strategy`` is a
     Hypothesis strategy of ``tp`` values for :mod:`tmlcfg.testing`, or a function
     of no arguments that returns one (so that Hypothesis is imported only by
     tests); without it, tmlcfg draws ``toml`` values and keeps those that structure.

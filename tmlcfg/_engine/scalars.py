@@ -300,6 +300,8 @@ class RegisteredNode(Node):
     def structure(self, value: Any) -> Any:
         cls = type(value)
         if cls is self.tp:
+            # given in Python (a default, a constructor's argument): accepted only if it can be written back
+            self.written(value)
             return value
         if cls is self.toml or (self.toml is float and cls is int):
             # held to its TOML kind's rules first (64-bit ints, no nan, no lone surrogate; ints
@@ -318,6 +320,7 @@ class RegisteredNode(Node):
                     f"the structure function registered for {self.name} returned {type(result).__name__}, "
                     f"not {self.name}"
                 )
+            self.written(result)
             return result
         expected = f"expected {self.name} (a TOML {TOML_KIND_NAMES[self.toml]}), {got(value)}"
         raise Invalid.one(expected + self._as_text_hint(value))
@@ -337,11 +340,18 @@ class RegisteredNode(Node):
             return f"; as text it would be refused too: {failure(e, _REFUSALS)}"
         return f"; write it as text: {literal(text)}" if type(result) is self.tp else ""
 
-    def unstructure(self, value: Any, mask: bool) -> Any:
-        out = self.to_toml(value)
+    def written(self, value: Any) -> Any:
+        """What ``value`` is written as, checked: :class:`Invalid` unless a file can hold it and read it back.
 
+        Called on every value a field takes, so that a value once accepted can always be
+        saved: ``dumps``, ``to_dict``, ``fingerprint`` and ``json_schema`` never find it cannot.
+        """
+        try:
+            out = self.to_toml(value)
+        except Exception as e:
+            raise Invalid.one(f"the unstructure function registered for {self.name} failed: {failure(e, ())}") from None
         if type(out) is not self.toml:
-            raise DefinitionError(
+            raise Invalid.one(
                 f"the unstructure function registered for {self.name} returned {type(out).__name__}, "
                 f"not {self.toml.__name__}"
             )
@@ -349,8 +359,14 @@ class RegisteredNode(Node):
             KIND_NODES[self.toml].structure(out)
         except Invalid as e:  # a file written with it could not be read back
             reason = "; ".join(p[1] for p in e.problems)
-            raise DefinitionError(f"the unstructure function registered for {self.name} returned {reason}") from None
+            raise Invalid.one(f"the unstructure function registered for {self.name} returned {reason}") from None
         return out
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        try:
+            return self.written(value)
+        except Invalid as e:  # a value never checked by a field: one given to the converter's unstructure
+            raise DefinitionError(e.problems[0][1]) from None
 
     def describe(self) -> str:
         return self.name

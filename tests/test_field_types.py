@@ -254,9 +254,9 @@ def test_a_type_whose_functions_misbehave() -> None:
 
     with pytest.raises(tmlcfg.ConfigError, match="returned str, not Tag"):
         tmlcfg.from_dict(Untagged, {"tag": "raw"})
-    for given in (lambda: Untagged(tag=Tag("b")), lambda: tmlcfg.from_dict(Untagged, {"tag": "b"})):
+    for make in (lambda: Untagged(tag=Tag("b")), lambda: tmlcfg.from_dict(Untagged, {"tag": "b"})):
         with pytest.raises(tmlcfg.ConfigError, match="tag: .*registered for Tag returned int, not str"):
-            given()
+            make()
 
 
 @given(st.timedeltas())
@@ -489,9 +489,9 @@ def test_an_unstructured_value_toml_cannot_hold_is_refused() -> None:
         (lambda: _Kinds(ratio=_Ratio(1)), "_Ratio returned int, not float"),
         (lambda: _Kinds(label=_Label("a\ud800")), "_Label returned the text .*surrogate"),
     ]
-    for given, message in cases:
+    for make, message in cases:
         with pytest.raises(tmlcfg.ConfigError, match=message):
-            given()
+            make()
 
 
 class _Fragile(_Wrapped):
@@ -539,8 +539,8 @@ class _Meters(_Wrapped):
 tmlcfg.register_type(_Meters, toml=float, structure=_Meters, unstructure=lambda m: m.value)
 
 
-@pytest.mark.parametrize("given", [3, -(2**63), 3.5])
-def test_a_registered_float_type_takes_an_int_in_a_union_as_alone(given: int | float) -> None:
+@pytest.mark.parametrize("value", [3, -(2**63), 3.5])
+def test_a_registered_float_type_takes_an_int_in_a_union_as_alone(value: int | float) -> None:
     """``Meters | str`` takes 3 as ``Meters`` does (and as its schema says); ``Meters | int`` leaves ints to int."""
 
     @tmlcfg.config
@@ -550,11 +550,11 @@ def test_a_registered_float_type_takes_an_int_in_a_union_as_alone(given: int | f
         maybe: _Meters | None = None
         or_int: _Meters | int = 0
 
-    track = tmlcfg.loads(Track, f"alone = {given}\neither = {given}\nmaybe = {given}\nor_int = {given}")
+    track = tmlcfg.loads(Track, f"alone = {value}\neither = {value}\nmaybe = {value}\nor_int = {value}")
     for got in (track.alone, track.either, track.maybe):
-        assert type(got) is _Meters and type(got.value) is float and got.value == given
-    assert type(track.or_int) is (int if type(given) is int else _Meters)
-    assert tmlcfg.from_dict(Track, {"either": given}) == Track(either=given) == tmlcfg.replace(Track(), either=given)  # type: ignore[arg-type]
+        assert type(got) is _Meters and type(got.value) is float and got.value == value
+    assert type(track.or_int) is (int if type(value) is int else _Meters)
+    assert tmlcfg.from_dict(Track, {"either": value}) == Track(either=value) == tmlcfg.replace(Track(), either=value)  # type: ignore[arg-type]
     assert tmlcfg.loads(Track, tmlcfg.dumps(track)) == track
     schema = tmlcfg.json_schema(Track)["properties"]["either"]
     assert {"type": "number", "title": "_Meters"} in schema["anyOf"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import pathlib
+import re
+import typing
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,6 +14,7 @@ import attrs
 import cattrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import tmlcfg
 from tmlcfg.optimizers import AdamConfig, OptimizerConfig
@@ -257,3 +260,121 @@ def test_a_long_path_starting_at_an_index_is_shown_as_a_path() -> None:
         "  [1].another_rather_long_field_name_for_the_same_reason"
         ".a_rather_long_field_name_to_make_the_path_long.lr: expected float, got str 'x'"
     )
+
+
+@attrs.define
+class Point:
+    """A user's attrs class, not a config: containers of it are read by the converter, not by a field."""
+
+    x: int
+
+
+@attrs.define
+class Label:
+    name: str
+
+
+def _shapes() -> st.SearchStrategy[Any]:
+    """Container types the converter is asked for: of a user's attrs class, of ints, nested."""
+    leaves = st.sampled_from([Point, int, str])
+    return st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            inner.map(lambda t: list[t]),  # type: ignore[valid-type]
+            inner.map(lambda t: tuple[t, ...]),  # type: ignore[valid-type]
+            inner.map(lambda t: dict[str, t]),  # type: ignore[valid-type]
+            inner.map(lambda t: Mapping[str, t]),  # type: ignore[valid-type]
+            st.tuples(inner, inner).map(lambda ts: tuple[ts[0], ts[1]]),  # type: ignore[valid-type]
+        ),
+        max_leaves=4,
+    )
+
+
+_DATA = st.recursive(
+    st.one_of(st.integers(-3, 3), st.sampled_from(["k", "x", ""]), st.none(), st.booleans()),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["x", "k"]), inner, max_size=2)
+    ),
+    max_leaves=8,
+)
+
+
+def _holds(value: Any, tp: Any) -> bool:
+    """Whether ``value`` is exactly of the shape ``tp`` says, kind for kind."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is None:
+        return type(value) is tp and (tp is not Point or type(value.x) is int)
+    if origin in (dict, Mapping):
+        return type(value) is dict and all(type(k) is str and _holds(v, args[1]) for k, v in value.items())
+    if origin is tuple and args[-1] is not Ellipsis:
+        return type(value) is tuple and len(value) == len(args) and all(map(_holds, value, args))
+    kind = tuple if origin is tuple else origin
+    return type(value) is kind and all(_holds(v, args[0]) for v in value)
+
+
+@given(_shapes(), _DATA)
+def test_the_converter_owns_every_container_shape(tp: Any, data: Any) -> None:
+    """Any data asked as any container of a user's attrs class is the exact shape or a ConfigError, never
+    cattrs' TypeError, AttributeError or a lenient value (a table read as its keys, a str as its letters)."""
+    try:
+        value = tmlcfg.converter.structure(data, tp)
+    except tmlcfg.ConfigError as e:
+        assert e.problems
+    else:
+        assert _holds(value, tp), (value, tp)
+
+
+@pytest.mark.parametrize(
+    ("data", "tp", "expected"),
+    [
+        (5, list[list[Point]], [("", "expected an array (list[list[Point]]), got int 5")]),
+        ([1], dict[str, list[int]], [("", "expected a table (dict[str, list[int]]), got array")]),
+        ({"k": [1]}, list[list[Point]], [("", "expected an array (list[list[Point]]), got table")]),
+        ({"k": [1]}, list[list[int]], [("", "expected an array (list[list[int]]), got table")]),
+        ("xy", list[Point], [("", "expected an array (list[Point]), got str 'xy'")]),
+        (
+            [[{"x": 1}], [{"x": "2"}, 3]],
+            list[list[Point]],
+            [("[1][0].x", "expected int, got str '2'"), ("[1][1]", "expected a table (Point), got int 3")],
+        ),
+        (
+            {"a": [{"x": 1}, {}], "b": 1},
+            dict[str, list[Point]],
+            [("a[1].x", "missing required key"), ("b", "expected an array (list[Point]), got int 1")],
+        ),
+        ([{"x": 1}], tuple[Point, Label], [("", "expected an array of 2 items, got 1")]),
+        ([{"x": 1}, {"name": 2}], tuple[Point, Label], [("[1].name", "expected str, got int 2")]),
+        ({1: {"x": 1}}, dict[str, Point], [("1", "expected str, got int 1")]),
+    ],
+)
+def test_containers_of_a_users_classes_are_read_strictly(data: Any, tp: Any, expected: list[tuple[str, str]]) -> None:
+    """Each problem at its index or key, in tmlcfg's words."""
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.converter.structure(data, tp)
+    assert sorted(_problems(info.value)) == sorted(expected)
+
+
+@tmlcfg.config
+class Adam:
+    lr: float = 1e-3
+
+
+@pytest.mark.parametrize(
+    ("tp", "named"),
+    [
+        (Point | Label, "Point | Label"),
+        (Point | Label | None, "Point | Label | None"),
+        (Sgd | Adam, "Sgd | Adam"),
+        (list[Sgd | Adam], "Sgd | Adam"),
+        (Any, "Any"),
+        (list, "list"),
+        (list[Any], "list[Any]"),
+        (typing.Sequence, "Sequence"),
+    ],
+)
+def test_a_type_the_converter_does_not_read_strictly_is_a_definition_error(tp: Any, named: str) -> None:
+    """A union of attrs classes (which cattrs would pick by the keys it sees), bare or Any containers: refused,
+    named, whatever the data."""
+    for data in ({"x": 1}, [], 5):
+        with pytest.raises(tmlcfg.DefinitionError, match=re.escape(named)):
+            tmlcfg.converter.structure(data, tp)

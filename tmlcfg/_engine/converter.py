@@ -10,8 +10,10 @@ rules as a config. Every failure is one :class:`ConfigError` with every problem.
 
 from __future__ import annotations
 
+import collections.abc
 import functools
 import gc
+import types
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -28,7 +30,7 @@ from cattrs.errors import (
 
 from .._base.errors import ConfigError, DefinitionError, Invalid, Problem, RawProblem, to_problem
 from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
-from .._base.wording import got
+from .._base.wording import got, literal
 from .._engine.analyze import SCALARS
 from .._engine.nodes import ConfigNode, FrozenSetNode, MappingNode, Node, RegisteredNode, TupleNode
 from .._engine.registry import all_registered
@@ -185,7 +187,133 @@ class Converter(cattrs.Converter):
 
 
 def _type_name(tp: Any) -> str:
-    return tp.__name__ if isinstance(tp, type) else repr(tp)
+    """A type as its annotation is written: ``list[list[Trial]]``, ``Adam | Sgd``."""
+    if tp is Ellipsis:
+        return "..."
+    args = typing.get_args(tp)
+    if _is_union(tp):
+        return " | ".join(_type_name(a) for a in args)
+    origin = typing.get_origin(tp)
+    if origin is not None and args:
+        return f"{_type_name(origin)}[{', '.join(_type_name(a) for a in args)}]"
+    return tp.__name__ if isinstance(tp, type) else repr(tp).replace("typing.", "")
+
+
+#: The containers the converter reads itself when they hold something a field could not (a user's attrs
+#: class): arrays (of any length, or of a fixed one for ``tuple[A, B]``) and tables.
+_ARRAYS = {list: list, tuple: tuple, set: set, frozenset: frozenset, collections.abc.Sequence: tuple}
+_TABLES = {dict: dict, collections.abc.Mapping: dict}
+
+
+def _not_cattrs(tp: Any) -> bool:
+    """Every type left to cattrs' own, lenient hooks except the two it reads strictly through tmlcfg's:
+    attrs classes (field by field) and ``X | None``."""
+    if isinstance(tp, type) and hasattr(tp, "__attrs_attrs__"):
+        return False
+    args = typing.get_args(tp)
+    return not (_is_union(tp) and len(args) == 2 and type(None) in args)
+
+
+def _is_union(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType)
+
+
+def _strict_structure_hook(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """The converter's hook for a type no field type or config covers: a container of the user's attrs
+    classes read as strictly as a field's, or a :class:`DefinitionError` naming the type."""
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if _is_union(tp):
+        members = [a for a in args if a is not type(None)]
+        if all(_is_config(m) for m in members):
+            return _config_union_hook(tp)
+        raise _unreadable(tp, "; a union holds scalars only, and a table could not say which class it is")
+    if origin in _ARRAYS and args and typing.Any not in args:
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            return _fixed_array_hook(tp, [conv.get_structure_hook(a) for a in args])
+        return _array_hook(tp, _ARRAYS[origin], conv.get_structure_hook(args[0]))
+    if origin in _TABLES and len(args) == 2 and typing.Any not in args:
+        return _table_hook(tp, conv.get_structure_hook(args[0]), conv.get_structure_hook(args[1]))
+    raise _unreadable(tp)
+
+
+def _config_union_hook(tp: Any) -> Callable[[Any, Any], Any]:
+    """A union of config classes: not read yet (a table would need to say which class it is)."""
+    raise DefinitionError(
+        f"tmlcfg.converter cannot read {_type_name(tp)}: a union of config classes is not a field type; "
+        "for a choice of configs use optional fields in a one_of group"
+    )
+
+
+def _unreadable(tp: Any, why: str = "") -> DefinitionError:
+    return DefinitionError(
+        f"tmlcfg.converter has no hook for {_type_name(tp)}: not a config, an attrs class or a field "
+        f"type tmlcfg reads{why}; register a hook on the converter, or the type with tmlcfg.register_type"
+    )
+
+
+def _item(hook: Callable[[Any, Any], Any], value: Any, tp: Any, step: str | int, problems: list[RawProblem]) -> Any:
+    """One item of a container through its hook, its problems kept under ``step``."""
+    try:
+        return hook(value, tp)
+    except (ConfigError, ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as e:
+        problems += _flatten(e, (step,))
+        return None
+
+
+def _array_hook(tp: Any, make: Callable[[Any], Any], hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    item = typing.get_args(tp)[0]
+    sets = make in (set, frozenset)
+
+    def structure_array(data: Any, _: Any) -> Any:
+        if not (type(data) in (list, tuple) or (sets and type(data) in (set, frozenset))):
+            raise ConfigError.from_raw([((), f"expected an array ({_type_name(tp)}), {got(data)}", ())])
+        problems: list[RawProblem] = []
+        out = [_item(hook, v, item, i, problems) for i, v in enumerate(data)]
+        if problems:
+            raise ConfigError.from_raw(problems)
+        return make(out)
+
+    return structure_array
+
+
+def _fixed_array_hook(tp: Any, hooks: list[Callable[[Any, Any], Any]]) -> Callable[[Any, Any], Any]:
+    items = typing.get_args(tp)
+
+    def structure_fixed(data: Any, _: Any) -> Any:
+        if type(data) not in (list, tuple):
+            raise ConfigError.from_raw([((), f"expected an array ({_type_name(tp)}), {got(data)}", ())])
+        if len(data) != len(items):
+            n = len(items)
+            raise ConfigError.from_raw([((), f"expected an array of {n} item{'s' * (n != 1)}, got {len(data)}", ())])
+        problems: list[RawProblem] = []
+        out = tuple(_item(h, v, t, i, problems) for i, (h, v, t) in enumerate(zip(hooks, data, items, strict=True)))
+        if problems:
+            raise ConfigError.from_raw(problems)
+        return out
+
+    return structure_fixed
+
+
+def _table_hook(
+    tp: Any, key_hook: Callable[[Any, Any], Any], hook: Callable[[Any, Any], Any]
+) -> Callable[[Any, Any], Any]:
+    key_type, value_type = typing.get_args(tp)
+
+    def structure_table(data: Any, _: Any) -> Any:
+        if not isinstance(data, Mapping):
+            raise ConfigError.from_raw([((), f"expected a table ({_type_name(tp)}), {got(data)}", ())])
+        problems: list[RawProblem] = []
+        out = {}
+        for k, v in data.items():
+            step = k if type(k) is str else literal(k)  # a key, never an index
+            key = _item(key_hook, k, key_type, step, problems)
+            out[key] = _item(hook, v, value_type, step, problems)
+        if problems:
+            raise ConfigError.from_raw(problems)
+        return out
+
+    return structure_table
 
 
 def _flatten(error: BaseException, path: PathTuple) -> list[RawProblem]:
@@ -238,7 +366,9 @@ def register_hooks(converter: cattrs.Converter) -> cattrs.Converter:
     tmlcfg.ConfigError: 1 problem:
       expected int, got str '7'
     """
-    # cattrs asks the factories registered last first: config classes before other field types
+    # cattrs asks the factories registered last first: config classes, then other field types, then
+    # containers of the user's attrs classes; cattrs' own lenient hooks only for attrs classes and X | None
+    converter.register_structure_hook_factory(_not_cattrs, _strict_structure_hook)
     converter.register_structure_hook_factory(_is_field_type, _field_type_structure_hook)
     converter.register_unstructure_hook_factory(_is_field_type, _field_type_unstructure_hook)
     converter.register_structure_hook_factory(_is_config, _config_structure_hook)

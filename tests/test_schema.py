@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import math
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -12,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmlcfg
+from tmlcfg._cli.main import main
 from tmlcfg._engine.nodes import ConfigNode, MappingNode
 from tmlcfg._engine.spec import spec_of
 from tmlcfg._load.schema import json_plain
@@ -22,6 +27,7 @@ from .strategies import Generated, classes_with_instances
 
 def validator(cls: type) -> jsonschema.Draft202012Validator:
     schema = tmlcfg.json_schema(cls)
+    json.dumps(schema, allow_nan=False)  # strict JSON, whatever the class's defaults and bounds
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 
@@ -157,3 +163,46 @@ def test_a_one_member_group_gives_a_valid_schema() -> None:
     alone = validator(Alone)
     alone.validate({"only": 1})
     assert not alone.is_valid({})
+
+
+def _strict_json(text: str) -> Any:
+    """``text`` read as strict JSON: ``Infinity``, ``-Infinity`` and ``NaN`` are not JSON."""
+
+    def refuse(name: str) -> Any:
+        raise AssertionError(f"{name} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@tmlcfg.config
+class Clipping:
+    """Values that are infinite by default."""
+
+    clip: float = tmlcfg.field(default=math.inf, doc="Gradient norm clip.")
+    floor: float = -math.inf
+    steps: tuple[float, ...] = (0.5, math.inf)
+    named: Mapping[str, float] = tmlcfg.field(factory=lambda: {"a": -math.inf})
+    limit: Annotated[float, at.Le(math.inf), at.Gt(-math.inf), at.Ge(0.0)] = 1.0
+    finite: float = 2.0
+
+
+def test_a_schema_is_strict_json_whatever_the_defaults() -> None:
+    """A default holding inf is said in its field's description, not given as a default; an infinite bound is left
+    out; the command prints strict JSON."""
+    schema = tmlcfg.json_schema(Clipping)
+    assert _strict_json(json.dumps(schema, allow_nan=True)) == schema
+    props = schema["properties"]
+    assert props["clip"] == {
+        "type": "number",
+        "description": "Gradient norm clip.\n\nDefault: inf (not a JSON value, so not given as the default).",
+    }
+    assert props["floor"]["description"] == "Default: -inf (not a JSON value, so not given as the default)."
+    assert props["steps"]["description"] == "Default: [0.5, inf] (not a JSON value, so not given as the default)."
+    assert "default" not in props["named"]  # a factory's default is never given
+    assert props["limit"] == {"type": "number", "minimum": 0.0, "default": 1.0}
+    assert props["finite"]["default"] == 2.0
+    validator(Clipping).validate(json_plain(tmlcfg.to_dict(Clipping(clip=1.0, floor=0.0, steps=()))))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["schema", f"{__name__}:Clipping"]) == 0
+    assert _strict_json(out.getvalue()) == schema

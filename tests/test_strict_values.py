@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -185,3 +186,51 @@ def test_the_testing_strategy_draws_both_zero_and_false() -> None:
     assert len(both.seen) >= 2
     assert type(both.seen) is tmlcfg.StrictFrozenSet
     check_config_class(Flags, max_examples=30)
+
+
+_ZONES = st.one_of(
+    st.none(),
+    st.timezones(),
+    st.integers(-86_399, 86_399).map(lambda s: dt.timezone(dt.timedelta(seconds=s))),
+)
+_ANY_LEAVES = st.one_of(
+    st.booleans(),
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=False),
+    st.text(),
+    st.datetimes(timezones=_ZONES),
+    st.dates(),
+    st.times(timezones=_ZONES),
+)
+_ANY_VALUES = st.recursive(
+    _ANY_LEAVES,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(), inner, max_size=3)),
+    max_leaves=6,
+)
+
+
+@given(_ANY_VALUES)
+def test_every_value_an_any_field_takes_is_written_and_read_back(value: Any) -> None:
+    """A Mapping[str, Any] takes a value only if TOML can write it: a time with a timezone, or an offset with
+    seconds, is refused when given, not found unwritable by dumps."""
+    try:
+        config = Mixed(free={"v": value})
+    except tmlcfg.ConfigError as e:
+        assert all(p.path.startswith("free.v") for p in e.problems)
+        return
+    assert tmlcfg.loads(Mixed, tmlcfg.dumps(config)) == config
+    assert tmlcfg.from_dict(Mixed, tmlcfg.to_dict(config)) == config
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (dt.time(12, 0, tzinfo=dt.UTC), "a TOML time has no timezone"),
+        (dt.datetime(2024, 1, 1, tzinfo=dt.timezone(dt.timedelta(seconds=30))), "whole minutes"),
+        ([{"deep": dt.time(1, tzinfo=dt.UTC)}], "a TOML time has no timezone"),
+    ],
+)
+def test_any_values_toml_cannot_write_are_refused_when_given(value: Any, message: str) -> None:
+    for make in (lambda: Mixed(free={"v": value}), lambda: tmlcfg.from_dict(Mixed, {"free": {"v": value}})):
+        with pytest.raises(tmlcfg.ConfigError, match=message):
+            make()

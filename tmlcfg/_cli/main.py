@@ -168,7 +168,7 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     command(
         "schema",
         "print the JSON Schema (2020-12)",
-        lambda a: json.dumps(json_schema(import_class(a.target)), indent=2) + "\n",
+        lambda a: json.dumps(json_schema(import_class(a.target)), indent=2, allow_nan=False) + "\n",
     )
     command("docs", "print a Markdown reference of every field", lambda a: markdown_reference(import_class(a.target)))
     p = command("diff", "print the paths where two experiment files differ", _diff)

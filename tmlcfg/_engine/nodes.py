@@ -294,7 +294,10 @@ class MappingNode(Node):
         return (self.value,)
 
 
-_ANY_SCALARS = frozenset({bool, int, str, dt.datetime, dt.date, dt.time})
+_ANY_SCALARS = frozenset({bool, int, str, dt.date})
+#: The kinds an Any value holds that TOML writes only in part: held to their kind's rules
+#: (no time with a timezone, offsets of whole minutes), so whatever is taken can be written.
+_ANY_CHECKED: dict[type, Node] = {dt.datetime: DateTimeNode(), dt.time: TimeNode()}
 
 
 class AnyNode(Node):
@@ -332,6 +335,8 @@ class AnyNode(Node):
             return value
         if cls is float:
             return self._float.structure(value)
+        if cls in _ANY_CHECKED:
+            return _ANY_CHECKED[cls].structure(value)
         if cls is list or cls is tuple or isinstance(value, Mapping):
             if self.depth >= MAX_DEPTH:
                 raise Invalid.one(f"nested deeper than {MAX_DEPTH} arrays and tables; flatten it")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from itertools import combinations
 from typing import Any, assert_never
 
 import annotated_types as at
 
+from .._engine.analyze import SCALARS
 from .._engine.constraints import BOUNDS
 from .._engine.converter import require_spec
 from .._engine.nodes import (
-    KIND_NODES,
     AnyNode,
     BoolNode,
     ConfigNode,
@@ -73,7 +75,12 @@ class _Builder:
             if f.doc:
                 schema["description"] = f.doc
             if not f.required and f.factory is None and f.default is not None and not hidden:
-                schema["default"] = json_plain(f.node.unstructure(f.default, True))  # secrets below: "***"
+                default = json_plain(f.node.unstructure(f.default, True))  # secrets below: "***"
+                if _finite(default):
+                    schema["default"] = default
+                else:  # strict JSON has no inf: the default is said in words, as TOML writes it
+                    note = f"Default: {_toml_text(default)} (not a JSON value, so not given as the default)."
+                    schema["description"] = f"{schema['description']}\n\n{note}" if f.doc else note
             properties[f.name] = schema
             if f.required:
                 required.append(f.name)
@@ -138,7 +145,7 @@ class _Builder:
                 return {}
             case RegisteredNode():
                 # what the file holds is the type's TOML representation, described as that kind is
-                return {**self.node(KIND_NODES[node.toml]), "title": node.name}
+                return {**self.node(SCALARS[node.toml]), "title": node.name}
             case ConstrainedNode():
                 return {**self.node(node.inner, secret), **_constraints(node)}
             case EnumNode():
@@ -166,6 +173,28 @@ class _Builder:
                 assert_never(node)
 
 
+def _finite(value: Any) -> bool:
+    """Whether strict JSON can hold ``value``: no float in it is ``inf`` or ``-inf`` (``nan`` never gets this far)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_finite(v) for v in value)
+    return True
+
+
+def _toml_text(value: Any) -> str:
+    """A plain value as TOML writes it inline, for a default JSON cannot hold."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "inf" if value > 0 else "-inf"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {_toml_text(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _constraints(node: ConstrainedNode) -> dict[str, Any]:
     inner = node.inner
     out: dict[str, Any] = {}
@@ -174,7 +203,8 @@ def _constraints(node: ConstrainedNode) -> dict[str, Any]:
     for c in node.constraints:
         if type(c) in BOUNDS and isinstance(inner, (IntNode, FloatNode)):
             bound = BOUNDS[type(c)]
-            out[bound.schema_key] = getattr(c, bound.attr)
+            if _finite(getattr(c, bound.attr)):  # an infinite bound, which JSON cannot write, is left to tmlcfg
+                out[bound.schema_key] = getattr(c, bound.attr)
         elif isinstance(c, at.MultipleOf):
             out["multipleOf"] = c.multiple_of
         elif isinstance(c, at.MinLen):
@@ -188,7 +218,9 @@ def json_schema(cls: type) -> dict[str, Any]:
     """JSON Schema (2020-12) of ``cls``: docs, defaults, bounds, enums, groups, no extra keys.
 
     What a schema cannot say is left to tmlcfg: cross-field checks, bounds on
-    dates, and JSON's one number type (``1.0`` passes as an integer).
+    dates, and JSON's one number type (``1.0`` passes as an integer). The schema
+    is strict JSON: a default holding ``inf`` is said in its description instead,
+    and an infinite bound is left out.
     """
     spec = require_spec(cls)
     builder = _Builder()

@@ -14,13 +14,17 @@ import pathlib
 import random
 import socket
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tmlcfg
 from examples.twhin.config import TwhinConfig
+from tmlcfg._base.keypaths import parse_path
+from tmlcfg._base.limits import MAX_DEPTH
 from tmlcfg.wandb import KeyFileWarning, WandbConfig, apply_sweep, init, login, restore, sweep_config
 
 ROOT = pathlib.Path(__file__).parent.parent
@@ -733,3 +737,72 @@ def test_a_sweep_under_old_names_reaches_todays_experiment(
     swept = apply_sweep(ThisQuarter(), run.config)
     _finish(run)
     assert swept == ThisQuarter(num_train_steps=50)
+
+
+@tmlcfg.config
+class _Layers:
+    width: int = 1
+    sizes: tuple[int, ...] = (1, 2)
+
+
+@tmlcfg.config
+class _Deep:
+    model: _Layers = _Layers()
+    free: Mapping[str, Any] = tmlcfg.field(factory=dict)
+
+
+def _nest(levels: int, array: bool) -> Any:
+    value: Any = 1
+    for _ in range(levels):
+        value = [value] if array else {"k": value}
+    return value
+
+
+_WAYS_IN = {
+    "restore": lambda data: restore(_Deep, data),
+    "apply_sweep": lambda data: apply_sweep(_Deep(), data),
+}
+
+
+@pytest.mark.parametrize("way", sorted(_WAYS_IN))
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"model": _nest(5000, array=False)},
+        {"free": _nest(5000, array=False)},
+        {"free": {"a": _nest(5000, array=True)}},
+        {"model." + ".".join(["k"] * 5000): 1},
+        {"free." + ".".join(["k"] * 80): _nest(80, array=False)},
+    ],
+    ids=["tables", "any-tables", "arrays", "dotted-key", "dotted-key-and-tables"],
+)
+def test_a_run_config_nested_too_deep_is_a_clean_depth_error(way: str, data: dict[str, Any]) -> None:
+    """restore and apply_sweep bound depth as a file and from_dict do: one problem where MAX_DEPTH is crossed."""
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        _WAYS_IN[way](data)
+    [problem] = info.value.problems
+    assert problem.message == f"nested deeper than {MAX_DEPTH} arrays and tables; flatten it"
+    assert len(parse_path(problem.path)) == MAX_DEPTH + 1
+
+
+@pytest.mark.parametrize("way", sorted(_WAYS_IN))
+def test_a_run_config_at_the_depth_bound_is_taken(way: str) -> None:
+    """The deepest Any value a file may hold comes back from a run config too."""
+    value = _nest(MAX_DEPTH - 2, array=False)
+    assert _WAYS_IN[way]({"free": {"a": value}}).free["a"] == tmlcfg.from_dict(_Deep, {"free": {"a": value}}).free["a"]
+
+
+_NOT_ASCII_DIGITS = st.characters(categories=["Nd", "No"]).filter(lambda c: not c.isascii())
+
+
+@given(digit=_NOT_ASCII_DIGITS, before=st.sampled_from(["", "0", "1"]), way=st.sampled_from(sorted(_WAYS_IN)))
+def test_index_digits_in_a_run_configs_paths_are_ascii(digit: str, before: str, way: str) -> None:
+    """An index of non-ASCII digits (Arabic-Indic, full-width, superscript) is refused by name, as everywhere else, never dropped unread or read as an index."""
+    key = f"model.sizes[{before}{digit}]"
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        _WAYS_IN[way]({key: 5, "model.width": 3})
+    [problem] = info.value.problems
+    assert parse_path(problem.path) == (key,)
+    assert "bad index" in problem.message
+    with pytest.raises(tmlcfg.ConfigError, match="bad index"):
+        sweep_config(_Deep, {key: {"values": [1]}}, method="grid")

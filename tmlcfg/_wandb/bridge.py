@@ -6,6 +6,7 @@ each wandb failure comes back as a ConfigError that names the field to fix.
 
 from __future__ import annotations
 
+import contextlib
 import netrc
 import os
 import socket
@@ -18,12 +19,13 @@ from urllib.parse import urlsplit
 
 from .._base.errors import ConfigError, Invalid, Problem, RawProblem, to_problem
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
-from .._base.limits import MAX_KEY_FILE_BYTES
+from .._base.limits import MAX_DEPTH, MAX_KEY_FILE_BYTES
 from .._engine.converter import require_spec, structured, to_dict, unstructure
 from .._engine.nodes import AnyNode, ConfigNode, ConstrainedNode, EnumNode
 from .._engine.walk import merge, set_path
 from .._migrate.plan import plan_of
 from .._migrate.ways import migrate_input, replace_path
+from .._toml.env import too_deep
 from .._toml.write import pretty_print
 
 if TYPE_CHECKING:
@@ -279,13 +281,48 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _too_deep(mapping: Mapping[str, Any]) -> RawProblem | None:
+    """The first table or array of a run config nested deeper than ``MAX_DEPTH`` (a dotted key's
+    parts counted too), found level by level without recursion, as a file's is."""
+    level: list[tuple[PathTuple, Any]] = []
+    for key, value in mapping.items():
+        path: PathTuple = (key,)
+        if isinstance(key, str) and "." in key:
+            with contextlib.suppress(PathSyntaxError):
+                path = parse_path(key)
+        level.append((path, value))
+    while level:
+        deeper: list[tuple[PathTuple, Any]] = []
+        for path, value in level:
+            if len(path) > MAX_DEPTH:
+                return (path[: MAX_DEPTH + 1], too_deep(), ())
+            if isinstance(value, Mapping):
+                deeper += [((*path, k), v) for k, v in value.items()]
+            elif isinstance(value, (list, tuple)):
+                deeper += [((*path, i), v) for i, v in enumerate(value)]
+        level = deeper
+    return None
+
+
+def _head(key: str) -> str:
+    """The first key of a dotted name that is not a path: what it was meant to set."""
+    for i, ch in enumerate(key):
+        if ch in '.["':
+            return key[:i]
+    return key
+
+
 def _split_run_config(cls: type, mapping: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[PathTuple, Any]]]:
     """Fields of ``cls`` as tables, and dotted keys as paths; wandb's keys and metadata dropped."""
     spec = require_spec(cls)
     plan = plan_of(cls)
     heads = plan.heads if plan is not None else frozenset()
+    deep = _too_deep(mapping)
+    if deep is not None:  # every walk below recurses: the bound comes first, as for a file
+        raise ConfigError([to_problem(deep, "run config")], target=cls.__name__)
     tables: dict[str, Any] = {}
     dotted: list[tuple[PathTuple, Any]] = []
+    bad: list[Problem] = []
     for key, value in _plain(dict(mapping.items())).items():
         if key.startswith("_"):
             continue
@@ -293,13 +330,17 @@ def _split_run_config(cls: type, mapping: Mapping[str, Any]) -> tuple[dict[str, 
             value = value["value"]  # the public API's older shape
         if key in spec.by_name or key in heads:
             tables[key] = value
-        elif "." in key:
+        elif "." in key or "[" in key:
             try:
                 path = parse_path(key)
-            except PathSyntaxError:
+            except PathSyntaxError as e:
+                if _head(key) in spec.by_name or _head(key) in heads:  # meant for a field: not dropped unread
+                    bad.append(Problem(format_path((key,)), f"not a path: {e}", "run config"))
                 continue
             if path[0] in spec.by_name or path[0] in heads:
                 dotted.append((path, value))
+    if bad:
+        raise ConfigError(bad, target=cls.__name__)
     if plan is not None:
         # a run logged before the class changed: its keys are the old names
         tables = migrate_input(cls, tables, "run config")

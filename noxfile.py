@@ -12,7 +12,16 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.default_venv_backend = "venv"
 
 PYTHONS = ["3.11", "3.12", "3.13"]
-TEST_DEPS = ["pytest>=8", "coverage[toml]>=7.4", "jsonschema>=4.20", "pyyaml>=6", "pydantic>=2"]
+TEST_DEPS = [
+    "pytest>=8",
+    "coverage[toml]>=7.4",
+    "jsonschema>=4.20",
+    "pyyaml>=6",
+    "pydantic>=2",
+    "numpy",
+    # wandb's sweep engine, to check the specs sweep_config writes; it pins numpy<2, which has no 3.13 wheels
+    "sweeps; python_version < '3.13'",
+]
 
 
 @nox.session(python=PYTHONS)

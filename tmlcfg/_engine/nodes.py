@@ -12,9 +12,11 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .._base.errors import Invalid, RawProblem, prefixed
+from .._base.foreign import held_value
 from .._base.frozen import FrozenDict, StrictFrozenSet, strict_key
 from .._base.keypaths import any_lone_surrogate, lone_surrogate
 from .._base.limits import INT_MAX, INT_MIN, MAX_DEPTH
+from .._base.sentinels import MISSING
 from .._base.wording import got, literal
 
 if TYPE_CHECKING:
@@ -342,6 +344,8 @@ class AnyNode(Node):
                 raise Invalid.one(f"nested deeper than {MAX_DEPTH} arrays and tables; flatten it")
             array, table = self._deeper()
             return array.structure(value) if cls is list or cls is tuple else table.structure(value)
+        if (held := held_value(value)) is not MISSING:  # a numpy scalar: the Python value it holds
+            return self.structure(held)
         raise Invalid.one(f"expected a TOML value (bool, number, str, date/time, array or table), {got(value)}")
 
     def unstructure(self, value: Any, mask: bool) -> Any:
@@ -389,6 +393,8 @@ class UnionNode(Node):
     def structure(self, value: Any) -> Any:
         option = self.by_type.get(type(value))
         if option is None:
+            if (held := held_value(value)) is not MISSING:  # a numpy scalar: the Python value it holds
+                return self.structure(held)
             raise self.fail(value)
         return option.structure(value)
 

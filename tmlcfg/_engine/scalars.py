@@ -13,8 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from .._base.errors import DefinitionError, Invalid
+from .._base.foreign import held_value
 from .._base.keypaths import lone_surrogate
 from .._base.limits import INT_MAX, INT_MIN
+from .._base.sentinels import MISSING
 from .._base.wording import MASKING, failure, got, literal, scrub
 
 
@@ -58,6 +60,8 @@ class BoolNode(Node):
     def structure(self, value: Any) -> Any:
         if value is True or value is False:
             return value
+        if type(held := held_value(value)) is bool:  # numpy.bool_
+            return held
         raise self.fail(value)
 
     def describe(self) -> str:
@@ -75,6 +79,8 @@ class IntNode(Node):
             if INT_MIN <= value <= INT_MAX:
                 return value
             raise out_of_range(value)
+        if type(held := held_value(value)) is int:  # numpy.integer
+            return self.structure(held)
         raise self.fail(value)
 
     def describe(self) -> str:
@@ -100,6 +106,8 @@ class FloatNode(Node):
             if INT_MIN <= value <= INT_MAX:
                 return float(value)
             raise out_of_range(value, "; write it as a float, such as 1e30")
+        if type(held := held_value(value)) is float or type(held) is int:  # numpy.floating, numpy.integer
+            return self.structure(held)
         raise self.fail(value)
 
     def describe(self) -> str:
@@ -218,6 +226,8 @@ class EnumNode(Node):
             member = self.by_value.get(value)
             if member is not None:
                 return member
+        elif type(held := held_value(value)) is self.value_type:  # numpy.integer for an int enum
+            return self.structure(held)
         allowed = ", ".join(literal(v, public=True) for v in self.by_value)
         raise Invalid.one(f"expected one of {allowed}, {got(value)}")
 
@@ -252,6 +262,8 @@ class LiteralNode(Node):
                 return value
         except TypeError:  # unhashable input
             pass
+        if (held := held_value(value)) is not MISSING:  # numpy.integer or numpy.bool_
+            return self.structure(held)
         allowed = ", ".join(literal(v, public=True) for v in self.values)
         raise Invalid.one(f"expected one of {allowed}, {got(value)}")
 
@@ -322,6 +334,8 @@ class RegisteredNode(Node):
                 )
             self.written(result)
             return result
+        if (held := held_value(value)) is not MISSING:  # a numpy scalar: the Python value it holds
+            return self.structure(held)
         expected = f"expected {self.name} (a TOML {TOML_KIND_NAMES[self.toml]}), {got(value)}"
         raise Invalid.one(expected + self._as_text_hint(value))
 

@@ -14,6 +14,7 @@ from hypothesis.errors import InvalidArgument
 import tmlcfg
 from tmlcfg import optimizers
 from tmlcfg.testing import LawBroken, check_config_class, configs
+from tmlcfg.wandb import WandbConfig
 
 from .strategies import Generated, config_classes
 from .test_shipped import SHIPPED
@@ -151,3 +152,46 @@ def test_without_hypothesis_the_import_says_how_to_install() -> None:
     code = "import sys; sys.modules['hypothesis'] = None; import tmlcfg.testing"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert "ImportError: tmlcfg.testing needs Hypothesis: pip install 'tmlcfg[testing]'" in out.stderr
+
+
+class _Sha:
+    """A commit id: 40 hex digits, which random text almost never is."""
+
+    def __init__(self, text: str) -> None:
+        if len(text) != 40 or text.strip("0123456789abcdef"):
+            raise ValueError("a sha is 40 hex digits")
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Sha) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+tmlcfg.register_type(_Sha, toml=str, structure=_Sha, unstructure=lambda s: s.text)
+
+
+@tmlcfg.config
+class _Code:
+    pinned: tuple[int, _Sha] = (1, _Sha("0" * 40))
+
+
+@tmlcfg.config
+class _Tracked:
+    wandb: WandbConfig = WandbConfig()
+    code: _Code = _Code()
+
+
+def test_the_field_that_refused_the_draws_is_named() -> None:
+    """A registered type without a strategy, nested in a tuple two tables down, is named at its field when it
+    refuses the draws, not a cross-field check elsewhere (WandbConfig's host) that refuses some of its own."""
+    with pytest.raises(tmlcfg.testing.LawBroken) as info:
+        tmlcfg.testing.check_config_class(_Tracked, max_examples=20)
+    lines = str(info.value).splitlines()
+    assert lines[1].startswith("code.pinned: _Sha, registered without a strategy, refused ")
+    assert "register_type a strategy for _Sha, or give an override for 'code.pinned'" in lines[1]
+    assert "wandb" not in str(info.value)
+    # given the override it asks for, the class passes
+    sha = st.text("0123456789abcdef", min_size=40, max_size=40).map(_Sha)
+    tmlcfg.testing.check_config_class(_Tracked, max_examples=20, **{"code.pinned": st.tuples(st.integers(0, 9), sha)})

@@ -135,9 +135,9 @@ def check_config_class(cls: type, *, max_examples: int = 100, **overrides: Any) 
         raise LawBroken(str(e)) from None
     except FailedHealthCheck:
         raise LawBroken(
-            f"Hypothesis could not draw enough valid {cls.__name__} instances: its cross-field checks, "
-            "or the structure function of a type registered without a strategy, refuse most random values. "
-            "Give check_config_class overrides for the fields they check, "
+            f"Hypothesis could not draw enough valid {cls.__name__} instances; what refused the most of its "
+            f"draws:\n{built.report()}\n"
+            "Give check_config_class overrides for the fields named, "
             f"e.g. check_config_class({cls.__name__}, **{{'field.path': st.just(...)}}), "
-            f"or register_type a strategy.\n{built.report()}"
+            "or register_type a strategy for a type named."
         ) from None

@@ -152,15 +152,33 @@ class _Builder:
         self.refusals: dict[type, tuple[int, int]] = {}
         self.hopeless: set[type] = set()
         self.last_error: dict[type, tuple[PathTuple, ConfigError]] = {}
+        #: for each registered type drawn without a strategy, at each field: values refused, and kept
+        self.type_refusals: dict[tuple[str, PathTuple], list[int]] = {}
+        self.here: PathTuple = ()  # the field whose strategy is being built
 
     def report(self) -> str:
-        """Which classes' checks refused draws, how often, and the last refusal of each."""
-        lines = []
-        for cls, (refused, passed) in sorted(self.refusals.items(), key=lambda kv: -kv[1][0]):
+        """What refused draws, the likeliest cause first: the field of a registered type drawn without a
+        strategy, or a class's cross-field check, each with how often it refused.
+
+        The first is the one that refused the largest share of its draws; others are listed
+        only when they, too, refused nearly all of theirs.
+        """
+        causes: list[tuple[float, str]] = []
+        for (name, path), (refused, kept) in self.type_refusals.items():
+            if refused:
+                where = format_path(path) or "a field"
+                text = (
+                    f"{where}: {name}, registered without a strategy, refused {refused} of the {refused + kept} "
+                    f"values drawn for it: register_type a strategy for {name}, or give an override for {where!r}"
+                )
+                causes.append((refused / (refused + kept), text))
+        for cls, (refused, passed) in self.refusals.items():
             if refused:
                 path, error = self.last_error[cls]
-                lines.append(_refused(self.root, require_spec(cls), path, error, refused, passed).args[0])
-        return "\n".join(lines)
+                text = _refused(self.root, require_spec(cls), path, error, refused, passed).args[0]
+                causes.append((refused / (refused + passed), text))
+        causes.sort(key=lambda c: -c[0])
+        return "\n".join(text for i, (share, text) in enumerate(causes) if i == 0 or share >= 0.9)
 
     def node(self, node: TypeNode, sizes: tuple[int, int | None] = (0, None)) -> st.SearchStrategy[Any]:
         low, high = sizes
@@ -193,7 +211,7 @@ class _Builder:
             case LiteralNode():
                 return st.sampled_from(node.values)
             case RegisteredNode():
-                return _registered(node)
+                return self.registered(node)
             case ConfigNode():
                 return self.config(node.spec, ())
             case TupleNode():
@@ -215,6 +233,18 @@ class _Builder:
             case _:
                 assert_never(node)
 
+    def registered(self, node: RegisteredNode) -> st.SearchStrategy[Any]:
+        """A registered type's values; drawn without a strategy, the field's refusals are counted, for report."""
+        if node.strategy is not None:
+            return _registered(node)
+        counts = self.type_refusals.setdefault((node.name, self.here), [0, 0])
+
+        def kept(value: Any) -> bool:
+            counts[value is not None] += 1
+            return value is not None
+
+        return _TOML_KINDS[node.toml].map(lambda v: _structured_or_none(node, v)).filter(kept)
+
     def field(self, spec: ClassSpec, name: str, path: PathTuple) -> st.SearchStrategy[Any]:
         here = (*path, name)
         if here in self.overrides:
@@ -224,6 +254,7 @@ class _Builder:
         if isinstance(f.node, ConfigNode):
             values = self.config(f.node.spec, here)
         else:
+            self.here = here
             values = self.node(f.node)
         if f.optional and f.group is None:
             return st.none() | values

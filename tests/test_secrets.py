@@ -490,3 +490,96 @@ def test_help_shows_no_secret_default_and_no_environment(
     path.write_text('key = "${TMLCFG_TEST_API_KEY}"\n')
     assert tmlcfg.load(Job, path).key == "sk-ENVIRONMENT-VALUE"  # the default is the environment of the call
     assert tmlcfg.load(Job, path, env={"TMLCFG_TEST_API_KEY": "given"}).key == "given"
+
+
+@tmlcfg.config
+class _Login:
+    user: str = "me"
+    password: str = tmlcfg.field(default="pw-default-000", secret=True)
+
+
+def _no_reuse(logins: tuple[_Login, ...]) -> None:
+    for login in logins:
+        if login.password.endswith("!"):
+            raise ValueError(f"password {login.password!r} of {login.user} ends in '!'")
+
+
+class _Opaque:
+    """A registered type whose unstructure fails on some values, quoting what it holds."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Opaque) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+
+def _write_opaque(value: _Opaque) -> str:
+    if value.text.startswith("sk-"):
+        raise LookupError(f"cannot write {value.text}")
+    return value.text
+
+
+tmlcfg.register_type(_Opaque, toml=str, structure=_Opaque, unstructure=_write_opaque)
+
+
+@tmlcfg.config
+class _Team:
+    """No field of its own is secret: the secrets sit in the configs it holds."""
+
+    owner: _Login = _Login()
+    logins: tuple[_Login, ...] = tmlcfg.field(default=(), validator=_no_reuse)
+    by_name: Mapping[str, _Login] = tmlcfg.field(factory=dict)
+    opaque: _Opaque = tmlcfg.field(default=_Opaque("ok"), secret=True)
+    size: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        for login in (self.owner, *self.by_name.values()):
+            if self.size > 1 and login.password.endswith("0"):
+                raise ValueError(f"weak password {login.password[2:]} for a team")
+
+
+def test_secrets_of_nested_configs_stay_hidden_from_a_parents_checks() -> None:
+    """A validator or cross-field check of a config holding secret fields further down (in a nested config, a
+    tuple or a mapping of them) cannot quote them; nor can a registered type's failing unstructure below a secret."""
+    secret = "sk-NESTED-" + "Q7" * 60 + "0"
+    cases = [
+        {"logins": [{"user": "a", "password": "a-pw"}, {"user": "b", "password": secret[:-1] + "!"}]},
+        {"owner": {"password": secret}, "size": 2},
+        {"by_name": {"x": {"password": secret}}, "size": 2},
+        {"opaque": secret},
+    ]
+    for data in cases:
+        for build in (lambda d: tmlcfg.from_dict(_Team, d), lambda d: _Team(**d)):
+            with pytest.raises(tmlcfg.ConfigError) as info:
+                build(data)
+            text = str(info.value)
+            assert all(secret[i : i + PIECE] not in text for i in range(len(secret) - PIECE))
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        _Team(opaque=_Opaque(secret))
+    assert (
+        str(info.value).splitlines()[1]
+        == "  opaque: the unstructure function registered for _Opaque failed: LookupError"
+    )
+
+
+def _quote_almost_all(value: str) -> None:
+    if len(value) > 100:
+        raise ValueError(f"too long: {value[1:-1]}")
+
+
+@tmlcfg.config
+class _Huge:
+    token: str = tmlcfg.field(default="t", secret=True, validator=_quote_almost_all)
+
+
+def test_a_huge_secret_quoted_almost_whole_is_hidden_whole() -> None:
+    """A 2 MB secret that a validator quotes but for its ends is not searched piece by piece (time in proportion
+    to both lengths): the message is hidden whole."""
+    secret = "sk-" + "Zq9" * 700_000
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        _Huge(token=secret)
+    assert [p.message for p in info.value.problems] == ["the message is not shown, as it may quote a secret value"]

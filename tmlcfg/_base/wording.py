@@ -93,6 +93,12 @@ def _texts(value: Any, out: set[str]) -> None:
                 out.add(text)
 
 
+#: What stands for a user's message too long to search for pieces of a long secret in.
+HIDDEN_MESSAGE = "the message is not shown, as it may quote a secret value"
+#: How many characters ``scrub`` compares at most (message length times secret length) before it
+#: hides the message whole: ample for a token and any message that quotes it.
+_SCRUB_BUDGET = 20_000_000
+
 #: The shortest piece of a secret's text that ``scrub`` finds inside a message: shorter texts are
 #: replaced only whole, or every ``e`` of a message would go with a secret holding one.
 PIECE = 6
@@ -114,6 +120,9 @@ def scrub(message: str, secrets: Iterable[Any]) -> str:
     long = [text for text in texts if len(text) >= PIECE]
     if not long or len(message) < PIECE:
         return message
+    if len(message) * sum(len(text) for text in long) > _SCRUB_BUDGET:
+        # a long message about a long secret: finding every piece would take time in proportion to both
+        return HIDDEN_MESSAGE
     starts = range(len(message) - PIECE + 1)
     pieces = {message[i : i + PIECE] for i in starts}
     shown = {p for p in pieces if any(p in text for text in long)}

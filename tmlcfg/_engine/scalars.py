@@ -363,7 +363,9 @@ class RegisteredNode(Node):
         try:
             out = self.to_toml(value)
         except Exception as e:
-            raise Invalid.one(f"the unstructure function registered for {self.name} failed: {failure(e, ())}") from None
+            # below a secret the function's message may quote the value, in any form: only its type is shown
+            reason = type(e).__name__ if MASKING.get() else failure(e, ())
+            raise Invalid.one(f"the unstructure function registered for {self.name} failed: {reason}") from None
         if type(out) is not self.toml:
             raise Invalid.one(
                 f"the unstructure function registered for {self.name} returned {type(out).__name__}, "

@@ -80,6 +80,8 @@ class FieldSpec:
                 message = failure(e)
                 if self.secret or MASKING.get():
                     message = scrub(message, secret_texts(self.node, value))
+                else:  # a config's value may hold secrets of its own, which the message may quote
+                    message = scrub(message, secrets_below(self.node, value))
                 raise Invalid.one(message) from None
 
     def structure(self, value: Any) -> Any:
@@ -197,8 +199,10 @@ class ClassSpec:
     def post_init_failed(self, inst: Any, e: Exception) -> Invalid:
         """The user's cross-field check refused ``inst`` (or failed): its message as problems at this config's path."""
         # the user's message may quote a secret it checked: below a secret, any value
-        fields = self.fields if MASKING.get() else [f for f in self.fields if f.secret]
-        secrets = [text for f in fields for text in secret_texts(f.node, getattr(inst, f.name))]
+        if MASKING.get():
+            secrets = [text for f in self.fields for text in secret_texts(f.node, getattr(inst, f.name))]
+        else:  # the secret fields, and the secrets inside nested configs the check may read
+            secrets = [text for f in self.fields for text in secrets_below(f.node, getattr(inst, f.name), f.secret)]
         if isinstance(e, ConfigError):
             # a check may name the paths below it: ConfigError([Problem("relations[2].rhs", ...)])
             return Invalid([(_relative(p.path), scrub(p.message, secrets), ()) for p in e.problems])
@@ -294,6 +298,37 @@ def secret_texts(node: TypeNode, value: Any) -> list[Any]:
         return [value, node.unstructure(value, False)]
     except Exception:  # a value a registered type's function cannot write: the value alone
         return [value]
+
+
+def secrets_below(node: TypeNode, value: Any, secret: bool = False) -> list[Any]:
+    """Every secret value (and its written form) inside ``value`` of type ``node``: all of it when
+    ``secret``, else the secret fields of the configs it holds, at any depth."""
+    from .._engine.nodes import ConfigNode, ConstrainedNode, FixedTupleNode, FrozenSetNode, MappingNode, TupleNode
+
+    if secret:
+        return secret_texts(node, value)
+    out: list[Any] = []
+    stack = [(node, value)]
+    while stack:
+        node, value = stack.pop()
+        if isinstance(node, ConstrainedNode):
+            node = node.inner
+        if value is None:
+            continue
+        if isinstance(node, ConfigNode):
+            for f in node.spec.fields:
+                v = getattr(value, f.name)
+                if f.secret:
+                    out += secret_texts(f.node, v)
+                else:
+                    stack.append((f.node, v))
+        elif isinstance(node, (TupleNode, FrozenSetNode)):  # checked values: a tuple or a (strict) frozenset
+            stack += [(node.item, v) for v in value]
+        elif isinstance(node, MappingNode):
+            stack += [(node.value, v) for v in value.values()]
+        elif isinstance(node, FixedTupleNode):
+            stack += list(zip(node.items, value, strict=False))
+    return out
 
 
 def _key_hider(node: TypeNode) -> Callable[[PathTuple], PathTuple]:

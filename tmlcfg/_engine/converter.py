@@ -231,10 +231,22 @@ def _strict_structure_hook(tp: Any, conv: cattrs.Converter) -> Callable[[Any, An
     if origin in _ARRAYS and args and typing.Any not in args:
         if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
             return _fixed_array_hook(tp, [conv.get_structure_hook(a) for a in args])
+        if origin in (set, frozenset) and not _hashable(args[0]):
+            raise _unreadable(tp, f"; {_type_name(args[0])} is not hashable, so a set cannot hold it")
         return _array_hook(tp, _ARRAYS[origin], conv.get_structure_hook(args[0]))
     if origin in _TABLES and len(args) == 2 and typing.Any not in args:
         return _table_hook(tp, conv.get_structure_hook(args[0]), conv.get_structure_hook(args[1]))
     raise _unreadable(tp)
+
+
+def _hashable(tp: Any) -> bool:
+    """Whether values of ``tp`` can be hashed, as far as the type says."""
+    origin = typing.get_origin(tp)
+    if origin in (list, dict, set):
+        return False
+    if origin is tuple or _is_union(tp):
+        return all(a is Ellipsis or _hashable(a) for a in typing.get_args(tp))
+    return not isinstance(tp, type) or getattr(tp, "__hash__", None) is not None
 
 
 def _config_union_hook(tp: Any) -> Callable[[Any, Any], Any]:

@@ -13,10 +13,11 @@ INT_MAX = 2**63 - 1
 #: How deep tables and arrays may nest in a document or a value, counted from the top.
 MAX_DEPTH = 100
 
-#: The most parts one dotted key or table header may have (``a.b.c`` has 3): each part opens a table,
-#: so a longer key nests deeper than ``MAX_DEPTH``. Checked before the document is parsed, since
-#: Python's own TOML reader takes time quadratic in a key's parts.
-MAX_KEY_PARTS = MAX_DEPTH
+#: The most parts one dotted key or table header may have (``a.b.c`` has 3), checked before the
+#: document is parsed: Python's own TOML reader takes time quadratic in a key's parts, and the compiled
+#: one gives up past this many. A key of fewer parts that nests deeper than ``MAX_DEPTH`` is refused
+#: at the path where it crosses it, as any value is.
+MAX_KEY_PARTS = 1000
 
 #: The longest key or value shown whole in a message; longer ones are shortened.
 MAX_SHOWN = 80

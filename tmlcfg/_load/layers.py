@@ -71,10 +71,12 @@ class Layer:
 
 
 def _parse(text: str, source: str | None, target: str) -> dict[str, Any]:
-    from .._toml.reader import TOMLSyntaxError, parse
+    from .._toml.reader import KeyTooLong, TOMLSyntaxError, parse
 
     try:
         return parse(text)
+    except KeyTooLong as e:  # TOML, but past a bound: said as the bound, not as a syntax error
+        problem = Problem("", e.message, source, e.line)
     except TOMLSyntaxError as e:
         where = f" (column {e.column})" if e.column else ""
         what = f"TOML syntax error: {e.message[:1].lower()}{e.message[1:]}{where}"

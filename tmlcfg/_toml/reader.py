@@ -31,6 +31,10 @@ class TOMLSyntaxError(ValueError):
         self.column = column
 
 
+class KeyTooLong(TOMLSyntaxError):
+    """A key of more than ``MAX_KEY_PARTS`` parts, refused before the document is parsed: TOML, but too deep."""
+
+
 _UNSET: Any = object()
 _compiled: Any = _UNSET  # the compiled tomli module, None when there is none; looked up once
 
@@ -152,23 +156,26 @@ def _check_key_parts(text: str) -> None:
     """Refuse a dotted key of more than ``MAX_KEY_PARTS`` parts before a reader sees it.
 
     ``tomllib`` takes time quadratic in a key's parts, and such a key nests deeper than
-    ``MAX_DEPTH`` anyway. The search starts only where a key can start and stops after
-    ``MAX_KEY_PARTS + 1`` parts, so it is linear in the text.
+    ``MAX_DEPTH`` anyway. The search starts only where a key can start and goes on only
+    while a key goes on, so it is linear in the text.
     """
     if text.count(".") < MAX_KEY_PARTS:
         return
     m = _LONG_KEY.search(text)
     if m is not None:
         line = text.count("\n", 0, m.start()) + 1
-        message = f"a dotted key of more than {MAX_KEY_PARTS} parts nests deeper than {MAX_DEPTH} tables; flatten it"
-        raise TOMLSyntaxError(message, line, None)
+        message = (
+            f"a key of more than {MAX_KEY_PARTS} parts (each part opens a table, and tables nest at most "
+            f"{MAX_DEPTH} deep); flatten it"
+        )
+        raise KeyTooLong(message, line, None)
 
 
 def parse(text: str) -> dict[str, Any]:
     """The document ``text`` holds, as TOML 1.0 reads it; a leading byte-order mark is skipped.
 
-    Raises :class:`TOMLSyntaxError` (also for a key of more than ``MAX_KEY_PARTS``
-    parts); ``RecursionError`` for nesting too deep to read, and ``ValueError`` for
+    Raises :class:`TOMLSyntaxError` (:class:`KeyTooLong` for a key of more than
+    ``MAX_KEY_PARTS`` parts); ``RecursionError`` for nesting too deep to read, and ``ValueError`` for
     an integer too long to convert, as ``tomllib`` does.
     """
     if text.startswith("\ufeff"):

@@ -315,6 +315,8 @@ def load(
 
     Tables merge key by key; arrays and scalars are replaced whole; naming a
     member of a ``one_of`` group in a later layer drops the earlier choice.
+    ``${VAR}`` reads ``env``: by default the process's environment as it is when
+    ``load`` is called (``help()`` shows ``os.environ``, never its contents).
     """
     return load_layers(cls, *paths, overrides=overrides, env=env)[0]
 

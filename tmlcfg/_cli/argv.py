@@ -17,6 +17,7 @@ from .._engine.converter import require_spec, unstructure
 from .._engine.nodes import ConfigNode
 from .._engine.spec import ClassSpec, Group
 from .._load.layers import load_layers, origins
+from .._migrate.plan import plan_of
 from .._toml.write import _inline, pretty_print, write_toml
 
 _C = TypeVar("_C")
@@ -150,7 +151,7 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None) -> _C:
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else cls.__name__
     width = shutil.get_terminal_size().columns
     history = ""
-    if cls.__dict__.get("__tmlcfg_migrations__") is not None:
+    if plan_of(cls) is not None:
         from .._migrate.plan import history_lines
 
         lines = history_lines(cls)

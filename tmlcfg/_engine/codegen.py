@@ -20,14 +20,14 @@ from __future__ import annotations
 import itertools
 import linecache
 from collections.abc import Callable, Mapping
-from typing import Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from .._base.errors import Invalid, RawProblem, prefixed
 from .._base.keypaths import lone_surrogate
 from .._base.limits import INT_MAX, INT_MIN
 from .._base.sentinels import FAILED, GROUP_DEFAULT, MISSING
 from .._base.wording import got
-from .._engine.nodes import (
+from .nodes import (
     AnyNode,
     BoolNode,
     ConfigNode,
@@ -49,9 +49,11 @@ from .._engine.nodes import (
     TypeNode,
     UnionNode,
 )
-from .._engine.spec import ClassSpec, FieldSpec
 
 _serial = itertools.count()
+
+if TYPE_CHECKING:
+    from .spec import ClassSpec, FieldSpec
 
 
 class _Source:
@@ -138,7 +140,7 @@ def _common(node: TypeNode) -> bool:
 def _bound_checks(node: ConstrainedNode, expr: str, src: _Source) -> list[str]:
     """Conditions for the node's constraints on ``expr``: an order bound on a number is a comparison
     written out, anything else a call of its check."""
-    from .._engine.constraints import BOUNDS  # annotated-types: only for classes with bounds
+    from .constraints import BOUNDS  # annotated-types: only for classes with bounds
 
     numeric = isinstance(node.inner, (IntNode, FloatNode))
     out = []

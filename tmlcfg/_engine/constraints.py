@@ -14,7 +14,7 @@ import annotated_types as at
 from .._base.errors import Invalid
 from .._base.limits import INT_MAX, INT_MIN
 from .._base.wording import MASKING, literal
-from .._engine.nodes import (
+from .nodes import (
     Check,
     ConstrainedNode,
     DateNode,

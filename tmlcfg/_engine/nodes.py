@@ -62,6 +62,7 @@ __all__ = [
     "TupleNode",
     "TypeNode",
     "UnionNode",
+    "needs_strict_key",
     "out_of_range",
     "sort_key",
 ]
@@ -218,8 +219,6 @@ class FrozenSetNode(Node):
     toml_kinds = ("array",)
 
     def __init__(self, item: TypeNode) -> None:
-        from .._engine.analyze import needs_strict_key
-
         self.item = item
         self._items = TupleNode(item)  # checks the elements, with their indexes in problems
         self.strict = needs_strict_key(item)
@@ -435,6 +434,26 @@ class ConstrainedNode(Node):
 
     def children(self) -> tuple[Node, ...]:
         return (self.inner,)
+
+
+_NUMBERS = frozenset({"bool", "int", "float"})
+
+
+def needs_strict_key(node: Node) -> bool:
+    """Whether values of ``node`` may be ``==`` in Python yet differ in TOML (``False``, ``0``, ``0.0``)."""
+    if isinstance(node, AnyNode):
+        return True
+    if isinstance(node, UnionNode):
+        kinds = {
+            k for option in node.options for k in option.toml_kinds if not isinstance(option, FloatNode) or k != "int"
+        }
+        if len(kinds & _NUMBERS) > 1:
+            return True
+    if isinstance(node, LiteralNode) and len({type(v) for v in node.values} & {bool, int}) > 1:
+        return True
+    if isinstance(node, ConfigNode):
+        return False
+    return any(needs_strict_key(child) for child in node.children())
 
 
 #: Every kind of field type. Code that branches over kinds matches on this union and

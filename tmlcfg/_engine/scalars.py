@@ -10,10 +10,11 @@ import datetime as dt
 import enum
 import pathlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeAlias
 
 from .._base.errors import DefinitionError, Invalid
 from .._base.keypaths import lone_surrogate
+from .._base.kinds import TOML_KINDS
 from .._base.limits import INT_MAX, INT_MIN
 from .._base.wording import MASKING, got, literal, scrub
 
@@ -351,24 +352,23 @@ class RegisteredNode(Node):
         return self.name
 
 
-#: The Python types of TOML's scalar kinds, by the name messages and schemas use.
-TOML_KIND_NAMES: dict[type, str] = {
-    str: "str",
-    int: "int",
-    float: "float",
-    bool: "bool",
-    dt.datetime: "datetime",
-    dt.date: "date",
-    dt.time: "time",
-}
+#: The built-in scalar nodes, as their own kinds (an analysis returns them as field types).
+BuiltInScalar: TypeAlias = BoolNode | IntNode | FloatNode | StrNode | PathNode | DateTimeNode | DateNode | TimeNode
 
-#: The node of each TOML kind: a registered type's representation is held to its rules.
-KIND_NODES: dict[type, Node] = {
-    str: StrNode(),
+#: The node of every built-in scalar field type.
+SCALAR_NODES: dict[type, BuiltInScalar] = {
+    bool: BoolNode(),
     int: IntNode(),
     float: FloatNode(),
-    bool: BoolNode(),
+    str: StrNode(),
+    pathlib.Path: PathNode(),
     dt.datetime: DateTimeNode(),
     dt.date: DateNode(),
     dt.time: TimeNode(),
 }
+
+#: The name of each TOML scalar kind, by its Python type.
+TOML_KIND_NAMES = TOML_KINDS
+
+#: The node of each TOML kind: a registered type's representation is held to its rules.
+KIND_NODES: dict[type, Node] = {tp: SCALAR_NODES[tp] for tp in TOML_KINDS}

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._base.errors import ConfigError, Invalid, RawProblem, prefixed
 from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
 from .._base.sentinels import FAILED, GROUP_DEFAULT, MISSING
 from .._base.wording import MASKING, got, literal, scrub
-from .._engine.nodes import TypeNode
+from .codegen import generate, generate_unstructure
+from .nodes import TypeNode
+
+if TYPE_CHECKING:
+    from .._migrate.plan import Plan
 
 
 class FieldSpec:
@@ -137,6 +141,9 @@ class ClassSpec:
         self.groups = groups
         self.post_init = post_init
         self.doc = (cls.__doc__ or "").strip() or None
+        #: The class's compiled migration plan, ``None`` when nothing in its tree migrates
+        #: (set by the migrations package, which compiles it when the class is defined).
+        self.plan: Plan | None = None
         self._code: tuple[Callable[[Any], Any], Callable[[Any, Any], None]] | None = None
         self._unstructure_code: Callable[[Any], dict[str, Any]] | None = None
         self._hints: dict[str, str] = {}
@@ -153,8 +160,6 @@ class ClassSpec:
     def generated(self) -> tuple[Callable[[Any], Any], Callable[[Any, Any], None]]:
         """The generated ``build`` and ``fill``, made on first use and then kept for the process."""
         if self._code is None:
-            from .._engine.codegen import generate
-
             self._code = generate(self)
             # from now on the generated functions are called directly, not through the methods
             self.build, self.fill = self._code  # type: ignore[method-assign, assignment]
@@ -163,8 +168,6 @@ class ClassSpec:
     def generated_unstructure(self) -> Callable[[Any], dict[str, Any]]:
         """The generated plain-dict writer of an instance (secrets as they are), made on first use."""
         if self._unstructure_code is None:
-            from .._engine.codegen import generate_unstructure
-
             self._unstructure_code = generate_unstructure(self)
         return self._unstructure_code
 
@@ -258,7 +261,7 @@ def field_at(spec: ClassSpec, path: PathTuple) -> FieldSpec | str:
     import difflib
 
     from .._base.keypaths import format_path
-    from .._engine.nodes import ConfigNode
+    from .nodes import ConfigNode
 
     current: ClassSpec | None = spec
     found: FieldSpec | None = None
@@ -285,8 +288,8 @@ def spec_of(cls: Any) -> ClassSpec | None:
 
 def _key_hider(node: TypeNode) -> Callable[[PathTuple], PathTuple]:
     """A function that shows ``***`` for each key of a path below ``node`` that is not a field name."""
-    from .._engine.nodes import ConfigNode, ConstrainedNode
-    from .._engine.walk import child
+    from .nodes import ConfigNode, ConstrainedNode
+    from .walk import child
 
     def hide(path: PathTuple) -> PathTuple:
         out: list[str | int] = []

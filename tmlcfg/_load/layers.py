@@ -14,6 +14,7 @@ from .._base.wording import literal
 from .._engine.converter import require_spec, structured, to_dict
 from .._engine.nodes import ConfigNode
 from .._engine.walk import merge, set_path
+from .._migrate.plan import plan_of
 
 _C = TypeVar("_C")
 
@@ -165,7 +166,7 @@ def _resolve(
 ) -> _C:
     """Substitute, merge and structure the layers; ``layers`` gains the overrides' layer."""
     spec = require_spec(cls)
-    if cls.__dict__.get("__tmlcfg_migrations__") is not None:
+    if plan_of(cls) is not None:
         from .._migrate.ways import migrate_layers
 
         overrides = migrate_layers(cls, layers, list(overrides))

@@ -16,9 +16,8 @@ from .._base.errors import DefinitionError
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from .._base.limits import MAX_DEPTH
 from .._engine.nodes import ConfigNode, ConstrainedNode, FixedTupleNode, FrozenSetNode, MappingNode, Node, TupleNode
-from .._engine.spec import ClassSpec, FieldSpec, field_at
+from .._engine.spec import ClassSpec, FieldSpec, field_at, spec_of
 
-_PLAN = "__tmlcfg_migrations__"
 UPGRADE_HINT = "tmlcfg upgrade"
 
 
@@ -143,10 +142,8 @@ class Plan:
 
 def plan_of(cls: Any) -> Plan | None:
     """The migration plan of a config class, or ``None`` when nothing in its tree migrates."""
-    try:
-        return cls.__dict__.get(_PLAN)  # type: ignore[no-any-return]
-    except AttributeError:
-        return None
+    spec = spec_of(cls)
+    return None if spec is None else spec.plan
 
 
 # -- definition time -----------------------------------------------------------------
@@ -171,7 +168,7 @@ def compile_plan(cls: type, spec: ClassSpec, migrations: Any) -> Plan | None:
     if not rules and not descend:
         return None
     plan = Plan(spec, tuple(declared), rules, descend)
-    type.__setattr__(cls, _PLAN, plan)
+    spec.plan = plan
     return plan
 
 

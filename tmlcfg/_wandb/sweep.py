@@ -11,6 +11,7 @@ from .._base.wording import MASKING, got, literal
 from .._engine.converter import require_spec
 from .._engine.nodes import ConfigNode, ConstrainedNode, FloatNode, IntNode, Node
 from .._engine.spec import ClassSpec, FieldSpec, field_at
+from .._migrate.plan import plan_of
 
 METHODS = ("grid", "random", "bayes")
 _INT_DISTRIBUTIONS = {"int_uniform", "q_uniform", "q_log_uniform", "q_log_uniform_values", "q_normal", "q_log_normal"}
@@ -155,7 +156,7 @@ def sweep_config(
     if not parameters:
         problems.append(Problem("", "a sweep needs at least one parameter"))
     flat = _flatten(parameters)
-    plan = cls.__dict__.get("__tmlcfg_migrations__")
+    plan = plan_of(cls)
     if plan is not None:
         from .._migrate.ways import sweep_paths
 

@@ -167,7 +167,7 @@ def test_an_escaped_dollar_in_toml_escapes_counts() -> None:
 
 def test_restore_from_a_run_directory_reads_dollars_back(tmp_path: pathlib.Path) -> None:
     """The TOML a wandb run saves (pretty_print) is read back with $$ as $."""
-    from tmlcfg._load.layers import read_plain
+    from tmlcfg._toml.files import read_plain
 
     run = Run(name="${RUN_ID}$$", tags=("$",))
     assert read_plain(tmlcfg.pretty_print(run))["name"] == "${RUN_ID}$$"

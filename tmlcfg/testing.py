@@ -14,9 +14,64 @@ try:
 except ImportError:  # pragma: no cover - exercised in a subprocess without Hypothesis
     raise ImportError("tmlcfg.testing needs Hypothesis: pip install 'tmlcfg[testing]'") from None
 
+from collections.abc import Callable
+from typing import Any
+
+import hypothesis.strategies as st
+
+from . import embedding, optimizers
+from ._base.keypaths import PathTuple
+from ._engine.converter import require_spec
 from ._testing.laws import LawBroken, check_config_class
-from ._testing.strategies import configs
+from ._testing.strategies import KNOWN, MAX_ITEMS, Builder, configs
 
 LawBroken.__module__ = __name__
+
+
+def _shipped() -> dict[type, Callable[[Builder, PathTuple], st.SearchStrategy[Any]]]:
+    """Strategies for the shipped classes whose cross-field checks random values rarely pass."""
+
+    def piecewise(builder: Builder, path: PathTuple) -> st.SearchStrategy[Any]:
+        bounds = st.lists(st.integers(0, 10**9), unique=True, max_size=MAX_ITEMS).map(sorted)
+        return bounds.flatmap(
+            lambda b: st.lists(st.floats(allow_nan=False), min_size=len(b) + 1, max_size=len(b) + 1).map(
+                lambda v: optimizers.PiecewiseConstant(learning_rate_boundaries=tuple(b), learning_rate_values=tuple(v))
+            )
+        )
+
+    def cosine(builder: Builder, path: PathTuple) -> st.SearchStrategy[Any]:
+        return st.builds(
+            lambda lr, final, ramp, extra: optimizers.LinearRampToCosine(
+                learning_rate=lr, final_learning_rate=final, num_ramp_steps=ramp, final_num_steps=ramp + extra
+            ),
+            st.floats(allow_nan=False),
+            st.floats(allow_nan=False),
+            st.integers(1, 10**9),
+            st.integers(1, 10**9),
+        )
+
+    def embeddings(builder: Builder, path: PathTuple) -> st.SearchStrategy[Any]:
+        tables = st.lists(
+            builder.config(require_spec(embedding.EmbeddingBagConfig), (*path, "tables")),
+            min_size=1,
+            max_size=MAX_ITEMS,
+            unique_by=lambda t: t.name,
+        )
+        return tables.flatmap(
+            lambda ts: st.builds(
+                embedding.LargeEmbeddingsConfig,
+                tables=st.just(tuple(ts)),
+                tables_to_log=st.none() | st.lists(st.sampled_from([t.name for t in ts])).map(tuple),
+            )
+        )
+
+    return {
+        optimizers.PiecewiseConstant: piecewise,
+        optimizers.LinearRampToCosine: cosine,
+        embedding.LargeEmbeddingsConfig: embeddings,
+    }
+
+
+KNOWN.update(_shipped())
 
 __all__ = ["LawBroken", "check_config_class", "configs"]

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any, TypeVar
 
 from .._base.errors import ConfigError, Invalid, Problem, RawProblem
-from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path, shown_path
+from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from .._base.limits import MAX_DEPTH, MAX_SHOWN
 from .._base.wording import literal
 from .._engine.converter import require_spec, structured, to_dict
 from .._engine.nodes import ConfigNode
 from .._engine.walk import merge, set_path
 from .._migrate.plan import plan_of
+from .._toml.env import may_hold_dollar
+from .._toml.files import parse_located, read_text, without_bom
 
 _C = TypeVar("_C")
 
@@ -70,65 +71,14 @@ class Layer:
         return text
 
 
-def _parse(text: str, source: str | None, target: str) -> dict[str, Any]:
-    from .._toml.reader import TOMLSyntaxError, parse
-
-    try:
-        return parse(text)
-    except TOMLSyntaxError as e:
-        where = f" (column {e.column})" if e.column else ""
-        what = f"TOML syntax error: {e.message[:1].lower()}{e.message[1:]}{where}"
-        problem = Problem("", what, source, e.line)
-    except RecursionError:
-        problem = Problem("", "TOML syntax error: arrays or tables nested too deep to read", source)
-    except ValueError as e:  # an integer longer than Python will convert
-        problem = Problem("", f"TOML value error: {e}", source)
-    raise ConfigError([problem], target=target) from None
-
-
-def read_plain(text: str) -> dict[str, Any]:
-    """The plain data of a file tmlcfg wrote, with ``$$`` read as ``$`` and no substitution.
-
-    Raises the reader's ``TOMLSyntaxError`` (a ``ValueError``) on text that is not TOML.
-    """
-    from .._toml.env import substitute
-    from .._toml.reader import parse
-
-    data = parse(text)
-    if not _may_hold_dollar(text):
-        return data
-    try:
-        return substitute(data, None, [], {})  # type: ignore[no-any-return]
-    except Invalid as e:  # nested too deep
-        (path, message, _), *_ = e.problems
-        raise ValueError(f"{shown_path(format_path(path))}: {message}") from None
-
-
 def _read(path: str | os.PathLike[str], target: str) -> Layer:
     source = os.fspath(path)
-    try:
-        raw = Path(source).read_bytes()
-    except FileNotFoundError:
-        raise ConfigError([Problem("", "file not found; check the path", source)], target=target) from None
-    except IsADirectoryError:
-        raise ConfigError([Problem("", "is a directory, not a TOML file", source)], target=target) from None
-    except OSError as e:
-        problem = Problem("", f"cannot read: {e.strerror or e}", source)
-        raise ConfigError([problem], target=target) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        problem = Problem("", f"not valid UTF-8 (byte {e.start}); save the file as UTF-8", source, line)
-        raise ConfigError([problem], target=target) from None
-    return _layer(source, text, target)
+    return _layer(source, read_text(source, target), target)
 
 
 def _layer(source: str | None, text: str, target: str) -> Layer:
-    # a byte-order mark is not part of the document (toml-test's valid documents may start with one)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return Layer(source, text, _parse(text, source, target))
+    text = without_bom(text)
+    return Layer(source, text, parse_located(text, source, target))
 
 
 def _locate(layers: list[Layer], raw: list[RawProblem]) -> list[Problem]:
@@ -153,11 +103,6 @@ def _locate(layers: list[Layer], raw: list[RawProblem]) -> list[Problem]:
     return [p for _, _, p in located]
 
 
-def _may_hold_dollar(text: str | None) -> bool:
-    """Whether a string of the document may hold ``$`` (``$$`` reads as ``$`` even with no environment)."""
-    return text is not None and ("$" in text or "\\u0024" in text or "\\U00000024" in text)
-
-
 def _resolve(
     cls: type[_C],
     layers: list[Layer],
@@ -175,7 +120,7 @@ def _resolve(
     node = ConfigNode(spec) if len(layers) > 1 or overrides else None
     for layer in layers:
         # the walk also bounds the depth, which merging layers (recursive) relies on
-        if env is not None or _may_hold_dollar(layer.text) or node is not None:
+        if env is not None or may_hold_dollar(layer.text) or node is not None:
             from .._toml.env import substitute
 
             raw: list[RawProblem] = []

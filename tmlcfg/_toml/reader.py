@@ -135,14 +135,18 @@ def parse_with(loads: _Loads, error: type[ValueError], text: str) -> dict[str, A
         raise _position(e, text) from None
 
 
+def without_bom(text: str) -> str:
+    """``text`` without a leading byte-order mark, which is not part of a TOML document."""
+    return text[1:] if text.startswith("\ufeff") else text
+
+
 def parse(text: str) -> dict[str, Any]:
     """The document ``text`` holds, as TOML 1.0 reads it; a leading byte-order mark is skipped.
 
     Raises :class:`TOMLSyntaxError`; ``RecursionError`` for nesting too deep to
     read, and ``ValueError`` for an integer too long to convert, as ``tomllib`` does.
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = without_bom(text)
     tomli = _compiled_tomli()
     if tomli is not None:
         try:

@@ -13,7 +13,7 @@ import stat
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from .._base.errors import ConfigError, Invalid, Problem, RawProblem, to_problem
@@ -25,9 +25,7 @@ from .._engine.walk import merge, set_path
 from .._migrate.plan import plan_of
 from .._migrate.ways import migrate_input, replace_path
 from .._toml.write import pretty_print
-
-if TYPE_CHECKING:
-    from ..wandb import WandbConfig
+from .config import WandbConfig, host_problem
 
 _C = TypeVar("_C")
 INSTALL_HINT = "logging to Weights & Biases needs wandb: pip install 'tmlcfg[wandb]'"
@@ -100,8 +98,6 @@ def read_key(cfg: WandbConfig) -> str | None:
 
 def host_of(cfg: WandbConfig) -> str:
     """The server: ``host``, else ``WANDB_BASE_URL``, else wandb's; a malformed one is a ConfigError at host."""
-    from ..wandb import host_problem
-
     if cfg.host:
         problem = host_problem(cfg.host)
         if problem is not None:  # pragma: no cover - the field's validator refused it already
@@ -370,7 +366,7 @@ def restore(cls: type[_C], source: str | os.PathLike[str] | Mapping[str, Any]) -
             ],
             target=cls.__name__,
         )
-    from .._load.layers import read_plain
+    from .._toml.files import read_plain
 
     try:
         text = found.read_text(encoding="utf-8")

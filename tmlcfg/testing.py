@@ -7,31 +7,37 @@
 Needs the ``testing`` extra: ``pip install 'tmlcfg[testing]'``.
 """
 
-from __future__ import annotations
-
 try:
-    import hypothesis  # noqa: F401
+    import hypothesis as _hypothesis  # noqa: F401
 except ImportError:  # pragma: no cover - exercised in a subprocess without Hypothesis
     raise ImportError("tmlcfg.testing needs Hypothesis: pip install 'tmlcfg[testing]'") from None
 
-from collections.abc import Callable
-from typing import Any
+import typing as _typing
 
-import hypothesis.strategies as st
-
-from . import embedding, optimizers
-from ._base.keypaths import PathTuple
-from ._engine.converter import require_spec
+from ._testing import strategies as _strategies
 from ._testing.laws import LawBroken, check_config_class
-from ._testing.strategies import KNOWN, MAX_ITEMS, Builder, configs
+from ._testing.strategies import configs
+
+if _typing.TYPE_CHECKING:
+    from hypothesis.strategies import SearchStrategy
+
+    from ._base.keypaths import PathTuple
+    from ._testing.strategies import Builder
 
 LawBroken.__module__ = __name__
 
+__all__ = ["LawBroken", "check_config_class", "configs"]
 
-def _shipped() -> dict[type, Callable[[Builder, PathTuple], st.SearchStrategy[Any]]]:
+
+def _shipped() -> "dict[type, _typing.Callable[[Builder, PathTuple], SearchStrategy[_typing.Any]]]":
     """Strategies for the shipped classes whose cross-field checks random values rarely pass."""
+    import hypothesis.strategies as st
 
-    def piecewise(builder: Builder, path: PathTuple) -> st.SearchStrategy[Any]:
+    from . import embedding, optimizers
+    from ._engine.converter import require_spec
+    from ._testing.strategies import MAX_ITEMS
+
+    def piecewise(builder: "Builder", path: "PathTuple") -> "SearchStrategy[_typing.Any]":
         bounds = st.lists(st.integers(0, 10**9), unique=True, max_size=MAX_ITEMS).map(sorted)
         return bounds.flatmap(
             lambda b: st.lists(st.floats(allow_nan=False), min_size=len(b) + 1, max_size=len(b) + 1).map(
@@ -39,7 +45,7 @@ def _shipped() -> dict[type, Callable[[Builder, PathTuple], st.SearchStrategy[An
             )
         )
 
-    def cosine(builder: Builder, path: PathTuple) -> st.SearchStrategy[Any]:
+    def cosine(builder: "Builder", path: "PathTuple") -> "SearchStrategy[_typing.Any]":
         return st.builds(
             lambda lr, final, ramp, extra: optimizers.LinearRampToCosine(
                 learning_rate=lr, final_learning_rate=final, num_ramp_steps=ramp, final_num_steps=ramp + extra
@@ -50,7 +56,7 @@ def _shipped() -> dict[type, Callable[[Builder, PathTuple], st.SearchStrategy[An
             st.integers(1, 10**9),
         )
 
-    def embeddings(builder: Builder, path: PathTuple) -> st.SearchStrategy[Any]:
+    def embeddings(builder: "Builder", path: "PathTuple") -> "SearchStrategy[_typing.Any]":
         tables = st.lists(
             builder.config(require_spec(embedding.EmbeddingBagConfig), (*path, "tables")),
             min_size=1,
@@ -72,6 +78,4 @@ def _shipped() -> dict[type, Callable[[Builder, PathTuple], st.SearchStrategy[An
     }
 
 
-KNOWN.update(_shipped())
-
-__all__ = ["LawBroken", "check_config_class", "configs"]
+_strategies.KNOWN.update(_shipped())

@@ -11,7 +11,6 @@ rules as a config. Every failure is one :class:`ConfigError` with every problem.
 from __future__ import annotations
 
 import functools
-import gc
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, TypeVar
@@ -354,11 +353,6 @@ def structured(
         hook = converter.get_structure_hook(cls)
     else:
         hook = _config_structure_hook(cls, migrate=False)
-    # Building thousands of frozen objects makes no cycles, yet would set off the cyclic
-    # garbage collector again and again, over a heap that grows: cost would grow faster
-    # than the file. So it waits until the config is built.
-    collecting = gc.isenabled()
-    gc.disable()
     raw: list[RawProblem]
     try:
         return hook(data, cls)  # type: ignore[no-any-return]
@@ -368,9 +362,6 @@ def structured(
         raw = e.raw if e.raw is not None else [(_parsed(p.path), p.message, ()) for p in e.problems]
     except RecursionError:
         raw = [((), "nesting too deep to read", ())]
-    finally:
-        if collecting:
-            gc.enable()
     problems = locate(raw) if locate is not None else [to_problem(p) for p in raw]
     raise ConfigError(problems, target=spec.cls.__name__) from None
 

@@ -216,7 +216,7 @@ def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, prob
             src.emit(indent, f"elif not ({test}):")
         else:
             src.emit(indent, f"if not ({test}):")
-        if isinstance(node.inner if isinstance(node, ConstrainedNode) else node, FloatNode):
+        if isinstance(node.base, FloatNode):
             bounds = _bound_checks(node, f"float({var})", var, src) if isinstance(node, ConstrainedNode) else []
             in_range = f"type({var}) is int and {INT_MIN} <= {var} <= {INT_MAX}"
             conversions.append((" and ".join([in_range, *bounds]), [f"{var} = float({var})"]))

@@ -182,7 +182,7 @@ class Converter(cattrs.Converter):
         except ConfigError:
             raise
         except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as e:
-            raise ConfigError.from_raw(_flatten(e, ()), target=getattr(cl, "__name__", None)) from None
+            raise ConfigError.from_raw(_once_too_deep(_flatten(e, ())), target=getattr(cl, "__name__", None)) from None
         except StructureHandlerNotFoundError:
             raise DefinitionError(
                 f"tmlcfg.converter has no hook for {_type_name(cl)}: not a config, an attrs class or a field "
@@ -228,8 +228,21 @@ def _flatten(error: BaseException, path: PathTuple) -> list[RawProblem]:
                 out += _flatten(sub, (*path, *step))
         return out
     if isinstance(error, RecursionError):  # a self-nesting attrs class of the user's, given absurd depth
-        return [(path, "nesting too deep to read", ())]
+        return [(path, _TOO_DEEP, ())]
     return [(path, str(error) or type(error).__name__, ())]
+
+
+_TOO_DEEP = "nesting too deep to read"
+
+
+def _once_too_deep(raw: list[RawProblem]) -> list[RawProblem]:
+    """Input too deep to read is one problem, at its shallowest path: where the stack ran out
+    (one field or two of the deepest table) says nothing about the input."""
+    deep = [p for p in raw if p[1] == _TOO_DEEP]
+    if len(deep) < 2:
+        return raw
+    first = min(deep, key=lambda p: len(p[0]))
+    return [p for p in raw if p[1] != _TOO_DEEP or p is first]
 
 
 def _parsed(path: str) -> PathTuple:
@@ -361,7 +374,7 @@ def structured(
             raise
         raw = e.raw if e.raw is not None else [(_parsed(p.path), p.message, ()) for p in e.problems]
     except RecursionError:
-        raw = [((), "nesting too deep to read", ())]
+        raw = [((), _TOO_DEEP, ())]
     problems = locate(raw) if locate is not None else [to_problem(p) for p in raw]
     raise ConfigError(problems, target=spec.cls.__name__) from None
 

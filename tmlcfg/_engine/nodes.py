@@ -359,7 +359,7 @@ class UnionNode(Node):
         by_type: dict[type, TypeNode] = {}
         widening: list[TypeNode] = []
         for option in options:
-            base = option.inner if isinstance(option, ConstrainedNode) else option
+            base = option.base
             for t in option.accepts:
                 if t is int and isinstance(base, FloatNode):
                     widening.append(option)
@@ -418,6 +418,10 @@ class ConstrainedNode(Node):
     @property
     def plain(self) -> bool:  # type: ignore[override]
         return self.inner.plain
+
+    @property
+    def base(self) -> TypeNode:
+        return self.inner.base
 
     def structure(self, value: Any) -> Any:
         value = self.inner.structure(value)

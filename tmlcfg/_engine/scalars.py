@@ -10,13 +10,16 @@ import datetime as dt
 import enum
 import pathlib
 from collections.abc import Callable
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from .._base.errors import DefinitionError, Invalid
 from .._base.keypaths import lone_surrogate
 from .._base.kinds import TOML_KINDS
 from .._base.limits import INT_MAX, INT_MIN
 from .._base.wording import MASKING, got, literal, scrub
+
+if TYPE_CHECKING:
+    from .nodes import TypeNode
 
 
 class Node:
@@ -40,6 +43,11 @@ class Node:
 
     def children(self) -> tuple[Node, ...]:
         return ()
+
+    @property
+    def base(self) -> TypeNode:
+        """The node without its bounds: the node itself, or a bounded node's inner one."""
+        return cast("TypeNode", self)
 
     def fail(self, value: Any) -> Invalid:
         return Invalid.one(f"expected {self.describe()}, {got(value)}")
@@ -371,4 +379,4 @@ SCALAR_NODES: dict[type, BuiltInScalar] = {
 TOML_KIND_NAMES = TOML_KINDS
 
 #: The node of each TOML kind: a registered type's representation is held to its rules.
-KIND_NODES: dict[type, Node] = {tp: SCALAR_NODES[tp] for tp in TOML_KINDS}
+KIND_NODES: dict[type, BuiltInScalar] = {tp: SCALAR_NODES[tp] for tp in TOML_KINDS}

@@ -288,14 +288,14 @@ def spec_of(cls: Any) -> ClassSpec | None:
 
 def _key_hider(node: TypeNode) -> Callable[[PathTuple], PathTuple]:
     """A function that shows ``***`` for each key of a path below ``node`` that is not a field name."""
-    from .nodes import ConfigNode, ConstrainedNode
+    from .nodes import ConfigNode
     from .walk import child
 
     def hide(path: PathTuple) -> PathTuple:
         out: list[str | int] = []
         here: TypeNode | None = node
         for step in path:
-            base = here.inner if isinstance(here, ConstrainedNode) else here
+            base = here.base if here is not None else None
             named = isinstance(step, int) or (isinstance(base, ConfigNode) and step in base.spec.by_name)
             out.append(step if named else "***")
             here = child(here, step)

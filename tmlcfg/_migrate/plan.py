@@ -262,7 +262,7 @@ def _through_configs(spec: ClassSpec, name: str, m: Renamed | Removed, old: Path
         f = current.by_name.get(step)
         if f is None:
             return
-        node = f.node.inner if isinstance(f.node, ConstrainedNode) else f.node
+        node = f.node.base
         if not isinstance(node, ConfigNode):
             raise DefinitionError(
                 f"{name}: {m!r}: {format_path(old[: depth + 1])} is a current {f.type_text} field, "

@@ -215,7 +215,7 @@ def _masked(cls: type, text: str) -> list[str]:
 
 def _secret(cls: type, path: PathTuple) -> bool:
     """Whether ``path`` is at or below a secret field (a secret config covers all below it)."""
-    from .._engine.nodes import ConfigNode, ConstrainedNode, TypeNode
+    from .._engine.nodes import ConfigNode, TypeNode
     from .._engine.walk import child
 
     plan = plan_of(cls)
@@ -223,7 +223,7 @@ def _secret(cls: type, path: PathTuple) -> bool:
         path = translate(plan, path).path  # an old key is as secret as the field it now names
     node: TypeNode | None = ConfigNode(require_spec(cls))
     for step in path:
-        base = node.inner if isinstance(node, ConstrainedNode) else node
+        base = node.base if node is not None else None
         if isinstance(base, ConfigNode) and isinstance(step, str):
             f = base.spec.by_name.get(step)
             if f is None:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tmlcfg._cli.main import main
+from tmlcfg.__main__ import main
 
 ROOT = pathlib.Path(__file__).parent.parent
 TWHIN = "examples.twhin.config:TwhinConfig"

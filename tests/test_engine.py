@@ -302,3 +302,18 @@ def test_field_names_the_generated_code_uses_itself_still_work() -> None:
     with pytest.raises(tmlcfg.ConfigError) as info:
         tmlcfg.from_dict(Odd, {"data": "5", "get": 1, "type": "blue", "cls": {"x": "3"}, "failed": "x"})
     assert [p.path for p in info.value.problems] == ["data", "get", "type", "cls.x", "failed"]
+
+
+def test_the_architecture_page_shows_the_code_that_is_generated() -> None:
+    """The generated function the docs show for a small class is the one tmlcfg generates."""
+    import pathlib
+
+    page = (pathlib.Path(__file__).parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    shown = page.split("<!-- generated-warmup -->\n```python\n")[1].split("```\n<!-- /generated-warmup -->")[0]
+
+    @tmlcfg.config
+    class Warmup:
+        steps: tmlcfg.PositiveInt = 100
+        schedule: str = "linear"
+
+    assert _generated_source(Warmup) == shown

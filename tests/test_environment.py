@@ -182,7 +182,7 @@ def test_show_writes_toml_that_reads_back_the_same(
     tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """tmlcfg show prints the resolved config with $ doubled, so saving and loading it changes nothing."""
-    from tmlcfg._cli.main import main
+    from tmlcfg.__main__ import main
     from tmlcfg.training import TrainingConfig
 
     source = tmp_path / "run.toml"

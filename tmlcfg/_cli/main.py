@@ -13,7 +13,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .._base.errors import ConfigError, DefinitionError, Problem, UsageError
 from .._cli.argv import annotate, write_stdout
@@ -51,7 +51,7 @@ def import_class(target: str) -> type:
         require_spec(obj)
     except DefinitionError as e:
         raise UsageError(str(e)) from None
-    return obj  # type: ignore[no-any-return]
+    return cast(type, obj)
 
 
 def _one_line(e: BaseException) -> str:

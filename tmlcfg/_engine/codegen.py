@@ -80,32 +80,30 @@ class _Source:
             "Invalid": Invalid,
             "MISSING": MISSING,
             "FAILED": FAILED,
-            "GROUP_DEFAULT": GROUP_DEFAULT,
             "failed": _failed,
             "as_dict": _as_dict,
         }
-        self.taken = set(_RESERVED) | set(self.names)
+        self.locals: set[str] = set()
 
     def const(self, value: Any, name: str) -> str:
         """The name ``value`` is bound to: ``name`` if free (or already ``value``'s), else ``name_2``..."""
         candidate, n = name, 1
-        while candidate in self.taken:
+        while candidate in self.names or candidate in self.locals or candidate in _RESERVED:
             if self.names.get(candidate, MISSING) is value:
                 return candidate
             n += 1
             candidate = f"{name}_{n}"
         self.names[candidate] = value
-        self.taken.add(candidate)
         return candidate
 
     def local(self, field: str) -> str:
         """The local variable holding ``field``'s value: the field's own name where it is free."""
-        name = field if field not in self.taken else f"{field}_value"
-        n = 1
-        while name in self.taken:
+        name, n = field, 1
+        # GROUP_DEFAULT: a constant bound only when the class has groups, so kept free for it
+        while name in self.names or name in self.locals or name in _RESERVED or name == "GROUP_DEFAULT":
             n += 1
-            name = f"{field}_value_{n}"
-        self.taken.add(name)
+            name = f"{field}_value" if n == 2 else f"{field}_value_{n - 1}"
+        self.locals.add(name)
         return name
 
     def emit(self, indent: int, line: str) -> None:
@@ -187,8 +185,13 @@ def _bound_checks(node: ConstrainedNode, expr: str, var: str, src: _Source) -> l
     return out
 
 
-def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, probe: str | None) -> None:
-    """Code that turns the given ``var`` into the field's value, or records its problems."""
+def _value(
+    f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, probe: str | None, lead: str = "if"
+) -> None:
+    """Code that turns the given ``var`` into the field's value, or records its problems.
+
+    ``lead="elif"`` continues the caller's ``if`` (the value was not given) instead of opening one.
+    """
     key = repr(f.name)
     # a secret's checked path words its problems without values; any other field's is its node's
     check = src.const(f.check if f.secret else f.node.structure, f"{var}_check")
@@ -200,8 +203,10 @@ def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, prob
     inline = inline and not f.secret  # a secret's problems are worded by its checked path alone
     test = _inline_check(node, var, src) if inline else None
     if test is None:  # the node's own structure is the only way for this type
+        if lead == "elif":
+            src.emit(indent, "else:")
         for line in slow:
-            src.emit(indent, line)
+            src.emit(indent + (lead == "elif"), line)
     else:
         # valid as it is, or one of the conversions that change a valid value: a table to a
         # nested config (first: the common case when loading), int to float, a value to its member
@@ -210,12 +215,12 @@ def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, prob
             build = src.const(node.spec.generated()[0], f"{var}_build")
             made = ["try:", f"    {var} = {build}({var})", "except Invalid as e:"]
             made += [f"    problems = failed(problems, {key}, e)", f"    {var} = FAILED"]
-            src.emit(indent, f"if type({var}) is dict:")
+            src.emit(indent, f"{lead} type({var}) is dict:")
             for line in made:
                 src.emit(indent + 1, line)
             src.emit(indent, f"elif not ({test}):")
         else:
-            src.emit(indent, f"if not ({test}):")
+            src.emit(indent, f"{lead} not ({test}):")
         if isinstance(node.base, FloatNode):
             bounds = _bound_checks(node, f"float({var})", var, src) if isinstance(node, ConstrainedNode) else []
             in_range = f"type({var}) is int and {INT_MIN} <= {var} <= {INT_MAX}"
@@ -235,6 +240,7 @@ def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, prob
         for line in slow:
             src.emit(indent + (2 if conversions else 1), line)
     if f.validator is not None:
+        assert lead == "if", "a validated value is checked apart from the missing case"
         src.emit(indent, f"if {var} is not FAILED:")
         src.emit(indent + 1, "try:")
         src.emit(indent + 2, f"{src.const(f.validate, f'{var}_validate')}({var})")
@@ -248,7 +254,7 @@ _MISSING_KEY = Invalid.one("missing required key")
 def _missing(f: FieldSpec, var: str, src: _Source, indent: int) -> None:
     """Code for a field that was not given."""
     if f.group is not None and f.group.default_member == f.name:
-        src.emit(indent, f"{var} = GROUP_DEFAULT")
+        src.emit(indent, f"{var} = {src.const(GROUP_DEFAULT, 'GROUP_DEFAULT')}")
     elif f.required:
         src.emit(indent, f"problems = failed(problems, {f.name!r}, {src.const(_MISSING_KEY, 'missing_key')})")
         src.emit(indent, f"{var} = FAILED")
@@ -280,8 +286,11 @@ def _body(spec: ClassSpec, src: _Source, indent: int, inline: bool, probe: str |
             continue
         src.emit(indent, missing)
         _missing(f, var, src, indent + 1)
-        src.emit(indent, "else:")
-        _value(f, var, src, indent + 1, inline, probe)
+        if f.validator is None:
+            _value(f, var, src, indent, inline, probe, lead="elif")
+        else:
+            src.emit(indent, "else:")
+            _value(f, var, src, indent + 1, inline, probe)
     if spec.groups:
         _groups(spec, names, src, indent)
     src.emit(indent, "if problems is not None:")
@@ -313,7 +322,7 @@ def _groups(spec: ClassSpec, names: dict[str, str], src: _Source, indent: int) -
             src.emit(indent, f"{flag} = False")
             src.emit(indent, f"if {settled}:")
             src.emit(indent + 1, f"n = {count}")
-            src.emit(indent + 1, f"if {var} is GROUP_DEFAULT:")
+            src.emit(indent + 1, f"if {var} is {src.const(GROUP_DEFAULT, 'GROUP_DEFAULT')}:")
             src.emit(indent + 2, "if n == 0:")  # nothing else is chosen: the default member's default applies
             src.emit(indent + 3, f"{flag} = True")
             src.emit(indent + 3, "try:")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 import cattrs
 from cattrs.errors import (
@@ -368,7 +368,7 @@ def structured(
         hook = _config_structure_hook(cls, migrate=False)
     raw: list[RawProblem]
     try:
-        return hook(data, cls)  # type: ignore[no-any-return]
+        return cast(_C, hook(data, cls))
     except ConfigError as e:
         if locate is None:
             raise
@@ -395,11 +395,11 @@ def from_dict(cls: type[_C], data: Mapping[str, Any]) -> _C:
 def to_dict(config: Any) -> dict[str, Any]:
     """Plain dicts, lists and scalars; ``None`` fields left out, enums as values, paths as str."""
     require_spec(type(config))
-    return converter.unstructure(config)  # type: ignore[no-any-return]
+    return cast("dict[str, Any]", converter.unstructure(config))
 
 
 def unstructure(config: Any, *, mask: bool) -> dict[str, Any]:
     """Plain values of a config; with ``mask``, every secret is ``'***'``."""
     require_spec(type(config))
     conv = masking_converter() if mask else converter
-    return conv.unstructure(config)  # type: ignore[no-any-return]
+    return cast("dict[str, Any]", conv.unstructure(config))

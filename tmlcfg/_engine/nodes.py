@@ -79,7 +79,7 @@ class ConfigNode(Node):
         self.cls = spec.cls
 
     @property
-    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+    def accepts(self) -> tuple[type, ...]:
         return (self.cls,)
 
     def structure(self, value: Any) -> Any:
@@ -371,11 +371,11 @@ class UnionNode(Node):
         self.by_type = by_type
 
     @property
-    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+    def accepts(self) -> tuple[type, ...]:
         return tuple(self.by_type)
 
     @property
-    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+    def toml_kinds(self) -> tuple[str, ...]:
         return tuple(k for o in self.options for k in o.toml_kinds)
 
     def structure(self, value: Any) -> Any:
@@ -408,15 +408,15 @@ class ConstrainedNode(Node):
         self.constraints = constraints
 
     @property
-    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+    def accepts(self) -> tuple[type, ...]:
         return self.inner.accepts
 
     @property
-    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+    def toml_kinds(self) -> tuple[str, ...]:
         return self.inner.toml_kinds
 
     @property
-    def plain(self) -> bool:  # type: ignore[override]
+    def plain(self) -> bool:
         return self.inner.plain
 
     @property

@@ -26,11 +26,22 @@ class Node:
     """One field type. ``accepts`` lists the exact Python types it takes."""
 
     __slots__ = ()
-    accepts: tuple[type, ...] = ()
-    #: The TOML value kind this node reads, to refuse ambiguous unions.
-    toml_kinds: tuple[str, ...] = ()
-    #: True when ``unstructure`` is the identity (a speed-up for plain scalars).
-    plain: bool = False
+
+    # Read-only properties here, so that a node may give each as a class attribute or compute it.
+    @property
+    def accepts(self) -> tuple[type, ...]:
+        """The exact Python types the node takes."""
+        return ()
+
+    @property
+    def toml_kinds(self) -> tuple[str, ...]:
+        """The TOML value kinds this node reads, to refuse ambiguous unions."""
+        return ()
+
+    @property
+    def plain(self) -> bool:
+        """True when ``unstructure`` is the identity (a speed-up for plain scalars)."""
+        return False
 
     def structure(self, value: Any) -> Any:
         raise NotImplementedError
@@ -213,11 +224,11 @@ class EnumNode(Node):
         self.by_value = {m.value: m for m in cls}
 
     @property
-    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+    def accepts(self) -> tuple[type, ...]:
         return (self.value_type, self.cls)
 
     @property
-    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+    def toml_kinds(self) -> tuple[str, ...]:
         return ("str",) if self.value_type is str else ("int",)
 
     def structure(self, value: Any) -> Any:
@@ -245,11 +256,11 @@ class LiteralNode(Node):
         self.allowed = {(type(v), v) for v in values}
 
     @property
-    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+    def accepts(self) -> tuple[type, ...]:
         return tuple(dict.fromkeys(type(v) for v in self.values))
 
     @property
-    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+    def toml_kinds(self) -> tuple[str, ...]:
         names = {bool: "bool", int: "int", str: "str"}
         return tuple(dict.fromkeys(names[type(v)] for v in self.values))
 
@@ -294,11 +305,11 @@ class RegisteredNode(Node):
         self.name = tp.__name__
 
     @property
-    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+    def accepts(self) -> tuple[type, ...]:
         return (self.toml, self.tp)
 
     @property
-    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+    def toml_kinds(self) -> tuple[str, ...]:
         return (TOML_KIND_NAMES[self.toml],)
 
     def structure(self, value: Any) -> Any:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+import attrs
 
 from .._base.errors import ConfigError, Invalid, RawProblem, prefixed
 from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
@@ -97,16 +99,14 @@ class FieldSpec:
         return self.default
 
 
+@attrs.define(eq=False)
 class Group:
     """``one_of`` (exactly one member set) or ``at_most_one_of`` (at most one)."""
 
-    __slots__ = ("default_member", "exactly_one", "members", "name")
-
-    def __init__(self, name: str, exactly_one: bool, members: tuple[str, ...], default_member: str | None):
-        self.name = name
-        self.exactly_one = exactly_one
-        self.members = members
-        self.default_member = default_member
+    name: str
+    exactly_one: bool
+    members: tuple[str, ...]
+    default_member: str | None
 
     def check(self, values: dict[str, Any]) -> RawProblem | None:
         chosen = [m for m in self.members if values[m] is not None]
@@ -281,7 +281,7 @@ def field_at(spec: ClassSpec, path: PathTuple) -> FieldSpec | str:
 def spec_of(cls: Any) -> ClassSpec | None:
     """The spec of a config class (decorated itself, not only a subclass of one)."""
     try:
-        return cls.__dict__.get("__tmlcfg_spec__")  # type: ignore[no-any-return]
+        return cast("ClassSpec | None", cls.__dict__.get("__tmlcfg_spec__"))
     except AttributeError:
         return None
 

@@ -6,6 +6,8 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+import attrs
+
 from .._base.errors import ConfigError, Invalid, Problem, RawProblem
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from .._base.limits import MAX_DEPTH, MAX_SHOWN
@@ -20,21 +22,19 @@ from .._toml.files import parse_located, read_text, without_bom
 _C = TypeVar("_C")
 
 
+@attrs.define(eq=False)
 class Layer:
     """One source of values: a file's text and document, or the overrides' paths."""
 
-    __slots__ = ("_lines", "data", "overridden", "renamed", "source", "substituted", "text")
-
-    def __init__(
-        self, source: str | None, text: str | None, data: dict[str, Any], overridden: tuple[PathTuple, ...] = ()
-    ) -> None:
-        self.source = source
-        self.text = text
-        self.data = data
-        self.overridden = overridden
-        self.substituted: dict[PathTuple, list[str]] = {}
-        self.renamed: dict[PathTuple, PathTuple] = {}  # new path -> the old path it was read from
-        self._lines: dict[PathTuple, int] | None = None
+    source: str | None
+    text: str | None
+    data: dict[str, Any]
+    overridden: tuple[PathTuple, ...] = ()
+    #: The ``${VAR}`` names substituted at each path.
+    substituted: dict[PathTuple, list[str]] = attrs.field(init=False, factory=dict)
+    #: New path -> the old path it was read from.
+    renamed: dict[PathTuple, PathTuple] = attrs.field(init=False, factory=dict)
+    _lines: dict[PathTuple, int] | None = attrs.field(init=False, default=None)
 
     def lines(self) -> dict[PathTuple, int]:
         if self._lines is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .._base.errors import ConfigError, Invalid, Problem
 from .._base.keypaths import format_path, shown_path
@@ -37,7 +37,7 @@ def read_plain(text: str) -> dict[str, Any]:
     if not may_hold_dollar(text):
         return data
     try:
-        return substitute(data, None, [], {})  # type: ignore[no-any-return]
+        return cast("dict[str, Any]", substitute(data, None, [], {}))
     except Invalid as e:  # nested too deep
         (path, message, _), *_ = e.problems
         raise ValueError(f"{shown_path(format_path(path))}: {message}") from None

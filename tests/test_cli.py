@@ -105,6 +105,8 @@ def test_python_dash_m_runs_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest
 
     monkeypatch.setattr(sys, "argv", ["tmlcfg", "check", TWHIN, LOCAL])
     monkeypatch.chdir(ROOT)
+    # run as a fresh module, as python -m does, though the tests import tmlcfg.__main__ for its main()
+    monkeypatch.delitem(sys.modules, "tmlcfg.__main__", raising=False)
     with pytest.raises(SystemExit) as info:
         runpy.run_module("tmlcfg", run_name="__main__")
     assert info.value.code == 0

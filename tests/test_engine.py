@@ -309,7 +309,7 @@ def test_the_architecture_page_shows_the_code_that_is_generated() -> None:
     import pathlib
 
     page = (pathlib.Path(__file__).parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
-    shown = page.split("<!-- generated-warmup -->\n```python\n")[1].split("```\n<!-- /generated-warmup -->")[0]
+    shown = page.split("<!-- generated-warmup -->\n```text\n")[1].split("```\n<!-- /generated-warmup -->")[0]
 
     @tmlcfg.config
     class Warmup:

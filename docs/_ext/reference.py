@@ -1,9 +1,10 @@
 """Pages generated from code at build time, so they cannot go stale.
 
 Each ``_generated/NAME.md`` that a page includes is written by :func:`generated_pages`
-into the build's own folder (beside Sphinx's doctrees), never into the sources: a build leaves nothing outside its build folder. The
-pages keep saying ``{include} _generated/NAME.md``; the include is pointed at
-the build folder as each page is read.
+into the build's own folder (beside Sphinx's doctrees), never into the sources: a
+build leaves nothing outside its build folder. The pages keep saying
+``{include} _generated/NAME.md``; the include is pointed at the build folder as
+each page is read.
 """
 
 from __future__ import annotations

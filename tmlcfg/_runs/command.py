@@ -37,14 +37,14 @@ def add_command(sub: Any, import_class: ImportClass) -> None:
     parser.set_defaults(run=lambda args: run(args.words, import_class), output=None)
 
 
-def _parser() -> _Parser:
-    parser = _Parser(prog="tmlcfg runs", description="Run records: what made a run, and what differs since.")
-    sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=_Parser)
-    p = sub.add_parser("show", help="print a run's record and, given the class, what has drifted since")
-    p.add_argument("words", nargs="+", metavar="RUN [module:Class]")
-    p = sub.add_parser("diff", help="print how two runs' configs and records differ; exit 1 when they do")
-    p.add_argument("words", nargs="+", metavar="RUN_A RUN_B [module:Class]")
-    return parser
+_ACTIONS = {
+    "show": ("RUN [module:Class]", "print a run's record and, given its config class, what has drifted since"),
+    "diff": ("RUN_A RUN_B [module:Class]", "print how two runs' configs and records differ; exit 1 when they do"),
+}
+
+
+def _usage() -> str:
+    return "usage: tmlcfg runs show RUN [module:Class] | tmlcfg runs diff RUN_A RUN_B [module:Class]"
 
 
 def _is_class(word: str) -> bool:
@@ -65,8 +65,20 @@ def _split(words: Sequence[str], runs: int) -> tuple[list[str], str | None]:
 
 
 def run(words: Sequence[str], import_class: ImportClass) -> str | tuple[str, int]:
-    args = _parser().parse_intermixed_args(words)
-    if args.action == "show":
+    if not words:
+        raise UsageError(f"say what to do: show or diff\n{_usage()}")
+    action, rest = words[0], words[1:]
+    if action in ("-h", "--help"):
+        lines = [_usage(), "", *(f"  {name} {metavar}: {help}" for name, (metavar, help) in _ACTIONS.items())]
+        return "\n".join(lines) + "\n"
+    if action not in _ACTIONS:
+        raise UsageError(f"unknown action {action!r}: say show or diff\n{_usage()}")
+    metavar, help = _ACTIONS[action]
+    parser = _Parser(prog=f"tmlcfg runs {action}", description=help)
+    # the words in any order: a run directory and a module:Class tell themselves apart
+    parser.add_argument("words", nargs="*", metavar=metavar)
+    args = parser.parse_intermixed_args(rest)
+    if action == "show":
         (folder,), target = _split(args.words, 1)
         return _show(folder, import_class(target) if target else None)
     (a, b), target = _split(args.words, 2)

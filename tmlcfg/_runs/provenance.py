@@ -83,7 +83,7 @@ def imported_packages() -> dict[str, str]:
             version = installed_version(name)
             if version is not None:
                 found[name] = version
-    return dict(sorted(found.items()))
+    return dict(sorted(found.items(), key=lambda item: item[0].lower()))
 
 
 def installed_version(name: str) -> str | None:

@@ -8,9 +8,11 @@ read.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
+from collections.abc import Mapping
 
 from .record import GitState
 
@@ -70,13 +72,23 @@ def checkout_of(cls: type) -> str:
     return os.getcwd()
 
 
-def imported_packages() -> dict[str, str]:
-    """Name -> version of every installed distribution that provides a module imported now."""
+@functools.cache
+def _providers() -> Mapping[str, list[str]]:
+    """Top-level module -> the distributions providing it: read once (it scans every installed package)."""
     import importlib.metadata as metadata
 
+    return metadata.packages_distributions()
+
+
+def imported_packages() -> dict[str, str]:
+    """Name -> version of every installed distribution that provides a module imported now.
+
+    Versions are read each time; which distribution provides which module is
+    read once a process.
+    """
     tops = {name.partition(".")[0] for name in list(sys.modules)}
     found: dict[str, str] = {}
-    for top, names in metadata.packages_distributions().items():
+    for top, names in _providers().items():
         if top not in tops:
             continue
         for name in names:

@@ -18,6 +18,7 @@ from .._engine.converter import require_spec, structured, to_dict
 from .._load.diff import fingerprint
 from .._load.layers import loads, loads_prepared
 from .._toml.atomic import check_target, write_atomic
+from .._toml.reader import reader
 from .._toml.write import dumps, pretty_print
 from . import provenance
 from .mask import drop_masked, mask_argv, visible_origins
@@ -56,6 +57,9 @@ def make_record(config: Any, argv: Sequence[str] | None, origins: Mapping[Any, s
         raise TypeError("argv must be a list of str, such as sys.argv")
     if origins is not None and not isinstance(origins, Mapping):
         raise TypeError(f"origins must map key paths to where each value came from, got {type(origins).__name__}")
+    # the TOML reader a run's files are read back with is part of what a run uses: counted now, a
+    # config built in Python and read back later in the same process shows no package appearing
+    reader()
     return Record(
         config_class=class_name(cls),
         fingerprint=fingerprint(config),

@@ -366,7 +366,8 @@ def _problem(cls: type, source: Any, path: str | None = None) -> tmlcfg.Problem:
         ('fingerprint = 3\nconfig_class = "a:B"\n', "fingerprint", 1, "expected str, got int 3"),
         ("surprise = 1\n", "surprise", 1, "unknown key"),
         ("created = [\n", "", 1, "TOML syntax error"),
-        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "", None, ""),
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "", None, "nested too deep to read"),
+        ("packages = " + "{a=" * 150 + "1" + "}" * 150 + "\n", "packages.a", 1, "expected str, got table"),
     ],
 )
 def test_a_damaged_record_is_a_located_config_error(

@@ -33,7 +33,9 @@ def add_command(sub: Any, import_class: ImportClass) -> None:
     """The ``runs`` subcommand, its own words (``show``, ``diff``) parsed when it runs, options anywhere."""
     help = "show a run's record and what has drifted since; diff two runs"
     parser = sub.add_parser("runs", help=help, description=help)
-    parser.add_argument("words", nargs=argparse.REMAINDER, metavar="show RUN [module:Class] | diff RUN_A RUN_B")
+    parser.add_argument(
+        "words", nargs=argparse.REMAINDER, metavar="show RUN [module:Class] | diff RUN_A RUN_B [module:Class]"
+    )
     parser.set_defaults(run=lambda args: run(args.words, import_class), output=None)
 
 
@@ -68,9 +70,6 @@ def run(words: Sequence[str], import_class: ImportClass) -> str | tuple[str, int
     if not words:
         raise UsageError(f"say what to do: show or diff\n{_usage()}")
     action, rest = words[0], words[1:]
-    if action in ("-h", "--help"):
-        lines = [_usage(), "", *(f"  {name} {metavar}: {help}" for name, (metavar, help) in _ACTIONS.items())]
-        return "\n".join(lines) + "\n"
     if action not in _ACTIONS:
         raise UsageError(f"unknown action {action!r}: say show or diff\n{_usage()}")
     metavar, help = _ACTIONS[action]

@@ -219,12 +219,18 @@ def test_diff_names_the_record_differences(capsys: pytest.CaptureFixture[str], t
     a, b = two_runs
     record = tmlcfg.load(Record, os.path.join(b, "run.toml"))
     packages = {**record.packages, "attrs": "0.0.1", "extra-dist": "1.0"}
-    tmlcfg.dump(
-        tmlcfg.replace(record, {"packages": packages, "python": "3.99.0 (CPython)"}), os.path.join(b, "run.toml")
-    )
+    git = {"commit": "f" * 40, "branch": "exp", "dirty": True, "diff_sha256": "a" * 64}
+    changes = {"packages": packages, "python": "3.99.0 (CPython)", "git": git}
+    tmlcfg.dump(tmlcfg.replace(record, changes), os.path.join(b, "run.toml"))
     code, out, _ = _main(capsys, "runs", "diff", a, b)
     assert code == 1
     record_a = tmlcfg.load(Record, os.path.join(a, "run.toml"))
+    assert record_a.git is not None  # the tests run in a checkout
+    state = "dirty, diff sha256 " + record_a.git.diff_sha256[:12] if record_a.git.dirty else "clean"
+    assert (
+        f"  git: A was at {record_a.git.commit[:7]} ({state}), B at fffffff (dirty, diff sha256 aaaaaaaaaaaa)\n" in out
+    )
+    assert f"  git: A was on branch `{record_a.git.branch}`, B on branch `exp`\n" in out
     assert f"  python: {record_a.python} -> 3.99.0 (CPython)\n" in out
     assert f"  attrs {record_a.packages['attrs']} -> 0.0.1\n" in out
     assert "  extra-dist (not imported) -> 1.0\n" in out

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 from .._base.errors import UsageError
 from .._load.diff import diff
 from .._migrate.plan import MigrationWarning
-from .drift import git_lines
+from .drift import branch_text as _branch
 from .record import GitState, Record
 from .store import class_name, find_files, load, read_bounded, read_record
 
@@ -162,14 +162,30 @@ def record_differences(a: Record, b: Record) -> list[str]:
         x, y = getattr(a, name), getattr(b, name)
         if x != y:
             lines.append(f"{name}: {x} -> {y}")
-    if a.git != b.git:
-        lines += [
-            line.replace("the checkout is", "B is").replace("the run was", "A was") for line in git_lines(a.git, b.git)
-        ]
+    lines += _git_differences(a.git, b.git)
     for name in sorted({*a.packages, *b.packages}, key=str.lower):
         x, y = a.packages.get(name), b.packages.get(name)
         if x != y:
             lines.append(f"{name} {x or '(not imported)'} -> {y or '(not imported)'}")
     if a.argv != b.argv:
         lines.append(f"command: {shlex.join(a.argv)} -> {shlex.join(b.argv)}")
+    return lines
+
+
+def _checkout(git: GitState | None) -> str:
+    if git is None:
+        return "outside a git checkout"
+    dirty = f"dirty, diff sha256 {git.diff_sha256[:12]}" if git.dirty else "clean"
+    return f"{git.commit[:7]} ({dirty})"
+
+
+def _git_differences(a: GitState | None, b: GitState | None) -> list[str]:
+    """``git: A was at 3f2a91c (clean), B at 8be004d (dirty, ...)``, and a line for the branches."""
+    if a == b:
+        return []
+    lines = []
+    if a is None or b is None or (a.commit, a.dirty, a.diff_sha256) != (b.commit, b.dirty, b.diff_sha256):
+        lines.append(f"git: A was at {_checkout(a)}, B at {_checkout(b)}")
+    if a is not None and b is not None and a.branch != b.branch:
+        lines.append(f"git: A was on {_branch(a)}, B on {_branch(b)}")
     return lines

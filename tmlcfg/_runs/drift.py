@@ -107,7 +107,7 @@ def _state(git: GitState) -> str:
     return f"{git.commit[:7]} (dirty)" if git.dirty else git.commit[:7]
 
 
-def _branch(git: GitState) -> str:
+def branch_text(git: GitState) -> str:
     return f"branch `{git.branch}`" if git.branch is not None else "a detached HEAD"
 
 
@@ -133,7 +133,7 @@ def git_lines(then: GitState | None, now: GitState | None) -> list[str]:
             f"(diff sha256 {then.diff_sha256[:12]} then, {now.diff_sha256[:12]} now)"
         )
     if then.branch != now.branch:
-        lines.append(f"git: the run was on {_branch(then)}, the checkout is on {_branch(now)}")
+        lines.append(f"git: the run was on {branch_text(then)}, the checkout is on {branch_text(now)}")
     return lines
 
 

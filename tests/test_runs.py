@@ -286,6 +286,19 @@ def test_save_into_a_file_is_a_config_error(tmp_path: pathlib.Path) -> None:
         tmlcfg.runs.save(Experiment(), tmp_path / "f")
 
 
+def test_save_into_a_path_with_a_nul_is_a_config_error(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(tmlcfg.ConfigError, match="cannot create the run directory: embedded null byte"):
+        tmlcfg.runs.save(Experiment(), f"{tmp_path}/a\0b")
+
+
+def test_hostile_argv_is_recorded_as_text(tmp_path: pathlib.Path) -> None:
+    """A byte that was not UTF-8 (a lone surrogate), odd unicode, a word of many '=': all recorded, readable."""
+    argv = ["train.py", "name=caf\udce9", "name=\u202eevil", "steps=" + "=" * 100_000, "token=" + "=" * 100_000]
+    record = tmlcfg.runs.save(Experiment(), tmp_path, argv=argv)
+    assert record.argv == ("train.py", "name=caf\\udce9", "name=\u202eevil", argv[3], "token=***")
+    assert _load(Experiment, tmp_path).record == record
+
+
 def test_save_checks_its_arguments(tmp_path: pathlib.Path) -> None:
     """A non-config, an argv that is one string, origins that are not a mapping: TypeErrors naming them."""
     with pytest.raises(tmlcfg.DefinitionError):
@@ -407,6 +420,9 @@ def test_hostile_files_are_refused_before_reading(saved: pathlib.Path, name: str
     os.mkfifo(target)
     assert "is not a regular file" in _problem(Experiment, saved).message  # opened without blocking
     target.unlink()
+    target.mkdir()
+    assert "is a directory, not a TOML file" in _problem(Experiment, saved).message
+    target.rmdir()
     target.symlink_to(saved / "nowhere")
     assert "file not found" in _problem(Experiment, saved).message
 

@@ -184,7 +184,7 @@ def loads(cls: type[_C], text: str, *, source: str | None = None, env: Mapping[s
     return _resolve(cls, [_layer(source, text, cls.__name__)], env)
 
 
-def _split_override(text: str) -> tuple[str, str] | None:
+def split_override(text: str) -> tuple[str, str] | None:
     """Split at the first ``=`` outside a quoted key, which may hold one."""
     quoted = escaped = False
     for i, ch in enumerate(text):
@@ -207,7 +207,7 @@ def parse_override(text: str) -> tuple[PathTuple, Any]:
     from .._toml.env import too_deep
     from .._toml.reader import TOMLSyntaxError, parse
 
-    parts = _split_override(text)
+    parts = split_override(text)
     if parts is None:
         raise ConfigError([Problem("", f"override {literal(text, MAX_SHOWN)} needs the form path=value", "override")])
     path_text, value_text = parts

@@ -10,6 +10,7 @@ from .._base.limits import MAX_DEPTH
 from .._engine.converter import require_spec
 from .._engine.nodes import ConfigNode, ConstrainedNode, Node, TypeNode
 from .._engine.walk import child
+from .._load.layers import split_override
 from .._migrate.apply import translate
 from .._migrate.plan import plan_of
 
@@ -83,7 +84,8 @@ def mask_argv(cls: type, argv: Sequence[str]) -> tuple[str, ...]:
     """``argv`` with the value of every word that sets a secret field shown as ``***``.
 
     ``path=value``, ``--path=value`` and ``--path value`` forms are masked, old
-    (migrated) names of secret fields included.
+    (migrated) names of secret fields included. A word is split at its first
+    ``=`` outside a quoted key, as ``from_argv`` splits an override.
     """
     out: list[str] = []
     hide_next = False
@@ -93,17 +95,18 @@ def mask_argv(cls: type, argv: Sequence[str]) -> tuple[str, ...]:
             hide_next = False
             continue
         flag = _flag_path(word)
-        key_text = flag if flag is not None else word
-        for i, ch in enumerate(key_text):
-            if ch == "=" and _secret_key(cls, key_text[:i]):
-                prefix = "--" if flag is not None else ""
-                word = f"{prefix}{key_text[: i + 1]}{MASKED}"
-                break
-        else:
-            if flag is not None and _secret_key(cls, flag):
-                hide_next = True
-        out.append(word)
+        parts = split_override(flag if flag is not None else word)
+        if parts is not None and _secret_key(cls, parts[0]):
+            word = f"{'--' if flag is not None else ''}{parts[0]}={MASKED}"
+        elif parts is None and flag is not None and _secret_key(cls, flag):
+            hide_next = True
+        out.append(printable(word))
     return tuple(out)
+
+
+def printable(text: str) -> str:
+    """``text`` as a file can hold it: a lone surrogate (a byte that was not UTF-8) written as ``\\udcff``."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def visible_origins(cls: type, origins: Mapping[Any, str]) -> dict[str, str]:
@@ -122,7 +125,7 @@ def visible_origins(cls: type, origins: Mapping[Any, str]) -> dict[str, str]:
         if not isinstance(where, str):
             raise TypeError(f"origins[{key!r}] must be str (default, FILE:LINE, override), got {type(where).__name__}")
         hidden = secret_prefix(cls, path)
-        out.setdefault(format_path(hidden if hidden is not None else path), where)
+        out.setdefault(printable(format_path(hidden if hidden is not None else path)), printable(where))
     return out
 
 

@@ -104,8 +104,10 @@ def write_run(
     config_path = os.path.join(folder, config_name)
     try:
         os.makedirs(folder, exist_ok=True)
-    except OSError as e:
-        raise ConfigError([Problem("", f"cannot create the run directory: {e.strerror or e}", folder)]) from None
+    except (OSError, ValueError) as e:  # ValueError: a NUL in the path
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        shown = repr(folder) if "\0" in folder else folder
+        raise ConfigError([Problem("", f"cannot create the run directory: {reason}", shown)]) from None
     if not overwrite:
         for path, what in ((record_path, "a run record"), (config_path, "a config")):
             if os.path.lexists(path):
@@ -151,17 +153,28 @@ def read_bounded(path: str, target: str) -> str:
         raise refuse("is a directory, not a TOML file") from None
     except OSError as e:
         raise refuse(f"cannot read: {e.strerror or e}") from None
-    with open(fd, "rb") as f:
+    try:
         status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise refuse("is a directory, not a TOML file")
         if not stat.S_ISREG(status.st_mode):
             raise refuse("is not a regular file (a FIFO, a device or a socket); a run file is TOML text")
         too_big = f"is larger than {MAX_RUN_FILE_BYTES:,} bytes, more than any run file tmlcfg writes"
         if status.st_size > MAX_RUN_FILE_BYTES:
             raise refuse(too_big)
-        try:
-            raw = f.read(MAX_RUN_FILE_BYTES + 1)
-        except OSError as e:
-            raise refuse(f"cannot read: {e.strerror or e}") from None
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_RUN_FILE_BYTES:  # bounded: a file that grows is read one byte past the bound at most
+            chunk = os.read(fd, MAX_RUN_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        raw = b"".join(chunks)
+    except OSError as e:
+        raise refuse(f"cannot read: {e.strerror or e}") from None
+    finally:
+        os.close(fd)
     if len(raw) > MAX_RUN_FILE_BYTES:
         raise refuse(too_big)
     try:

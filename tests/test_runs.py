@@ -10,9 +10,10 @@ import pathlib
 import subprocess
 import sys
 import tempfile
+import threading
 import uuid
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -418,13 +419,26 @@ def test_hostile_files_are_refused_before_reading(saved: pathlib.Path, name: str
     assert "is not a regular file" in _problem(Experiment, saved).message
     target.unlink()
     os.mkfifo(target)
-    assert "is not a regular file" in _problem(Experiment, saved).message  # opened without blocking
+    assert "is not a regular file" in _without_hanging(target, lambda: _problem(Experiment, saved)).message
     target.unlink()
     target.mkdir()
     assert "is a directory, not a TOML file" in _problem(Experiment, saved).message
     target.rmdir()
     target.symlink_to(saved / "nowhere")
     assert "file not found" in _problem(Experiment, saved).message
+
+
+def _without_hanging(fifo: pathlib.Path, attempt: Callable[[], Any]) -> Any:
+    """What ``attempt`` returns; if it blocks on ``fifo``, the reader is let go and the test fails."""
+    outcome: list[Any] = []
+    worker = threading.Thread(target=lambda: outcome.append(attempt()), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    if worker.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail(f"reading {fifo} blocked")
+    (result,) = outcome
+    return result
 
 
 def test_a_file_larger_than_its_size_says_is_cut_at_the_bound(saved: pathlib.Path) -> None:
@@ -509,6 +523,19 @@ def test_drift_for_a_new_key_inside_a_table_the_run_had(tmp_path: pathlib.Path) 
     (tmp_path / "config.toml").write_text("[training]\nsteps = 5\n")
     drift = _load(After, tmp_path).drift
     assert "`training.warmup` was not in the run's file; it now defaults to 100" in drift
+
+
+def test_drift_counts_what_it_does_not_list(tmp_path: pathlib.Path) -> None:
+    """Thirty new keys: twenty lines, then how many more, so the drift stays readable."""
+    tmlcfg.runs.save(Optimizer(), tmp_path)
+    namespace: dict[str, Any] = {"__annotations__": {"lr": float, **{f"k{i}": int for i in range(30)}}, "lr": 0.1}
+    namespace.update({f"k{i}": i for i in range(30)})
+    wide = tmlcfg.config(type("Wide", (), namespace))
+    drift = _load(wide, tmp_path).drift
+    assert drift[1:22] == (
+        *(f"`k{i}` was not in the run's file; it now defaults to {i}" for i in range(20)),
+        "... and 10 more keys now take defaults",
+    )
 
 
 def test_drift_names_renamed_and_removed_keys(tmp_path: pathlib.Path) -> None:

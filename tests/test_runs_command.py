@@ -112,7 +112,22 @@ def test_show_prints_the_record(capsys: pytest.CaptureFixture[str], two_runs: tu
         "command: train.py steps=3",
     ]
     assert f"  attrs {record.packages['attrs']}" in lines
-    assert lines[-1] == "(give module:Class after the run to see what has drifted since)"
+    assert lines[-1] == f"(to see what has drifted since, name the class: tmlcfg runs show {a} {EXPERIMENT})"
+
+
+def test_show_escapes_control_characters_from_the_record(
+    capsys: pytest.CaptureFixture[str], two_runs: tuple[str, str]
+) -> None:
+    """A hostile record cannot reach the terminal with escape sequences or forge lines."""
+    a, _ = two_runs
+    record = tmlcfg.load(Record, os.path.join(a, "run.toml"))
+    forged = {"platform": "Linux\x1b[2J", "argv": ["train.py", "x\nfingerprint: forged"], "python": "3\rX"}
+    tmlcfg.dump(tmlcfg.replace(record, forged), os.path.join(a, "run.toml"))
+    code, out, _ = _main(capsys, "runs", "show", a)
+    assert code == 0
+    assert "\x1b" not in out and "\r" not in out
+    assert "platform: Linux\\x1b[2J\n" in out
+    assert "\nfingerprint: forged" not in out
 
 
 @pytest.mark.parametrize("order", ["run-first", "class-first"])

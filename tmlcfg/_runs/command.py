@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from .._base.errors import UsageError
+from .._base.errors import UsageError, one_line
 from .._load.diff import diff
 from .._migrate.plan import MigrationWarning
 from .drift import branch_text as _branch
@@ -95,12 +95,15 @@ def _show(folder: str, cls: type | None) -> str:
     if cls is None:
         record_path, _ = find_files(folder, "Record")
         record = read_record(read_bounded(record_path, "Record"), record_path)
-        tail = "\n(give module:Class after the run to see what has drifted since)\n"
-        return describe(folder, record) + tail
+        hint = one_line(
+            f"(to see what has drifted since, name the class: tmlcfg runs show {folder} {record.config_class})"
+        )
+        return f"{describe(folder, record)}\n{hint}\n"
     restored = _quiet_load(cls, folder)
     out = describe(folder, restored.record)
     if restored.drift:
-        out += f"\ndrift (read as {class_name(cls)} today):\n" + "".join(f"  {line}\n" for line in restored.drift)
+        lines = "".join(f"  {one_line(line)}\n" for line in restored.drift)
+        out += f"\ndrift (read as {class_name(cls)} today):\n{lines}"
     else:
         out += f"\nno drift: read as {class_name(cls)} today, the run's config, code and packages are as they were\n"
     return out
@@ -131,7 +134,8 @@ def describe(folder: str, record: Record) -> str:
         "origins:" + ("" if record.origins else " (not recorded)"),
         *(f"  {path}: {where}" for path, where in record.origins.items()),
     ]
-    return "\n".join(lines) + "\n"
+    # a record is read from a file: what it holds reaches the terminal with its control characters escaped
+    return "".join(one_line(line) + "\n" for line in lines)
 
 
 def _diff(a: str, b: str, target: str | None, import_class: ImportClass) -> str | tuple[str, int]:

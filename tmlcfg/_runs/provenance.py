@@ -63,9 +63,13 @@ def git_state(directory: str) -> GitState | None:
 
 def checkout_of(cls: type) -> str:
     """The directory whose checkout a run of ``cls`` is made from: its module's, else the working directory's."""
-    module = sys.modules.get(cls.__module__)
-    filename = getattr(module, "__file__", None)
-    if isinstance(filename, str):
+    import inspect
+
+    try:
+        filename: str | None = inspect.getfile(cls)
+    except (TypeError, OSError):  # a class of __main__ typed at a prompt, or of a module without a file
+        filename = None
+    if filename is not None:
         folder = os.path.dirname(os.path.abspath(filename))
         if _git(folder, "rev-parse", "--show-toplevel") is not None:
             return folder
@@ -86,6 +90,7 @@ def imported_packages() -> dict[str, str]:
     Versions are read each time; which distribution provides which module is
     read once a process.
     """
+    # the names of the modules imported, read and nothing more: no module is reached through them
     tops = {name.partition(".")[0] for name in list(sys.modules)}
     found: dict[str, str] = {}
     for top, names in _providers().items():

@@ -146,9 +146,11 @@ def package_lines(record: Record, imported: Mapping[str, str], installed: Any) -
             lines.append(f"{name} {version} is not installed any more")
         elif current != version:
             lines.append(f"{name} {version} -> {current}")
+    # tmlcfg's own dependencies are imported when tmlcfg needs them, not when the run did
+    own = provenance.own_requirements()
     lines += [
         f"{name} {version} is imported now; the run did not import it"
         for name, version in imported.items()
-        if name not in record.packages
+        if name not in record.packages and provenance.normalized(name) not in own
     ]
     return lines

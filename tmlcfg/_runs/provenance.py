@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import sys
 from collections.abc import Mapping
 
@@ -111,6 +112,39 @@ def installed_version(name: str) -> str | None:
         return metadata.version(name)
     except (metadata.PackageNotFoundError, ValueError):
         return None
+
+
+def normalized(name: str) -> str:
+    """A distribution's name as PEP 503 compares them: ``typing_extensions`` is ``typing-extensions``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+@functools.cache
+def own_requirements() -> frozenset[str]:
+    """tmlcfg and what it needs installed, transitively (extras aside), by normalized name.
+
+    tmlcfg imports these itself, on its own schedule (the TOML reader when a
+    file is first read, say): one imported when a run is read back but not
+    when it was made says nothing about the run.
+    """
+    import importlib.metadata as metadata
+
+    found: set[str] = set()
+    todo = ["tmlcfg"]
+    while todo:
+        name = normalized(todo.pop())
+        if name in found:
+            continue
+        found.add(name)
+        try:
+            requires = metadata.requires(name) or []
+        except (metadata.PackageNotFoundError, ValueError):
+            continue
+        for requirement in requires:
+            head = re.match(r"[A-Za-z0-9._-]+", requirement)
+            if head is not None and "extra ==" not in requirement.replace('"', "'"):
+                todo.append(head.group())
+    return frozenset(found)
 
 
 def python_text() -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from .._base.limits import MAX_DEPTH
 from .._engine.converter import require_spec
-from .._engine.nodes import ConfigNode, ConstrainedNode, Node, TypeNode
+from .._engine.nodes import ConfigNode, Node, TypeNode
 from .._engine.walk import child
 from .._load.layers import split_override
 from .._migrate.apply import translate
@@ -30,7 +30,7 @@ def secret_prefix(cls: type, path: PathTuple) -> PathTuple | None:
     """The part of ``path`` (current names) that is a secret field, or None when no secret field holds it."""
     node: TypeNode | None = ConfigNode(require_spec(cls))
     for depth, step in enumerate(path):
-        base = node.inner if isinstance(node, ConstrainedNode) else node
+        base = node.base if node is not None else None
         if isinstance(base, ConfigNode) and isinstance(step, str):
             f = base.spec.by_name.get(step)
             if f is not None and f.secret:
@@ -46,7 +46,7 @@ def _secret_below(node: Node, seen: set[int]) -> bool:
     if id(node) in seen:
         return False
     seen.add(id(node))
-    base = node.inner if isinstance(node, ConstrainedNode) else node
+    base = node.base
     if isinstance(base, ConfigNode):
         return any(f.secret or _secret_below(f.node, seen) for f in base.spec.fields)
     return any(_secret_below(c, seen) for c in base.children())

@@ -357,6 +357,24 @@ def test_secrets_reach_no_file(tmp_path: pathlib.Path) -> None:
     assert "s3cret" not in repr(tmlcfg.runs.snapshot(config, argv=["wandb.key=s3cret-key"], origins=origins))
 
 
+@tmlcfg.config
+class Fleet:
+    ships: tuple[Wandb, ...] = ()
+    named: Mapping[str, Wandb] = tmlcfg.field(factory=dict)
+
+
+def test_secrets_inside_arrays_and_tables_of_configs_take_their_defaults(tmp_path: pathlib.Path) -> None:
+    """A masked secret of a config in a tuple or a mapping is dropped where it was, and named in the drift."""
+    config = Fleet(ships=(Wandb(key="k1"), Wandb(project="q")), named={"a": Wandb(key="k2")})
+    tmlcfg.runs.save(config, tmp_path)
+    restored = _load(Fleet, tmp_path)
+    assert restored.config == Fleet(ships=(Wandb(), Wandb(project="q")), named={"a": Wandb()})
+    assert restored.drift[:2] == (
+        "`ships[0].key` is secret, so the run's value was not recorded; it now takes its default",
+        "`named.a.key` is secret, so the run's value was not recorded; it now takes its default",
+    )
+
+
 # -- hostile and damaged runs ------------------------------------------------------------------------------
 
 

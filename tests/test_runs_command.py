@@ -301,6 +301,28 @@ def test_wandb_init_writes_the_record_and_load_reads_the_run_directory(wandb_env
         assert restored.drift == ()
 
 
+def test_a_wandb_record_masks_secrets_on_the_command_line(
+    wandb_env: pathlib.Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The command line a wandb run records has the values of secret fields masked, in every form."""
+    from tmlcfg.wandb import WandbConfig, init
+
+    from .test_wandb import Credentials, SecretExperiment
+
+    secret = "s3cr3t-" + "z" * 24
+    monkeypatch.setattr(sys, "argv", ["train.py", f"credentials.token={secret}", "--credentials.token", secret])
+    experiment = SecretExperiment(credentials=Credentials(token=secret))
+    run_dir = _finish(init(WandbConfig(), experiment))
+    record = tmlcfg.load(Record, run_dir / "files" / "tmlcfg-run.toml")
+    assert record.argv == ("train.py", "credentials.token=***", "--credentials.token", "***")
+    restored = tmlcfg.runs.load(SecretExperiment, run_dir)
+    assert restored.config == SecretExperiment()
+    assert restored.drift[0] == (
+        "`credentials.token` is secret, so the run's value was not recorded; it now takes its default"
+    )
+
+
 def test_the_example_prints_its_record(wandb_env: pathlib.Path) -> None:  # noqa: F811
     """examples/twhin/train.py says where its run record is, and the record reads back with no drift."""
     env = {k: v for k, v in os.environ.items() if k != "WANDB_MODE"}

@@ -43,7 +43,10 @@ def drift(
     if record.config_class != now:
         lines.append(f"the run's config class was `{record.config_class}`; it is read as `{now}`")
     lines += _migrations(cls, before)
-    lines += _capped(_new_defaults(data, to_dict(config), unstructure(config, mask=True)), "keys now take defaults")
+    # a secret dropped from the file (it was masked) is said once, below, not as a key the file lacked
+    gone = set(dropped)
+    new = _new_defaults(data, to_dict(config), unstructure(config, mask=True), gone)
+    lines += _capped(new, "keys now take defaults")
     lines += [
         f"`{format_path(p)}` is secret, so the run's value was not recorded; it now takes its default" for p in dropped
     ]
@@ -73,27 +76,27 @@ def _migrations(cls: type, before: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _new_defaults(had: Any, plain: Any, shown: Any, path: PathTuple = ()) -> list[str]:
+def _new_defaults(had: Any, plain: Any, shown: Any, dropped: set[PathTuple], path: PathTuple = ()) -> list[str]:
     """The keys of today's config the run's file did not have, each with the default it now takes."""
     if len(path) > MAX_DEPTH or not isinstance(plain, dict) or not isinstance(had, dict):
-        return _in_lists(had, plain, shown, path)
+        return _in_lists(had, plain, shown, dropped, path)
     out: list[str] = []
     for key, value in plain.items():
         here = (*path, key)
-        if key not in had:
+        if key not in had and here not in dropped:
             text = _inline(shown[key], one_line=True)
             out.append(f"`{format_path(here)}` was not in the run's file; it now defaults to {text}")
-        else:
-            out += _new_defaults(had[key], value, shown[key], here)
+        elif key in had:
+            out += _new_defaults(had[key], value, shown[key], dropped, here)
     return out
 
 
-def _in_lists(had: Any, plain: Any, shown: Any, path: PathTuple) -> list[str]:
+def _in_lists(had: Any, plain: Any, shown: Any, dropped: set[PathTuple], path: PathTuple) -> list[str]:
     if len(path) > MAX_DEPTH or not isinstance(plain, list) or not isinstance(had, list) or len(had) != len(plain):
         return []
     out: list[str] = []
     for i, (h, p, s) in enumerate(zip(had, plain, shown, strict=True)):
-        out += _new_defaults(h, p, s, (*path, i))
+        out += _new_defaults(h, p, s, dropped, (*path, i))
     return out
 
 

@@ -346,6 +346,26 @@ def test_argv_masks_old_names_and_values_that_hold_a_secret(tmp_path: pathlib.Pa
     assert record.argv == ("wandb=***", "wandb.key=***", "wandb.project=p", "--headers", "***")
 
 
+def test_argv_words_that_name_no_field_are_kept(tmp_path: pathlib.Path) -> None:
+    """Words that are no path, paths no longer in the class (removed), a bare --flag: recorded as given."""
+    argv = ['"unterminated=x', "use_fp16=true", "--", "--=x", "plain"]
+    assert tmlcfg.runs.save(NewStyle(), tmp_path, argv=argv).argv == tuple(argv)
+
+
+def test_origins_take_path_strings_or_tuples(tmp_path: pathlib.Path) -> None:
+    """save's origins= may be keyed in the path language or by tuples; anything else is a TypeError or ValueError."""
+    origins = {"optimizer.lr": "a.toml:3", ("steps",): "default", 'tasks."a.b"': "override"}
+    record = tmlcfg.runs.save(Experiment(), tmp_path / "a", origins=origins)
+    assert dict(record.origins) == {"optimizer.lr": "a.toml:3", "steps": "default", 'tasks."a.b"': "override"}
+    with pytest.raises(ValueError, match="'a..b' is not a key path"):
+        tmlcfg.runs.save(Experiment(), tmp_path / "b", origins={"a..b": "default"})
+    with pytest.raises(TypeError, match="keyed by path strings or tuples, got int"):
+        tmlcfg.runs.save(Experiment(), tmp_path / "c", origins={3: "default"})
+    with pytest.raises(TypeError, match=r"origins\['steps'\] must be str"):
+        tmlcfg.runs.save(Experiment(), tmp_path / "d", origins={"steps": 3})
+    assert sorted(os.listdir(tmp_path)) == ["a"]
+
+
 def test_secrets_reach_no_file(tmp_path: pathlib.Path) -> None:
     """A config with secrets set, saved with argv and origins naming them: no file holds a secret value."""
     config = WithNestedSecret(wandb=Wandb(key="s3cret-key"), headers=tmlcfg.FrozenDict({"s3cret-name": "s3cret-v"}))

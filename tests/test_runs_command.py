@@ -115,6 +115,21 @@ def test_show_prints_the_record(capsys: pytest.CaptureFixture[str], two_runs: tu
     assert lines[-1] == f"(to see what has drifted since, name the class: tmlcfg runs show {a} {EXPERIMENT})"
 
 
+def test_show_of_a_record_without_git_or_on_a_detached_head(
+    capsys: pytest.CaptureFixture[str], two_runs: tuple[str, str]
+) -> None:
+    a, b = two_runs
+    record = tmlcfg.load(Record, os.path.join(a, "run.toml"))
+    tmlcfg.dump(tmlcfg.replace(record, {"git": None}), os.path.join(a, "run.toml"))
+    detached = {"commit": "c" * 40, "dirty": True, "diff_sha256": "d" * 64}
+    tmlcfg.dump(tmlcfg.replace(record, {"git": detached}), os.path.join(b, "run.toml"))
+    assert "\ngit: none (not made in a git checkout)\n" in _main(capsys, "runs", "show", a)[1]
+    assert f"\ngit: {'c' * 12} (detached HEAD), dirty (diff sha256 {'d' * 12})\n" in _main(capsys, "runs", "show", b)[1]
+    code, out, _ = _main(capsys, "runs", "diff", a, b)
+    assert code == 1
+    assert f"  git: A was outside a git checkout, B at ccccccc (dirty, diff sha256 {'d' * 12})\n" in out
+
+
 def test_show_escapes_control_characters_from_the_record(
     capsys: pytest.CaptureFixture[str], two_runs: tuple[str, str]
 ) -> None:

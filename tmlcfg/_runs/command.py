@@ -180,7 +180,7 @@ def _checkout(git: GitState | None) -> str:
     if git is None:
         return "outside a git checkout"
     dirty = f"dirty, diff sha256 {git.diff_sha256[:12]}" if git.dirty else "clean"
-    return f"{git.commit[:7]} ({dirty})"
+    return f"at {git.commit[:7]} ({dirty})"
 
 
 def _git_differences(a: GitState | None, b: GitState | None) -> list[str]:
@@ -189,7 +189,7 @@ def _git_differences(a: GitState | None, b: GitState | None) -> list[str]:
         return []
     lines = []
     if a is None or b is None or (a.commit, a.dirty, a.diff_sha256) != (b.commit, b.dirty, b.diff_sha256):
-        lines.append(f"git: A was at {_checkout(a)}, B at {_checkout(b)}")
+        lines.append(f"git: A was {_checkout(a)}, B {_checkout(b)}")
     if a is not None and b is not None and a.branch != b.branch:
         lines.append(f"git: A was on {_branch(a)}, B on {_branch(b)}")
     return lines

@@ -629,10 +629,13 @@ def test_drift_for_packages(saved: pathlib.Path) -> None:
     )
 
 
-def test_drift_for_python(saved: pathlib.Path) -> None:
-    _rewrite_record(saved, python="2.7.18 (CPython)")
-    (line,) = _load(Experiment, saved).drift
-    assert line.startswith("python 2.7.18 (CPython) -> 3.")
+def test_drift_for_python_and_tmlcfg(saved: pathlib.Path) -> None:
+    from tmlcfg._runs.provenance import tmlcfg_version
+
+    _rewrite_record(saved, python="2.7.18 (CPython)", tmlcfg_version="0.0.1")
+    python, version = _load(Experiment, saved).drift
+    assert python.startswith("python 2.7.18 (CPython) -> 3.")
+    assert version == f"tmlcfg 0.0.1 -> {tmlcfg_version()}"
 
 
 # -- git ---------------------------------------------------------------------------------------------------

@@ -59,6 +59,9 @@ def drift(
     python = provenance.python_text()
     if record.python != python:
         lines.append(f"python {record.python} -> {python}")
+    version = provenance.tmlcfg_version()
+    if record.tmlcfg_version != version and "tmlcfg" not in record.packages:  # else among the packages
+        lines.append(f"tmlcfg {record.tmlcfg_version} -> {version}")
     lines += package_lines(record, imported, provenance.installed_version)
     return lines
 

@@ -336,31 +336,3 @@ def test_a_wandb_record_masks_secrets_on_the_command_line(
     assert restored.drift[0] == (
         "`credentials.token` is secret, so the run's value was not recorded; it now takes its default"
     )
-
-
-def test_the_example_prints_its_record(wandb_env: pathlib.Path) -> None:  # noqa: F811
-    """examples/twhin/train.py says where its run record is, and the record reads back with no drift."""
-    env = {k: v for k, v in os.environ.items() if k != "WANDB_MODE"}
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "twhin" / "train.py"), "training.num_train_steps=20"],
-        capture_output=True,
-        text=True,
-        cwd=wandb_env,
-        env=env,
-        check=True,
-        timeout=120,
-    )
-    (line,) = [x for x in done.stdout.splitlines() if x.startswith("run record: ")]
-    path = pathlib.Path(line.split(": ", 1)[1].split(" (", 1)[0])
-    assert path.name == "tmlcfg-run.toml" and path.is_file()
-    record = tmlcfg.load(Record, path)
-    assert record.argv[1:] == ("training.num_train_steps=20",)
-    shown = subprocess.run(
-        [sys.executable, "-m", "tmlcfg", "runs", "show", str(path.parent.parent), "examples.twhin.config:TwhinConfig"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert shown.returncode == 0, shown.stderr
-    assert "command: " in shown.stdout and "training.num_train_steps=20" in shown.stdout

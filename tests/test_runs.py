@@ -536,6 +536,18 @@ def test_drift_when_the_class_was_renamed(saved: pathlib.Path) -> None:
     )
 
 
+def test_read_as_another_class_that_refuses_it_says_which_class_the_run_had(saved: pathlib.Path) -> None:
+    """A ConfigError from the run's file under a class it was not made with ends by naming the run's class."""
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.runs.load(OldStyle, saved)
+    *problems, hint = info.value.problems
+    assert [(p.path, p.line) for p in problems][:1] == [("steps", 1)]
+    assert hint.source == str(saved / "config.toml")
+    assert hint.message.startswith(
+        "the run's config class was `tests.test_runs:Experiment`, not `tests.test_runs:OldStyle`"
+    )
+
+
 def test_drift_names_each_key_that_now_takes_a_default(saved: pathlib.Path) -> None:
     """Keys the run's file did not have, nested ones included, each with the default it now takes."""
     restored = _load(Grown, saved)

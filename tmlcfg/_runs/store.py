@@ -267,7 +267,17 @@ def load(cls: type[_C], source: str | os.PathLike[str] | Mapping[str, Any]) -> R
         config_source = config_path
     else:
         raise TypeError(f"source must be a run directory or a snapshot mapping, got {type(source).__name__}")
-    config, data, dropped, before = read_config(cls, text, config_source)
+    try:
+        config, data, dropped, before = read_config(cls, text, config_source)
+    except ConfigError as e:
+        if record.config_class == class_name(cls):
+            raise
+        # the likeliest cause first: the run was made with another class
+        hint = (
+            f"the run's config class was `{record.config_class}`, not `{class_name(cls)}`; "
+            "read it with that class, or give this one migrations for the keys it does not know"
+        )
+        raise ConfigError([*e.problems, Problem("", hint, config_source)], target=e.target) from None
     return Restored(config, record, tuple(drift(cls, config, record, before, data, dropped, imported)))
 
 

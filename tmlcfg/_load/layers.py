@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 import attrs
@@ -184,7 +184,7 @@ def loads(cls: type[_C], text: str, *, source: str | None = None, env: Mapping[s
     return _resolve(cls, [_layer(source, text, cls.__name__)], env)
 
 
-def _split_override(text: str) -> tuple[str, str] | None:
+def split_override(text: str) -> tuple[str, str] | None:
     """Split at the first ``=`` outside a quoted key, which may hold one."""
     quoted = escaped = False
     for i, ch in enumerate(text):
@@ -207,7 +207,7 @@ def parse_override(text: str) -> tuple[PathTuple, Any]:
     from .._toml.env import too_deep
     from .._toml.reader import TOMLSyntaxError, parse
 
-    parts = _split_override(text)
+    parts = split_override(text)
     if parts is None:
         raise ConfigError([Problem("", f"override {literal(text, MAX_SHOWN)} needs the form path=value", "override")])
     path_text, value_text = parts
@@ -277,6 +277,19 @@ def load_layers(
     except ConfigError as e:
         raise ConfigError(e.problems, target=cls.__name__) from None
     return _resolve(cls, layers, env, parsed), layers
+
+
+def loads_prepared(
+    cls: type[_C], text: str, *, source: str, prepare: Callable[[dict[str, Any]], dict[str, Any]]
+) -> tuple[_C, Layer]:
+    """:func:`loads` with ``prepare`` handed the parsed document first; also the layer, its data as read.
+
+    A file tmlcfg wrote with its secrets masked is read this way, ``prepare``
+    dropping the masks so that the secrets take their defaults.
+    """
+    layer = _layer(source, text, cls.__name__)
+    layer.data = prepare(layer.data)
+    return _resolve(cls, [layer], None), layer
 
 
 def origins(config: Any, layers: list[Layer]) -> dict[PathTuple, str]:

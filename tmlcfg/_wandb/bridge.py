@@ -24,13 +24,13 @@ from .._engine.nodes import AnyNode, ConfigNode, ConstrainedNode, EnumNode
 from .._engine.walk import merge, set_path
 from .._migrate.plan import plan_of
 from .._migrate.ways import migrate_input, replace_path
-from .._toml.write import pretty_print
+from .._runs.store import WANDB_CONFIG_FILE as CONFIG_FILE
+from .._runs.store import write_wandb_run
 from .config import WandbConfig, host_problem
 
 _C = TypeVar("_C")
 INSTALL_HINT = "logging to Weights & Biases needs wandb: pip install 'tmlcfg[wandb]'"
 DEFAULT_HOST = "https://api.wandb.ai"
-CONFIG_FILE = "tmlcfg.toml"
 MASKED = "***"
 
 
@@ -195,7 +195,8 @@ def init(cfg: WandbConfig, experiment: Any | None = None, **init_kwargs: Any) ->
 
     The mode is ``init_kwargs["mode"]``, else ``WANDB_MODE``, else online when a
     key is available and offline when not. The experiment is saved as
-    ``tmlcfg.toml`` in the run's files, secrets masked.
+    ``tmlcfg.toml`` in the run's files, secrets masked, with its run record
+    (``tmlcfg-run.toml``, read by :func:`tmlcfg.runs.load`).
     """
     config = run_config(cfg, experiment)
     mode = resolve_mode(cfg, init_kwargs.pop("mode", None))
@@ -213,9 +214,9 @@ def init(cfg: WandbConfig, experiment: Any | None = None, **init_kwargs: Any) ->
     except wandb.errors.Error as e:
         raise _error("", f"wandb could not start the run: {e}") from None
     if experiment is not None and run is not None and getattr(run, "dir", None):
-        path = os.path.join(run.dir, CONFIG_FILE)
-        Path(path).write_text(pretty_print(experiment), encoding="utf-8")
-        run.save(path, base_path=run.dir, policy="now")
+        # the experiment (secrets masked) and its run record, synced with the run
+        for path in write_wandb_run(experiment, run.dir):
+            run.save(path, base_path=run.dir, policy="now")
     return run
 
 

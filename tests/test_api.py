@@ -11,7 +11,7 @@ import tmlcfg
 def test_all_is_sorted_and_complete() -> None:
     """__all__ is sorted and names exactly the public attributes."""
     assert tmlcfg.__all__ == sorted(tmlcfg.__all__)
-    submodules = {"embedding", "optimizers", "testing", "training", "wandb"}
+    submodules = {"embedding", "optimizers", "runs", "testing", "training", "wandb"}
     public = {n for n in dir(tmlcfg) if not n.startswith("_")} - submodules
     assert public == set(tmlcfg.__all__)
     assert tmlcfg.__all__ == [
@@ -25,6 +25,8 @@ def test_all_is_sorted_and_complete() -> None:
         "PositiveFloat",
         "PositiveInt",
         "Problem",
+        "Removed",
+        "Renamed",
         "StrictFrozenSet",
         "TmlcfgError",
         "config",
@@ -54,3 +56,10 @@ def test_import_is_light() -> None:
     code = "import sys, tmlcfg; print(sorted(m for m in ('wandb', 'hypothesis', 'yaml') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_declarations_config_takes_can_be_imported() -> None:
+    """What ``config(migrations=...)`` takes is public: renamed() makes a Renamed, removed() a Removed."""
+    assert isinstance(tmlcfg.renamed("a", "b"), tmlcfg.Renamed)
+    assert isinstance(tmlcfg.removed("a", reason="gone"), tmlcfg.Removed)
+    assert tmlcfg.Renamed.__module__ == tmlcfg.Removed.__module__ == "tmlcfg"

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tmlcfg._cli.main import main
+from tmlcfg.__main__ import main
 
 ROOT = pathlib.Path(__file__).parent.parent
 TWHIN = "examples.twhin.config:TwhinConfig"
@@ -105,6 +105,8 @@ def test_python_dash_m_runs_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest
 
     monkeypatch.setattr(sys, "argv", ["tmlcfg", "check", TWHIN, LOCAL])
     monkeypatch.chdir(ROOT)
+    # run as a fresh module, as python -m does, though the tests import tmlcfg.__main__ for its main()
+    monkeypatch.delitem(sys.modules, "tmlcfg.__main__", raising=False)
     with pytest.raises(SystemExit) as info:
         runpy.run_module("tmlcfg", run_name="__main__")
     assert info.value.code == 0

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 import tmlcfg
 from examples.twhin.config import TwhinConfig
+from tmlcfg.__main__ import main
 from tmlcfg._base.limits import MAX_DEPTH, MAX_YAML_NODES
-from tmlcfg._cli.main import main
 from tmlcfg._cli.yaml import yaml_to_toml
 
 from .helpers import without_nulls

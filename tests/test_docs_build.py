@@ -38,3 +38,12 @@ def test_generated_pages_go_to_the_build_folder(tmp_path: pathlib.Path) -> None:
     untouched = ["No include here.\n"]
     reference._point_includes(app, "other", untouched)
     assert untouched == ["No include here.\n"]
+
+
+def test_shipped_reference_covers_every_shipped_class() -> None:
+    """The shipped-configs page names every shipped class and field."""
+    page = _extension().generated_pages()["shipped-configs-reference"]
+    for name in ("WandbConfig", "RuntimeConfig", "TrainingConfig", "OptimizerConfig", "LearningRate"):
+        assert name in page
+    assert "| `num_train_steps` | `int`, > 0 | `10000` | Number of training steps. |" in page
+    assert "`AdamConfig()` unless another member of 'optimizer' is set" in page

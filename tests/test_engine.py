@@ -206,3 +206,114 @@ def test_generated_unstructure_agrees_with_the_nodes(case: tuple[Generated, Any]
     generated, config = case
     spec = _spec(generated.cls)
     assert exact(spec.generated_unstructure()(config)) == exact(spec.unstructure(config, False))
+
+
+# -- generated code a person can read ------------------------------------------------------
+
+
+def _generated_source(cls: type) -> str:
+    import linecache
+
+    build, _ = spec_of(cls).generated()  # type: ignore[union-attr]
+    return "".join(linecache.getlines(build.__code__.co_filename))
+
+
+def test_generated_code_names_what_it_holds_after_the_fields() -> None:
+    """Locals and constants are named after fields, each constant bound once, with no dead branches."""
+
+    @tmlcfg.config
+    class Small:
+        name: str = "x"
+        steps: tmlcfg.PositiveInt = 10
+        lr: float | None = None
+        tags: tuple[str, ...] = ()
+
+    source = _generated_source(Small)
+    head = source.splitlines()[0]
+    params = head.removeprefix("def make(").removesuffix("):").split(", ")
+    assert len(params) == len(set(params))
+    for field in ("name", "steps", "lr", "tags"):
+        assert f"    {field} = get({field!r}, MISSING)" in source
+        assert f"{field}_check" in params
+        assert f"set_{field}" in params
+    assert params.count("cls") == 1 and not any(p.startswith("cls_") for p in params)
+    assert len(params) < 30  # four fields, not 72 parameters
+    lines = [line.strip() for line in source.splitlines()]
+    assert "pass" not in lines
+    assert not any(line.endswith("False:") for line in lines)
+    # build shares fill's body instead of repeating it
+    assert source.count("data.keys() <=") == 1
+    assert "fill(inst, data)" in source
+
+
+def test_a_traceback_through_generated_code_names_the_field() -> None:
+    """The frame of a user's validator called from generated code shows the field's own local."""
+    import traceback
+
+    class Stop(BaseException):  # not an Exception: tmlcfg lets it through, as it does KeyboardInterrupt
+        pass
+
+    def refuse(value: int) -> None:
+        if value == 3:
+            raise Stop
+
+    @tmlcfg.config
+    class Checked:
+        warmup_steps: int = tmlcfg.field(default=1, validator=refuse)
+
+    with pytest.raises(Stop) as info:
+        tmlcfg.from_dict(Checked, {"warmup_steps": 3})
+    text = "".join(traceback.format_exception(info.value))
+    assert "warmup_steps_validate(warmup_steps)" in text
+
+
+def test_field_names_the_generated_code_uses_itself_still_work() -> None:
+    """Fields named like the generated code's own names (data, get, type, MISSING, set_x...) read and write."""
+
+    class Color(enum.Enum):
+        red = "red"
+
+    @tmlcfg.config
+    class Inner:
+        x: int = 1
+
+    @tmlcfg.config
+    class Odd:
+        data: int = 1
+        get: str = "g"
+        problems: float = 0.5
+        type: Color = Color.red
+        name: int = 2
+        name_check: int = 3
+        set_name: int = 4
+        cls: Inner = Inner()
+        e: bool = False
+        inst: tuple[Inner, ...] = ()
+        MISSING: int = 0
+        Invalid: int = 0
+        failed: int = 0
+
+    given = {"data": 5, "get": "x", "problems": 2, "type": "red", "name": 7, "name_check": 8, "set_name": 9}
+    given |= {"cls": {"x": 3}, "e": True, "inst": [{"x": 1}], "MISSING": 1, "Invalid": 2, "failed": 3}
+    odd = tmlcfg.from_dict(Odd, given)
+    assert exact(odd) == exact(Odd(**{**given, "cls": Inner(x=3), "inst": (Inner(x=1),), "type": Color.red}))
+    assert exact(odd.problems) == (float, "2.0")
+    assert tmlcfg.from_dict(Odd, tmlcfg.to_dict(odd)) == odd
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.from_dict(Odd, {"data": "5", "get": 1, "type": "blue", "cls": {"x": "3"}, "failed": "x"})
+    assert [p.path for p in info.value.problems] == ["data", "get", "type", "cls.x", "failed"]
+
+
+def test_the_architecture_page_shows_the_code_that_is_generated() -> None:
+    """The generated function the docs show for a small class is the one tmlcfg generates."""
+    import pathlib
+
+    page = (pathlib.Path(__file__).parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    shown = page.split("<!-- generated-warmup -->\n```text\n")[1].split("```\n<!-- /generated-warmup -->")[0]
+
+    @tmlcfg.config
+    class Warmup:
+        steps: tmlcfg.PositiveInt = 100
+        schedule: str = "linear"
+
+    assert _generated_source(Warmup) == shown

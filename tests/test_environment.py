@@ -167,7 +167,7 @@ def test_an_escaped_dollar_in_toml_escapes_counts() -> None:
 
 def test_restore_from_a_run_directory_reads_dollars_back(tmp_path: pathlib.Path) -> None:
     """The TOML a wandb run saves (pretty_print) is read back with $$ as $."""
-    from tmlcfg._load.layers import read_plain
+    from tmlcfg._toml.files import read_plain
 
     run = Run(name="${RUN_ID}$$", tags=("$",))
     assert read_plain(tmlcfg.pretty_print(run))["name"] == "${RUN_ID}$$"
@@ -182,7 +182,7 @@ def test_show_writes_toml_that_reads_back_the_same(
     tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """tmlcfg show prints the resolved config with $ doubled, so saving and loading it changes nothing."""
-    from tmlcfg._cli.main import main
+    from tmlcfg.__main__ import main
     from tmlcfg.training import TrainingConfig
 
     source = tmp_path / "run.toml"

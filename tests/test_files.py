@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmlcfg
-from tmlcfg._cli.main import main
+from tmlcfg.__main__ import main
 from tmlcfg._toml.atomic import check_target, write_atomic
 from tmlcfg.training import TrainingConfig
 

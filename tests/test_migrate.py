@@ -1094,7 +1094,7 @@ def _cli(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess[str]:
 
 def test_upgrade_command_diff_check_and_in_place(experiments: pathlib.Path) -> None:
     """No flag prints a diff; --check lists old keys and exits 1; --in-place rewrites, then --check passes."""
-    from tmlcfg._cli.main import main
+    from tmlcfg.__main__ import main
 
     old = experiments / "old.toml"
     old.write_text(OLD_FILE)
@@ -1135,7 +1135,7 @@ def test_upgrade_command_diff_check_and_in_place(experiments: pathlib.Path) -> N
 
 def test_upgrade_command_failures_are_one_line(experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A missing file, a FIFO, a both-given file: exit 1 with a report, never a traceback."""
-    from tmlcfg._cli.main import main
+    from tmlcfg.__main__ import main
 
     target = "tests.test_migrate:Training"
     assert main(["upgrade", target, "missing.toml"]) == 1
@@ -1155,7 +1155,7 @@ def test_import_tmlcfg_does_not_import_tomlkit(tmp_path: pathlib.Path) -> None:
     (tmp_path / "old.toml").write_text("num_steps = 1\n")
     code = (
         "import sys; sys.modules['tomlkit'] = None\n"
-        "from tmlcfg._cli.main import main\n"
+        "from tmlcfg.__main__ import main\n"
         "sys.exit(main(['upgrade', 'tests.test_migrate:Training', 'old.toml']))\n"
     )
     root = str(pathlib.Path(__file__).parent.parent)
@@ -1175,7 +1175,7 @@ def test_import_tmlcfg_does_not_import_tomlkit(tmp_path: pathlib.Path) -> None:
 
 def test_upgrade_diff_never_shows_a_secret(experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A renamed secret key, and a secret on a context line, show as "***" in the diff; the file keeps them."""
-    from tmlcfg._cli.main import main
+    from tmlcfg.__main__ import main
 
     (experiments / "secret.toml").write_text('api_key = "hunter2"\nname = "x"\nnum_steps = 3\n')
     assert main(["upgrade", "tests.test_migrate:Training", "secret.toml"]) == 0
@@ -1190,7 +1190,7 @@ def test_upgrade_refuses_special_files(experiments: pathlib.Path, capsys: pytest
     """A FIFO or a directory is reported, never read (a FIFO would block) nor replaced."""
     import os
 
-    from tmlcfg._cli.main import main
+    from tmlcfg.__main__ import main
 
     os.mkfifo(experiments / "pipe.toml")
     (experiments / "folder.toml").mkdir()
@@ -1231,7 +1231,7 @@ def test_upgrade_refuses_what_it_cannot_rewrite_faithfully(monkeypatch: pytest.M
 
 def test_upgrade_in_place_is_all_or_nothing(experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
     """One bad file among several: every problem reported together, and no file written."""
-    from tmlcfg._cli.main import main
+    from tmlcfg.__main__ import main
 
     (experiments / "good.toml").write_text("num_steps = 1\n")
     (experiments / "both.toml").write_text("num_steps = 1\nnum_train_steps = 2\n")
@@ -1300,7 +1300,7 @@ def test_upgrade_diff_masks_secrets_below_secret_configs_and_in_arrays(
     experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A secret config field hides every key below it; secrets inside arrays of tables are found by index."""
-    from tmlcfg._cli.main import main
+    from tmlcfg.__main__ import main
 
     (experiments / "vault.toml").write_text(
         "steps = 1\n[vault]\nkey = 'k1'\nuser = 'u'\n\n[[logins]]\npassword = 'p1'\nname = 'n'\n"
@@ -1375,7 +1375,7 @@ def test_upgrade_check_in_process_lists_every_old_key(
     experiments: pathlib.Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """--check: exit 1 and each old key, with its reason for a removal, on stderr; unknown keys pass untouched."""
-    from tmlcfg._cli.main import main
+    from tmlcfg.__main__ import main
 
     (experiments / "old.toml").write_text("mystery = 1\nuse_fp16 = true\nnum_steps = 2\n")
     assert main(["upgrade", "tests.test_migrate:Training", "old.toml", "--check"]) == 1

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tmlcfg._cli.main import main
+from tmlcfg.__main__ import main
 
 pytest.importorskip("libcst")
 
@@ -53,7 +53,7 @@ def test_without_libcst_the_command_says_how_to_install_it(tmp_path: pathlib.Pat
     source.write_text(MODEL)
     code = (
         "import sys; sys.modules['libcst'] = None\n"
-        "from tmlcfg._cli.main import main\n"
+        "from tmlcfg.__main__ import main\n"
         f"sys.exit(main(['port', {str(source)!r}]))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tmlcfg
-from tmlcfg._cli.main import main
+from tmlcfg.__main__ import main
 from tmlcfg._port.command import port
 from tmlcfg.testing import check_config_class, configs
 

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tmlcfg
+from tmlcfg.__main__ import main
 from tmlcfg._base.wording import PIECE
-from tmlcfg._cli.main import main
 from tmlcfg._cli.reference import markdown_reference
 from tmlcfg._cli.template import template
 from tmlcfg.wandb import sweep_config

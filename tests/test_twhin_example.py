@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import pathlib
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 
 import tmlcfg
 from examples.twhin.config import DataType, Operator, TwhinConfig
+from tmlcfg.runs import Record
 
 from .helpers import without_nulls
+from .test_wandb import wandb_env  # noqa: F401 - the fixture
 
 ROOT = pathlib.Path(__file__).parent.parent
 LOCAL = ROOT / "examples" / "twhin" / "local.toml"
@@ -286,3 +291,32 @@ def test_each_twhin_class_obeys_the_laws() -> None:
     check_config_class(TwhinEmbeddingsConfig, max_examples=25, tables=tables)
     check_config_class(TwhinModelConfig, max_examples=25, embeddings=user_tweet, relations=relations)
     check_config_class(TwhinConfig, max_examples=10, **{"model.embeddings": user_tweet, "model.relations": relations})
+
+
+def test_the_training_run_prints_where_its_record_is(wandb_env: pathlib.Path) -> None:  # noqa: F811
+    """examples/twhin/train.py says where its run record is, and the record reads back with no drift."""
+    env = {k: v for k, v in os.environ.items() if k != "WANDB_MODE"}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "twhin" / "train.py"), "training.num_train_steps=20"],
+        capture_output=True,
+        text=True,
+        cwd=wandb_env,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    (line,) = [x for x in done.stdout.splitlines() if x.startswith("run record: ")]
+    path = pathlib.Path(line.split(": ", 1)[1].split(" (", 1)[0])
+    assert path.name == "tmlcfg-run.toml" and path.is_file()
+    record = tmlcfg.load(Record, path)
+    assert record.argv[1:] == ("training.num_train_steps=20",)
+    shown = subprocess.run(
+        [sys.executable, "-m", "tmlcfg", "runs", "show", str(path.parent.parent), "examples.twhin.config:TwhinConfig"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "command: " in shown.stdout and "training.num_train_steps=20" in shown.stdout
+    assert "\nno drift: read as examples.twhin.config:TwhinConfig today" in shown.stdout

@@ -17,7 +17,7 @@ if _typing.TYPE_CHECKING:
     from ._load.layers import load, loads
     from ._load.replace import replace
     from ._load.schema import json_schema
-    from ._migrate.plan import MigrationWarning, removed, renamed
+    from ._migrate.plan import MigrationWarning, Removed, Renamed, removed, renamed
     from ._toml.write import dump, dumps, pretty_print
 
 # Imported on first use, so that `import tmlcfg` costs hardly more than attrs and
@@ -35,6 +35,8 @@ _LAZY = {
     "from_argv": "_cli.argv",
     "json_schema": "_load.schema",
     "MigrationWarning": "_migrate.plan",
+    "Removed": "_migrate.plan",
+    "Renamed": "_migrate.plan",
     "removed": "_migrate.plan",
     "renamed": "_migrate.plan",
     "NonNegativeFloat": "_engine.numbers",
@@ -44,7 +46,9 @@ _LAZY = {
 }
 
 
-__getattr__, __dir__ = _lazy_attributes(__name__, _LAZY, public=("Difference", "MigrationWarning"))
+__getattr__, __dir__ = _lazy_attributes(
+    __name__, _LAZY, public=("Difference", "MigrationWarning", "Removed", "Renamed")
+)
 
 
 # Shown as tmlcfg.ConfigError, not tmlcfg._errors.ConfigError, in tracebacks and reprs.
@@ -63,6 +67,8 @@ __all__ = [
     "PositiveFloat",
     "PositiveInt",
     "Problem",
+    "Removed",
+    "Renamed",
     "StrictFrozenSet",
     "TmlcfgError",
     "config",

@@ -1,10 +1,10 @@
 """Pages generated from code at build time, so they cannot go stale.
 
-Each ``_generated/NAME.md`` that a page includes is written by a function of
-``tmlcfg._cli.reference`` into the build's own folder (beside Sphinx's doctrees),
-never into the sources: a build leaves nothing outside its build folder. The
-pages keep saying ``{include} _generated/NAME.md``; the include is pointed at
-the build folder as each page is read.
+Each ``_generated/NAME.md`` that a page includes is written by :func:`generated_pages`
+into the build's own folder (beside Sphinx's doctrees), never into the sources: a
+build leaves nothing outside its build folder. The pages keep saying
+``{include} _generated/NAME.md``; the include is pointed at the build folder as
+each page is read.
 """
 
 from __future__ import annotations
@@ -23,14 +23,33 @@ def _folder(app: Sphinx) -> pathlib.Path:
 
 
 def _generate(app: Sphinx) -> None:
-    from tmlcfg._cli.reference import generated_pages
-
     out = _folder(app)
     out.mkdir(parents=True, exist_ok=True)
     for name, text in generated_pages().items():
         path = out / f"{name}.md"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+
+
+def generated_pages() -> dict[str, str]:
+    """The docs pages written from code when the docs are built."""
+    from tmlcfg import embedding, optimizers, training, wandb
+    from tmlcfg._cli.reference import markdown_reference
+
+    shipped = [
+        wandb.WandbConfig,
+        training.RuntimeConfig,
+        training.TrainingConfig,
+        optimizers.OptimizerConfig,
+        optimizers.LearningRate,
+        embedding.LargeEmbeddingsConfig,
+    ]
+    parts = [
+        "# Shipped configs reference\n",
+        "Generated from the fields' docs when these docs were built; every class builds from defaults alone.\n",
+    ]
+    parts += [markdown_reference(cls) for cls in shipped]
+    return {"shipped-configs-reference": "\n".join(parts)}
 
 
 def _point_includes(app: Sphinx, docname: str, source: list[str]) -> None:

@@ -54,10 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     sys.stderr.write("\n")
     run.summary["final_loss"] = loss
     run_dir = pathlib.Path(run.dir).parent
+    record = pathlib.Path(run.dir) / "tmlcfg-run.toml"  # written by init: the class, commit, packages, command
     mode = run.settings.mode
     run.finish()
     print(f"trained {training.num_train_steps} steps in {time.perf_counter() - started:.2f}s, final loss {loss:.4f}")
     print(f"wandb run ({mode}): {run_dir}")
+    print(f"run record: {record} (read it back: tmlcfg runs show {run_dir} examples.twhin.config:TwhinConfig)")
     if mode == "offline":
         print(f"upload it later with: wandb sync {run_dir}")
     return 0

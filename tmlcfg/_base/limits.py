@@ -34,3 +34,6 @@ MAX_YAML_NODES = 1_000_000
 #: How deep the syntax tree of a Python file ``port`` reads may nest: deeper code is refused, since
 #: libcst recurses (or, in its native parser, crashes) on it.
 MAX_CODE_DEPTH = 200
+
+#: The most bytes read from a run's ``run.toml`` or ``config.toml`` (``tmlcfg.runs.load``).
+MAX_RUN_FILE_BYTES = 16 * 1024 * 1024

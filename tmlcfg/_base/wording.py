@@ -8,22 +8,14 @@ from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
+from .kinds import TOML_KINDS
+
 #: True while a secret field's value (and everything below it) is structured: no
 #: message made then shows a value. Set by the field, read only when a message is made.
 MASKING: ContextVar[bool] = ContextVar("tmlcfg_masking", default=False)
 SHOWN_FOR_SECRET = "***"
 
-_KIND = {
-    bool: "bool",
-    int: "int",
-    float: "float",
-    str: "str",
-    list: "array",
-    tuple: "array",
-    dt.datetime: "datetime",
-    dt.date: "date",
-    dt.time: "time",
-}
+_KIND = {**TOML_KINDS, list: "array", tuple: "array"}
 
 
 def kind_of(value: Any) -> str:

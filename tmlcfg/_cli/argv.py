@@ -17,6 +17,7 @@ from .._engine.converter import require_spec, unstructure
 from .._engine.nodes import ConfigNode
 from .._engine.spec import ClassSpec, Group
 from .._load.layers import load_layers, origins
+from .._migrate.plan import plan_of
 from .._toml.write import _inline, pretty_print, write_toml
 
 _C = TypeVar("_C")
@@ -137,7 +138,7 @@ def annotate(text: str, where: dict[PathTuple, str]) -> str:
     return "\n".join(lines)
 
 
-def from_argv(cls: type[_C], argv: Sequence[str] | None = None) -> _C:
+def from_argv(cls: type[_C], argv: Sequence[str] | None = None, *, run_dir: str | os.PathLike[str] | None = None) -> _C:
     """The config for a training script: ``--config FILE`` (repeatable) and ``path=value`` overrides.
 
     Flags may come anywhere among the overrides. ``--help`` lists every field
@@ -145,12 +146,15 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None) -> _C:
     masked) and its doc, wrapped to the terminal (``COLUMNS``);
     ``--print-config`` prints the resolved TOML (``--origins`` adds where each
     value came from) and exits. Bad input prints the report and exits with 2.
+    With ``run_dir`` (or ``--run-dir DIR``, which wins) the valid config is
+    saved there with its run record (:func:`tmlcfg.runs.save`: the command
+    line, secrets masked, and where each value came from).
     """
     spec = require_spec(cls)
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else cls.__name__
     width = shutil.get_terminal_size().columns
     history = ""
-    if cls.__dict__.get("__tmlcfg_migrations__") is not None:
+    if plan_of(cls) is not None:
         from .._migrate.plan import history_lines
 
         lines = history_lines(cls)
@@ -169,6 +173,7 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None) -> _C:
     parser.add_argument("--config", action="append", default=[], metavar="FILE", help="TOML file, applied in order")
     parser.add_argument("--print-config", action="store_true", help="print the resolved config as TOML and exit")
     parser.add_argument("--origins", action="store_true", help="with --print-config: say where each value came from")
+    parser.add_argument("--run-dir", metavar="DIR", help="save the config and its run record (tmlcfg.runs) in DIR")
     parser.add_argument("overrides", nargs="*", metavar="path=value", help="overrides, applied last")
     args = parser.parse_intermixed_args(argv)
     if args.origins and not args.print_config and not args.help:
@@ -197,4 +202,14 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None) -> _C:
         else:
             write_stdout(pretty_print(config))
         raise SystemExit(0)
+    folder = args.run_dir if args.run_dir is not None else run_dir
+    if folder is not None:
+        from .._runs.store import save
+
+        words = list(sys.argv[1:] if argv is None else argv)
+        try:
+            save(config, folder, argv=[sys.argv[0] if sys.argv else prog, *words], origins=origins(config, layers))
+        except ConfigError as e:
+            print(e, file=sys.stderr)
+            raise SystemExit(2) from None
     return config

@@ -1,4 +1,4 @@
-"""The ``tmlcfg`` command: check, show, template, schema, docs, diff, convert, port and upgrade.
+"""The ``tmlcfg`` command: check, show, template, schema, docs, diff, convert, port, upgrade and runs.
 
 Exit codes: 0 valid, 1 invalid input (the report goes to stderr), 2 usage error.
 """
@@ -13,7 +13,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .._base.errors import ConfigError, DefinitionError, Problem, UsageError
 from .._cli.argv import annotate, write_stdout
@@ -51,7 +51,7 @@ def import_class(target: str) -> type:
         require_spec(obj)
     except DefinitionError as e:
         raise UsageError(str(e)) from None
-    return obj  # type: ignore[no-any-return]
+    return cast(type, obj)
 
 
 def _one_line(e: BaseException) -> str:
@@ -184,8 +184,10 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     how.add_argument("--in-place", action="store_const", const="in-place", dest="mode", help="rewrite the files")
     how.add_argument("--check", action="store_const", const="check", dest="mode", help="exit 1 if any would change")
     from .._port.command import add_command
+    from .._runs.command import add_command as add_runs_command
 
     add_command(sub)
+    add_runs_command(sub, import_class)
     return parser, commands
 
 
@@ -214,7 +216,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = lambda message, *_, **__: print(
                 f"tmlcfg {args.command}: warning: {message}", file=sys.stderr
             )
-            _write(args.run(args), args.output)
+            # a subcommand gives its text, or its text and exit status (1: ``runs diff`` found differences)
+            result = args.run(args)
+            text, status = result if isinstance(result, tuple) else (result, 0)
+            status = int(status)
+            _write(text, args.output)
     except UsageError as e:
         print(f"tmlcfg {args.command}: {e}", file=sys.stderr)
         return 2
@@ -231,4 +237,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader went away (``| head``): stop quietly, and keep Python from complaining at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    return 0
+    return status

@@ -83,23 +83,3 @@ def markdown_reference(cls: type, heading: str = "##") -> str:
         ]
         lines += [f"- `{text.partition(': ')[0]}`: {text.partition(': ')[2]}" for text in history]
     return "\n".join(lines) + "\n"
-
-
-def generated_pages() -> dict[str, str]:
-    """The docs pages written from code when the docs are built."""
-    from .. import embedding, optimizers, training, wandb
-
-    shipped = [
-        wandb.WandbConfig,
-        training.RuntimeConfig,
-        training.TrainingConfig,
-        optimizers.OptimizerConfig,
-        optimizers.LearningRate,
-        embedding.LargeEmbeddingsConfig,
-    ]
-    parts = [
-        "# Shipped configs reference\n",
-        "Generated from the fields' docs when these docs were built; every class builds from defaults alone.\n",
-    ]
-    parts += [markdown_reference(cls) for cls in shipped]
-    return {"shipped-configs-reference": "\n".join(parts)}

@@ -18,7 +18,7 @@ from typing import Any
 from .._base.errors import ConfigError, Problem
 from .._base.keypaths import PathTuple, format_path
 from .._base.limits import MAX_DEPTH, MAX_YAML_NODES
-from .._engine.nodes import ConfigNode, ConstrainedNode, EnumNode, LiteralNode, TypeNode
+from .._engine.nodes import ConfigNode, EnumNode, LiteralNode, TypeNode
 from .._engine.walk import child
 from .._toml.write import write_toml
 
@@ -130,16 +130,12 @@ def _loader() -> Any:
     return Loader
 
 
-def _base(node: TypeNode | None) -> TypeNode | None:
-    return node.inner if isinstance(node, ConstrainedNode) else node
-
-
 def _number(value: str, node: TypeNode | None) -> Any:
     """A string as the field at ``node`` reads it: a number where the field takes a number and not text."""
-    accepts = getattr(_base(node), "accepts", None)
+    accepts = node.base.accepts if node is not None else None
     if node is None or not accepts:  # unknown key, Any, or no class given
         return float(value) if isinstance(value, _Number) else str(value)
-    if str in accepts or isinstance(_base(node), (EnumNode, LiteralNode)):
+    if str in accepts or isinstance(node.base, (EnumNode, LiteralNode)):
         return str(value)
     if float in accepts and _FLOAT_TEXT.fullmatch(value):
         return float(value)

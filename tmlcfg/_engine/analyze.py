@@ -3,51 +3,37 @@
 from __future__ import annotations
 
 import collections.abc
-import datetime as dt
 import enum
-import pathlib
 import types
 import typing
 from typing import Annotated, Any, Literal, Union
 
 from .._base.limits import INT_MAX, INT_MIN
-from .._engine.nodes import (
+
+# tmlcfg's own registered types, taught through the same door as users' ones, known before any analysis
+from . import timedelta as _timedelta  # noqa: F401
+from .nodes import (
     AnyNode,
-    BoolNode,
     ConfigNode,
-    DateNode,
-    DateTimeNode,
     EnumNode,
     FixedTupleNode,
     FloatNode,
     FrozenSetNode,
-    IntNode,
     LiteralNode,
     MappingNode,
-    Node,
-    PathNode,
-    StrNode,
-    TimeNode,
     TupleNode,
     TypeNode,
     UnionNode,
 )
+from .registry import registered
+from .scalars import SCALAR_NODES
+from .spec import spec_of
 
 
 class Refused(Exception):
     """An annotation tmlcfg will not take; the message says why and what to use."""
 
 
-SCALARS: dict[Any, TypeNode] = {
-    bool: BoolNode(),
-    int: IntNode(),
-    float: FloatNode(),
-    str: StrNode(),
-    pathlib.Path: PathNode(),
-    dt.datetime: DateTimeNode(),
-    dt.date: DateNode(),
-    dt.time: TimeNode(),
-}
 _MUTABLE_FIX = {
     list: "use tuple[T, ...]",
     dict: "use Mapping[str, T]",
@@ -87,7 +73,7 @@ def analyze_field(tp: Any) -> tuple[TypeNode, bool]:
 
 
 def _constrained(node: TypeNode, metadata: tuple[Any, ...]) -> TypeNode:
-    from .._engine.constraints import constrain  # imports annotated-types: only for classes that use bounds
+    from .constraints import constrain  # imports annotated-types: only for classes that use bounds
 
     result = constrain(node, metadata)
     if isinstance(result, str):
@@ -97,11 +83,8 @@ def _constrained(node: TypeNode, metadata: tuple[Any, ...]) -> TypeNode:
 
 def analyze(tp: Any) -> TypeNode:
     """The node for a type that sits where ``None`` cannot (inside a collection)."""
-    from .._engine.registry import registered
-    from .._engine.spec import spec_of
-
-    if tp in SCALARS:
-        return SCALARS[tp]
+    if tp in SCALAR_NODES:
+        return SCALAR_NODES[tp]
     node = registered(tp)
     if node is not None:
         return node
@@ -150,26 +133,6 @@ def analyze(tp: Any) -> TypeNode:
         f"unsupported type {_name(tp)}; supported: {SUPPORTED}; or teach tmlcfg the type first with "
         f"tmlcfg.register_type({_name(tp)}, toml=str, structure=..., unstructure=...)"
     )
-
-
-_NUMBERS = frozenset({"bool", "int", "float"})
-
-
-def needs_strict_key(node: Node) -> bool:
-    """Whether values of ``node`` may be ``==`` in Python yet differ in TOML (``False``, ``0``, ``0.0``)."""
-    if isinstance(node, AnyNode):
-        return True
-    if isinstance(node, UnionNode):
-        kinds = {
-            k for option in node.options for k in option.toml_kinds if not isinstance(option, FloatNode) or k != "int"
-        }
-        if len(kinds & _NUMBERS) > 1:
-            return True
-    if isinstance(node, LiteralNode) and len({type(v) for v in node.values} & {bool, int}) > 1:
-        return True
-    if isinstance(node, ConfigNode):
-        return False
-    return any(needs_strict_key(child) for child in node.children())
 
 
 def _enum(cls: type[enum.Enum]) -> TypeNode:

@@ -20,14 +20,14 @@ from __future__ import annotations
 import itertools
 import linecache
 from collections.abc import Callable, Mapping
-from typing import Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from .._base.errors import Invalid, RawProblem, prefixed
 from .._base.keypaths import lone_surrogate
 from .._base.limits import INT_MAX, INT_MIN
 from .._base.sentinels import FAILED, GROUP_DEFAULT, MISSING
 from .._base.wording import got
-from .._engine.nodes import (
+from .nodes import (
     AnyNode,
     BoolNode,
     ConfigNode,
@@ -49,13 +49,30 @@ from .._engine.nodes import (
     TypeNode,
     UnionNode,
 )
-from .._engine.spec import ClassSpec, FieldSpec
 
 _serial = itertools.count()
 
+if TYPE_CHECKING:
+    from .spec import ClassSpec, FieldSpec
+
+
+#: Names the generated code uses for itself, and the builtins it calls: no field's local or
+#: constant may take one.
+_RESERVED = frozenset(
+    {
+        "data", "get", "inst", "problems", "e", "n", "chosen", "group_problems", "out", "make",
+        "build", "fill", "unstructure", "type", "float", "str", "list", "dict", "object", "None",
+        "True", "False", "_x",
+    }
+)  # fmt: skip
+
 
 class _Source:
-    """Lines of generated code and the constants they name."""
+    """Lines of generated code and the constants they name, each bound once, under a readable name.
+
+    Names follow the fields (``steps_check``, ``set_steps``), as attrs and cattrs name
+    theirs, so that a traceback through generated code says which field it was at.
+    """
 
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -63,14 +80,30 @@ class _Source:
             "Invalid": Invalid,
             "MISSING": MISSING,
             "FAILED": FAILED,
-            "GROUP_DEFAULT": GROUP_DEFAULT,
             "failed": _failed,
             "as_dict": _as_dict,
         }
+        self.locals: set[str] = set()
 
-    def const(self, value: Any, hint: str) -> str:
-        name = f"{hint}_{len(self.names)}"
-        self.names[name] = value
+    def const(self, value: Any, name: str) -> str:
+        """The name ``value`` is bound to: ``name`` if free (or already ``value``'s), else ``name_2``..."""
+        candidate, n = name, 1
+        while candidate in self.names or candidate in self.locals or candidate in _RESERVED:
+            if self.names.get(candidate, MISSING) is value:
+                return candidate
+            n += 1
+            candidate = f"{name}_{n}"
+        self.names[candidate] = value
+        return candidate
+
+    def local(self, field: str) -> str:
+        """The local variable holding ``field``'s value: the field's own name where it is free."""
+        name, n = field, 1
+        # GROUP_DEFAULT: a constant bound only when the class has groups, so kept free for it
+        while name in self.names or name in self.locals or name in _RESERVED or name == "GROUP_DEFAULT":
+            n += 1
+            name = f"{field}_value" if n == 2 else f"{field}_value_{n - 1}"
+        self.locals.add(name)
         return name
 
     def emit(self, indent: int, line: str) -> None:
@@ -100,7 +133,7 @@ def _inline_check(node: TypeNode, var: str, src: _Source) -> str | None:
     match node:
         case StrNode():
             # a lone surrogate (not Unicode, no TOML can hold it) goes the checked way, which words it
-            ascii_or_clean = f"({var}.isascii() or {src.const(lone_surrogate, 'lone')}({var}) is None)"
+            ascii_or_clean = f"({var}.isascii() or {src.const(lone_surrogate, 'lone_surrogate')}({var}) is None)"
             return f"type({var}) is str and {ascii_or_clean}"
         case IntNode():
             return f"type({var}) is int and {INT_MIN} <= {var} <= {INT_MAX}"
@@ -109,21 +142,22 @@ def _inline_check(node: TypeNode, var: str, src: _Source) -> str | None:
         case FloatNode():
             return f"type({var}) is float and {var} == {var}"
         case EnumNode():
-            return f"type({var}) is {src.const(node.cls, 'enum')}"
+            return f"type({var}) is {src.const(node.cls, node.cls.__name__)}"
         case LiteralNode():
-            kinds = src.const(frozenset(type(v) for v in node.values), "kinds")  # only hashable kinds reach the set
-            return f"type({var}) in {kinds} and (type({var}), {var}) in {src.const(frozenset(node.allowed), 'allowed')}"
+            kinds = src.const(frozenset(type(v) for v in node.values), f"{var}_kinds")  # only hashable kinds reach it
+            allowed = src.const(frozenset(node.allowed), f"{var}_allowed")
+            return f"type({var}) in {kinds} and (type({var}), {var}) in {allowed}"
         case DateTimeNode() | DateNode() | TimeNode() | PathNode() | RegisteredNode():
             return None
         case ConfigNode():
-            return f"type({var}) is {src.const(node.cls, 'cls')}"
+            return f"type({var}) is {src.const(node.cls, node.cls.__name__)}"
         case TupleNode() | FixedTupleNode() | FrozenSetNode() | MappingNode() | AnyNode() | UnionNode():
             return None
         case ConstrainedNode():
             inner = _inline_check(node.inner, var, src)
             if inner is None:
                 return None
-            return " and ".join([inner, *_bound_checks(node, var, src)])
+            return " and ".join([inner, *_bound_checks(node, var, var, src)])
         case _:
             assert_never(node)
 
@@ -135,27 +169,32 @@ def _common(node: TypeNode) -> bool:
     return isinstance(node, (StrNode, IntNode, FloatNode, BoolNode, EnumNode, LiteralNode, ConfigNode))
 
 
-def _bound_checks(node: ConstrainedNode, expr: str, src: _Source) -> list[str]:
+def _bound_checks(node: ConstrainedNode, expr: str, var: str, src: _Source) -> list[str]:
     """Conditions for the node's constraints on ``expr``: an order bound on a number is a comparison
     written out, anything else a call of its check."""
-    from .._engine.constraints import BOUNDS  # annotated-types: only for classes with bounds
+    from .constraints import BOUNDS  # annotated-types: only for classes with bounds
 
     numeric = isinstance(node.inner, (IntNode, FloatNode))
     out = []
     for constraint, (ok, _, _) in zip(node.constraints, node.checks, strict=True):
         bound = BOUNDS.get(type(constraint))
         if bound is not None and numeric:
-            out.append(f"{expr} {bound.sign} {src.const(getattr(constraint, bound.attr), 'bound')}")
+            out.append(f"{expr} {bound.sign} {src.const(getattr(constraint, bound.attr), f'{var}_{bound.attr}')}")
         else:
-            out.append(f"{src.const(ok, 'check')}({expr})")
+            out.append(f"{src.const(ok, f'{var}_{type(constraint).__name__.lower()}')}({expr})")
     return out
 
 
-def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, probe: str | None) -> None:
-    """Code that turns the given ``var`` into the field's value, or records its problems."""
-    key = src.const(f.name, "key")
+def _value(
+    f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, probe: str | None, lead: str = "if"
+) -> None:
+    """Code that turns the given ``var`` into the field's value, or records its problems.
+
+    ``lead="elif"`` continues the caller's ``if`` (the value was not given) instead of opening one.
+    """
+    key = repr(f.name)
     # a secret's checked path words its problems without values; any other field's is its node's
-    check = src.const(f.check if f.secret else f.node.structure, "check")
+    check = src.const(f.check if f.secret else f.node.structure, f"{var}_check")
     node = f.node
     # the tests count slow-way values of the common kinds, which valid input must never produce
     slow = [f"{probe}[0] += 1"] if probe is not None and _common(node) and not f.secret else []
@@ -163,94 +202,101 @@ def _value(f: FieldSpec, var: str, src: _Source, indent: int, inline: bool, prob
     slow += [f"    problems = failed(problems, {key}, e)", f"    {var} = FAILED"]
     inline = inline and not f.secret  # a secret's problems are worded by its checked path alone
     test = _inline_check(node, var, src) if inline else None
-    # the conversions that change a valid value: int to float, a value to its enum member,
-    # a table to a nested config
-    base = node.inner if isinstance(node, ConstrainedNode) else node
-    widen = inline and isinstance(base, FloatNode)
-    members = node.by_value if inline and isinstance(node, EnumNode) else None
-    nested = node.spec.generated()[0] if inline and isinstance(node, ConfigNode) else None
-    if test is None and not widen and members is None and nested is None:
-        for line in slow:  # the node's own structure is the only way for this type
-            src.emit(indent, line)
-    else:
-        branch = "if"
-        if nested is not None:  # a file's table first: the common case when loading
-            src.emit(indent, f"if type({var}) is dict:")
-            src.emit(indent + 1, "try:")
-            src.emit(indent + 2, f"{var} = {src.const(nested, 'build')}({var})")
-            src.emit(indent + 1, "except Invalid as e:")
-            src.emit(indent + 2, f"problems = failed(problems, {key}, e)")
-            src.emit(indent + 2, f"{var} = FAILED")
-            branch = "elif"
-        src.emit(indent, f"{branch} {test}:" if test is not None else f"{branch} False:")
-        src.emit(indent + 1, "pass")
-        if widen:
-            bounds = _bound_checks(node, f"float({var})", src) if isinstance(node, ConstrainedNode) else []
-            in_range = f"type({var}) is int and {INT_MIN} <= {var} <= {INT_MAX}"
-            src.emit(indent, "elif " + " and ".join([in_range, *bounds]) + ":")
-            src.emit(indent + 1, f"{var} = float({var})")
-        if members is not None:
-            assert isinstance(node, EnumNode)
-            kind, by_value = src.const(node.value_type, "kind"), src.const(members, "members")
-            src.emit(indent, f"elif type({var}) is {kind} and {var} in {by_value}:")
-            src.emit(indent + 1, f"{var} = {by_value}[{var}]")
-        src.emit(indent, "else:")
+    if test is None:  # the node's own structure is the only way for this type
+        if lead == "elif":
+            src.emit(indent, "else:")
         for line in slow:
-            src.emit(indent + 1, line)
+            src.emit(indent + (lead == "elif"), line)
+    else:
+        # valid as it is, or one of the conversions that change a valid value: a table to a
+        # nested config (first: the common case when loading), int to float, a value to its member
+        conversions: list[tuple[str, list[str]]] = []
+        if isinstance(node, ConfigNode):
+            build = src.const(node.spec.generated()[0], f"{var}_build")
+            made = ["try:", f"    {var} = {build}({var})", "except Invalid as e:"]
+            made += [f"    problems = failed(problems, {key}, e)", f"    {var} = FAILED"]
+            src.emit(indent, f"{lead} type({var}) is dict:")
+            for line in made:
+                src.emit(indent + 1, line)
+            src.emit(indent, f"elif not ({test}):")
+        else:
+            src.emit(indent, f"{lead} not ({test}):")
+        if isinstance(node.base, FloatNode):
+            bounds = _bound_checks(node, f"float({var})", var, src) if isinstance(node, ConstrainedNode) else []
+            in_range = f"type({var}) is int and {INT_MIN} <= {var} <= {INT_MAX}"
+            conversions.append((" and ".join([in_range, *bounds]), [f"{var} = float({var})"]))
+        if isinstance(node, EnumNode):
+            kind = src.const(node.value_type, node.value_type.__name__)
+            members = src.const(node.by_value, f"{var}_members")
+            conversions.append((f"type({var}) is {kind} and {var} in {members}", [f"{var} = {members}[{var}]"]))
+        branch = "if"
+        for condition, body in conversions:
+            src.emit(indent + 1, f"{branch} {condition}:")
+            for line in body:
+                src.emit(indent + 2, line)
+            branch = "elif"
+        if conversions:
+            src.emit(indent + 1, "else:")
+        for line in slow:
+            src.emit(indent + (2 if conversions else 1), line)
     if f.validator is not None:
+        assert lead == "if", "a validated value is checked apart from the missing case"
         src.emit(indent, f"if {var} is not FAILED:")
         src.emit(indent + 1, "try:")
-        src.emit(indent + 2, f"{src.const(f.validate, 'validate')}({var})")
+        src.emit(indent + 2, f"{src.const(f.validate, f'{var}_validate')}({var})")
         src.emit(indent + 1, "except Invalid as e:")
         src.emit(indent + 2, f"problems = failed(problems, {key}, e)")
 
 
+_MISSING_KEY = Invalid.one("missing required key")
+
+
 def _missing(f: FieldSpec, var: str, src: _Source, indent: int) -> None:
     """Code for a field that was not given."""
-    key = src.const(f.name, "key")
     if f.group is not None and f.group.default_member == f.name:
-        src.emit(indent, f"{var} = GROUP_DEFAULT")
+        src.emit(indent, f"{var} = {src.const(GROUP_DEFAULT, 'GROUP_DEFAULT')}")
     elif f.required:
-        src.emit(
-            indent, f"problems = failed(problems, {key}, {src.const(Invalid.one('missing required key'), 'missing')})"
-        )
+        src.emit(indent, f"problems = failed(problems, {f.name!r}, {src.const(_MISSING_KEY, 'missing_key')})")
         src.emit(indent, f"{var} = FAILED")
     else:
-        src.emit(indent, f"{var} = {src.const(f.default, 'default')}")
+        src.emit(indent, f"{var} = {src.const(f.default, f'{var}_default')}")
 
 
 def _body(spec: ClassSpec, src: _Source, indent: int, inline: bool, probe: str | None) -> None:
     """Statements that fill ``inst`` from ``data`` or raise :class:`Invalid` with every problem."""
     cls = src.const(spec.cls, "cls")
-    known = src.const(frozenset(spec.by_name), "known")
+    known = src.const(frozenset(spec.by_name), "known_keys")
+    names = {f.name: src.local(f.name) for f in spec.fields}
     src.emit(indent, "if type(data) is not dict:")
     src.emit(indent + 1, f"data = as_dict(data, {cls})")
     src.emit(indent, "problems = None")
     src.emit(indent, f"if not (data.keys() <= {known}):")
-    src.emit(indent + 1, f"problems = {src.const(spec.unknown_keys, 'unknown')}(data)")
+    src.emit(indent + 1, f"problems = {src.const(spec.unknown_keys, 'unknown_keys')}(data)")
     src.emit(indent, "get = data.get")
-    names = {f.name: f"v{i}" for i, f in enumerate(spec.fields)}
     for f in spec.fields:
         var = names[f.name]
-        src.emit(indent, f"{var} = get({src.const(f.name, 'key')}, MISSING)")
+        src.emit(indent, f"{var} = get({f.name!r}, MISSING)")
         missing = f"if {var} is MISSING" + (f" or {var} is None:" if f.optional else ":")
         grouped = f.group is not None and f.group.default_member == f.name
         if f.factory is not None and not grouped:
             # what the factory makes is checked as a given value is, by the same code
             src.emit(indent, missing)
-            src.emit(indent + 1, f"{var} = {src.const(f.factory, 'factory')}()")
+            src.emit(indent + 1, f"{var} = {src.const(f.factory, f'{var}_factory')}()")
             _value(f, var, src, indent, inline, probe)
             continue
         src.emit(indent, missing)
         _missing(f, var, src, indent + 1)
-        src.emit(indent, "else:")
-        _value(f, var, src, indent + 1, inline, probe)
+        if f.validator is None:
+            _value(f, var, src, indent, inline, probe, lead="elif")
+        else:
+            src.emit(indent, "else:")
+            _value(f, var, src, indent + 1, inline, probe)
     if spec.groups:
         _groups(spec, names, src, indent)
     src.emit(indent, "if problems is not None:")
     src.emit(indent + 1, "raise Invalid(problems)")
     for f in spec.fields:
-        src.emit(indent, f"{src.const(_slot(spec.cls, f.name).__set__, 'set')}(inst, {names[f.name]})")
+        src.emit(indent, f"{src.const(_slot(spec.cls, f.name).__set__, f'set_{f.name}')}(inst, {names[f.name]})")
     if spec.post_init is not None:
         # the user's check called directly: a wrapper would cost a call per config built
         src.emit(indent, "try:")
@@ -271,12 +317,12 @@ def _groups(spec: ClassSpec, names: dict[str, str], src: _Source, indent: int) -
         settled = " and ".join(f"{v} is not FAILED" for v in others) or "True"
         if group.default_member is not None:
             var = names[group.default_member]
-            key = src.const(group.default_member, "key")
-            default = src.const(spec.by_name[group.default_member].default_value, "default")
+            key = repr(group.default_member)
+            default = src.const(spec.by_name[group.default_member].default_value, f"{var}_default")
             src.emit(indent, f"{flag} = False")
             src.emit(indent, f"if {settled}:")
             src.emit(indent + 1, f"n = {count}")
-            src.emit(indent + 1, f"if {var} is GROUP_DEFAULT:")
+            src.emit(indent + 1, f"if {var} is {src.const(GROUP_DEFAULT, 'GROUP_DEFAULT')}:")
             src.emit(indent + 2, "if n == 0:")  # nothing else is chosen: the default member's default applies
             src.emit(indent + 3, f"{flag} = True")
             src.emit(indent + 3, "try:")
@@ -294,13 +340,13 @@ def _groups(spec: ClassSpec, names: dict[str, str], src: _Source, indent: int) -
             src.emit(indent, f"{flag} = {settled} and {count} {rule}")
         ok.append(flag)
     src.emit(indent, f"if not ({' and '.join(ok)}):")
-    pairs = ", ".join(f"{src.const(m, 'key')}: {names[m]}" for m in members)
+    pairs = ", ".join(f"{m!r}: {names[m]}" for m in members)
     src.emit(indent + 1, f"chosen = {{{pairs}}}")
-    src.emit(indent + 1, f"group_problems = {src.const(spec.check_groups, 'groups')}(chosen)")
+    src.emit(indent + 1, f"group_problems = {src.const(spec.check_groups, 'check_groups')}(chosen)")
     src.emit(indent + 1, "if group_problems:")
     src.emit(indent + 2, "problems = (problems or []) + group_problems")
     for m in members:
-        src.emit(indent + 1, f"{names[m]} = chosen[{src.const(m, 'key')}]")
+        src.emit(indent + 1, f"{names[m]} = chosen[{m!r}]")
 
 
 def _slot(cls: type, name: str) -> Any:
@@ -325,7 +371,7 @@ def generate(spec: ClassSpec, *, inline: bool = True, probe: list[int] | None = 
     cls = src.const(spec.cls, "cls")
     src.emit(0, "def build(data):")
     src.emit(1, f"inst = {new}({cls})")
-    _body(spec, src, 1, inline, counter)  # inlined rather than a call to fill: one call less per config
+    src.emit(1, "fill(inst, data)")
     src.emit(1, "return inst")
     # Constants become closure variables of a maker: cell lookups on the hot path, not global ones.
     made: Generated = _compile(spec, src, "build, fill")
@@ -346,11 +392,11 @@ def _plain_value(node: TypeNode, var: str, src: _Source) -> str:
         case PathNode():
             return f"str({var})"
         case ConfigNode():
-            return f"{src.const(node.spec.generated_unstructure(), 'unstructure')}({var})"
+            return f"{src.const(node.spec.generated_unstructure(), f'{var}_unstructure')}({var})"
         case TupleNode() if node.item.plain:
             return f"list({var})"
         case TupleNode() if isinstance(node.item, ConfigNode):
-            return f"[{src.const(node.item.spec.generated_unstructure(), 'unstructure')}(_x) for _x in {var}]"
+            return f"[{src.const(node.item.spec.generated_unstructure(), f'{var}_unstructure')}(_x) for _x in {var}]"
         case MappingNode() if node.value.plain:
             return f"dict({var})"
         case (
@@ -362,7 +408,7 @@ def _plain_value(node: TypeNode, var: str, src: _Source) -> str:
             | UnionNode()
             | RegisteredNode()
         ):
-            return f"{src.const(node.unstructure, 'node')}({var}, False)"
+            return f"{src.const(node.unstructure, f'{var}_unstructure')}({var}, False)"
         case _:
             assert_never(node)
 
@@ -372,10 +418,10 @@ def generate_unstructure(spec: ClassSpec) -> Callable[[Any], dict[str, Any]]:
     src = _Source()
     src.emit(0, "def unstructure(inst):")
     src.emit(1, "out = {}")
-    for i, f in enumerate(spec.fields):
-        var = f"v{i}"
-        key = src.const(f.name, "key")
-        getter = src.const(_slot(spec.cls, f.name).__get__, "get")
+    for f in spec.fields:
+        var = src.local(f.name)
+        key = repr(f.name)
+        getter = src.const(_slot(spec.cls, f.name).__get__, f"get_{f.name}")
         src.emit(1, f"{var} = {getter}(inst)")
         value = _plain_value(f.node, var, src)
         if f.optional:  # only optional fields hold None, and TOML has no null to write for it

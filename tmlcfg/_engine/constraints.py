@@ -14,7 +14,7 @@ import annotated_types as at
 from .._base.errors import Invalid
 from .._base.limits import INT_MAX, INT_MIN
 from .._base.wording import MASKING, literal
-from .._engine.nodes import (
+from .nodes import (
     Check,
     ConstrainedNode,
     DateNode,
@@ -58,10 +58,6 @@ _INF = float("inf")
 SUPPORTED = "Gt, Ge, Lt, Le, Interval, MultipleOf, MinLen, MaxLen"
 
 
-def _base(node: TypeNode) -> TypeNode:
-    return node.inner if isinstance(node, ConstrainedNode) else node
-
-
 def _bound_fits(node: Node, bound: Any) -> bool:
     if isinstance(node, (IntNode, FloatNode)):
         return type(bound) in (int, float) and bound == bound  # nan compares false with everything
@@ -76,7 +72,7 @@ def _bound_fits(node: Node, bound: Any) -> bool:
 
 def constrain(node: TypeNode, metadata: tuple[Any, ...]) -> TypeNode | str:
     """The node with the checks added, or the reason it cannot take them."""
-    base = _base(node)
+    base = node.base
     checks: list[Check] = list(node.checks) if isinstance(node, ConstrainedNode) else []
     flat: list[Any] = []
     for meta in metadata:

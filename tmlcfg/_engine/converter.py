@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import collections.abc
 import functools
-import gc
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 import cattrs
 from cattrs.errors import (
@@ -31,12 +30,35 @@ from cattrs.errors import (
 from .._base.errors import ConfigError, DefinitionError, Invalid, Problem, RawProblem, to_problem
 from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
 from .._base.wording import got, literal
-from .._engine.analyze import SCALARS
-from .._engine.nodes import ConfigNode, FrozenSetNode, MappingNode, Node, RegisteredNode, TupleNode
-from .._engine.registry import all_registered
-from .._engine.spec import ClassSpec, spec_of
+from .analyze import Refused, analyze_field
+from .nodes import ConfigNode, FrozenSetNode, MappingNode, Node, RegisteredNode, TupleNode
+from .registry import all_registered, on_register
+from .scalars import SCALAR_NODES
+from .spec import ClassSpec, spec_of
 
 _C = TypeVar("_C")
+
+
+class Migrations(NamedTuple):
+    """What the converter needs of the migrations package, which sits above it and hands it down."""
+
+    #: A class's input with its old paths moved to new ones (a warning each).
+    migrate_input: Callable[[type, Any], Any]
+    #: How to reach the configs with a history below a node, or ``None``.
+    walker_of: Callable[[Node], Any]
+    #: Plain data below a node with the old paths of its configs moved.
+    migrate_value: Callable[[Any, Any], Any]
+
+
+#: Set once the migrations package loads (any renamed() or removed() loads it); until then no
+#: class has a history, so there is nothing to move.
+_migrations: Migrations | None = None
+
+
+def use_migrations(migrations: Migrations) -> None:
+    """Called by the migrations package: structuring moves old paths from now on."""
+    global _migrations
+    _migrations = migrations
 
 
 def require_spec(cls: Any) -> ClassSpec:
@@ -62,9 +84,9 @@ def _config_structure_hook(cls: type, migrate: bool = True) -> Callable[[Any, An
         except Invalid as e:
             raise ConfigError.from_raw(e.problems, target=target) from None
 
-    if not migrate or cls.__dict__.get("__tmlcfg_migrations__") is None:
+    if not migrate or spec.plan is None or _migrations is None:
         return structure_config
-    from .._migrate.ways import migrate_input
+    migrate_input = _migrations.migrate_input
 
     def structure_old_names(data: Any, _: Any) -> Any:
         # old paths of the class's history moved to new ones, with a warning each
@@ -90,8 +112,6 @@ _MUTABLE = {list: (TupleNode, list), set: (FrozenSetNode, set), dict: (MappingNo
 
 def _field_type_node(tp: Any) -> Any:
     """The node tmlcfg reads ``tp`` with, or ``None`` when ``tp`` is none of its field types."""
-    from .._engine.analyze import Refused, analyze_field
-
     origin = typing.get_origin(tp) or tp
     try:
         if origin in _MUTABLE:
@@ -126,14 +146,11 @@ def _field_type_structure_hook(tp: Any) -> Callable[[Any, Any], Any]:
     origin = typing.get_origin(tp) or tp
     copy = _MUTABLE[origin][1] if origin in _MUTABLE else None
     structure = node.structure
-    if _holds_config(node):  # scalars have no history: `import tmlcfg` need not load migrations
-        from .._migrate.plan import walker_of
-
-        walker = walker_of(node)
+    if _migrations is not None and _holds_config(node):  # scalars have no history
+        migrations = _migrations
+        walker = migrations.walker_of(node)
         if walker is not None:  # configs with a history inside: their old paths are moved first
-            from .._migrate.ways import migrate_value
-
-            structure = lambda data: node.structure(migrate_value(walker, data))  # noqa: E731
+            structure = lambda data: node.structure(migrations.migrate_value(walker, data))  # noqa: E731
 
     def structure_value(data: Any, _: Any) -> Any:
         if data is None and optional:
@@ -167,7 +184,7 @@ class Converter(cattrs.Converter):
         except ConfigError:
             raise
         except (ClassValidationError, IterableValidationError, ForbiddenExtraKeysError) as e:
-            raise ConfigError.from_raw(_flatten(e, ()), target=getattr(cl, "__name__", None)) from None
+            raise ConfigError.from_raw(_once_too_deep(_flatten(e, ())), target=getattr(cl, "__name__", None)) from None
         except StructureHandlerNotFoundError:
             raise DefinitionError(
                 f"tmlcfg.converter has no hook for {_type_name(cl)}: not a config, an attrs class or a field "
@@ -351,8 +368,21 @@ def _flatten(error: BaseException, path: PathTuple) -> list[RawProblem]:
                 out += _flatten(sub, (*path, *step))
         return out
     if isinstance(error, RecursionError):  # a self-nesting attrs class of the user's, given absurd depth
-        return [(path, "nesting too deep to read", ())]
+        return [(path, _TOO_DEEP, ())]
     return [(path, str(error) or type(error).__name__, ())]
+
+
+_TOO_DEEP = "nesting too deep to read"
+
+
+def _once_too_deep(raw: list[RawProblem]) -> list[RawProblem]:
+    """Input too deep to read is one problem, at its shallowest path: where the stack ran out
+    (one field or two of the deepest table) says nothing about the input."""
+    deep = [p for p in raw if p[1] == _TOO_DEEP]
+    if len(deep) < 2:
+        return raw
+    first = min(deep, key=lambda p: len(p[0]))
+    return [p for p in raw if p[1] != _TOO_DEEP or p is first]
 
 
 def _parsed(path: str) -> PathTuple:
@@ -393,7 +423,7 @@ def register_hooks(converter: cattrs.Converter) -> cattrs.Converter:
 
 def _scalar_types() -> tuple[type, ...]:
     """The types that get a hook of their own: tmlcfg's scalars and every registered type."""
-    return (*SCALARS, *(node.tp for node in all_registered()))
+    return (*SCALAR_NODES, *(node.tp for node in all_registered()))
 
 
 def _register_class_hooks(converter: cattrs.Converter, tp: type, mask: bool = False) -> None:
@@ -457,6 +487,9 @@ def install_registered(node: RegisteredNode) -> None:
             _register_class_hooks(conv, node.tp, mask)
 
 
+on_register(install_registered)
+
+
 def structured(
     cls: type[_C],
     data: Any,
@@ -471,27 +504,19 @@ def structured(
     done so, with the places it knows.
     """
     spec = require_spec(cls)
-    if migrate or cls.__dict__.get("__tmlcfg_migrations__") is None:
+    if migrate or spec.plan is None:
         hook = converter.get_structure_hook(cls)
     else:
         hook = _config_structure_hook(cls, migrate=False)
-    # Building thousands of frozen objects makes no cycles, yet would set off the cyclic
-    # garbage collector again and again, over a heap that grows: cost would grow faster
-    # than the file. So it waits until the config is built.
-    collecting = gc.isenabled()
-    gc.disable()
     raw: list[RawProblem]
     try:
-        return hook(data, cls)  # type: ignore[no-any-return]
+        return cast(_C, hook(data, cls))
     except ConfigError as e:
         if locate is None:
             raise
         raw = e.raw if e.raw is not None else [(_parsed(p.path), p.message, ()) for p in e.problems]
     except RecursionError:
-        raw = [((), "nesting too deep to read", ())]
-    finally:
-        if collecting:
-            gc.enable()
+        raw = [((), _TOO_DEEP, ())]
     problems = locate(raw) if locate is not None else [to_problem(p) for p in raw]
     raise ConfigError(problems, target=spec.cls.__name__) from None
 
@@ -512,11 +537,11 @@ def from_dict(cls: type[_C], data: Mapping[str, Any]) -> _C:
 def to_dict(config: Any) -> dict[str, Any]:
     """Plain dicts, lists and scalars; ``None`` fields left out, enums as values, paths as str."""
     require_spec(type(config))
-    return converter.unstructure(config)  # type: ignore[no-any-return]
+    return cast("dict[str, Any]", converter.unstructure(config))
 
 
 def unstructure(config: Any, *, mask: bool) -> dict[str, Any]:
     """Plain values of a config; with ``mask``, every secret is ``'***'``."""
     require_spec(type(config))
     conv = masking_converter() if mask else converter
-    return conv.unstructure(config)  # type: ignore[no-any-return]
+    return cast("dict[str, Any]", conv.unstructure(config))

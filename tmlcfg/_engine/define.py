@@ -18,10 +18,10 @@ from .._base.frozen import strict_key
 from .._base.keypaths import PathTuple, format_path
 from .._base.limits import MAX_DEPTH
 from .._base.sentinels import MISSING
-from .._engine.analyze import Refused, analyze_field, needs_strict_key
-from .._engine.fields import FieldOptions, field
-from .._engine.nodes import AnyNode, ConfigNode, MappingNode, Node
-from .._engine.spec import ClassSpec, FieldSpec, Group, spec_of
+from .analyze import Refused, analyze_field
+from .fields import FieldOptions, field
+from .nodes import AnyNode, ConfigNode, MappingNode, Node, needs_strict_key
+from .spec import ClassSpec, FieldSpec, Group, spec_of
 
 if TYPE_CHECKING:
     from .._migrate.plan import Removed, Renamed
@@ -107,10 +107,26 @@ def _build(cls: Any, migrations: Sequence[Renamed | Removed], caller_locals: dic
     type.__setattr__(new_cls, "__reduce__", _reduce)
     type.__setattr__(new_cls, "__copy__", _same)
     type.__setattr__(new_cls, "__deepcopy__", _same)
-    from .._migrate.plan import compile_plan  # on first definition: `import tmlcfg` stays light
-
-    compile_plan(new_cls, spec, migrations)
+    if _compile_plan is not None:
+        _compile_plan(new_cls, spec, migrations)
+    elif migrations != ():
+        # a renamed() or removed() would have loaded the migrations package, which hands its compiler down
+        raise DefinitionError(
+            f"{cls.__qualname__}: migrations= takes a tuple of tmlcfg.renamed(...) and tmlcfg.removed(...)"
+        )
     return new_cls
+
+
+#: Checks and compiles a class's declared history (and its bases' and fields'). The migrations
+#: package, which sits above this one, hands it down when it loads; a class defined before that
+#: has no history anywhere in its tree, since nothing could have declared one yet.
+_compile_plan: Callable[[type, ClassSpec, Any], object] | None = None
+
+
+def use_plan_compiler(compile_plan: Callable[[type, ClassSpec, Any], object]) -> None:
+    """Called by the migrations package: compile each class's plan from now on."""
+    global _compile_plan
+    _compile_plan = compile_plan
 
 
 def _check_options(where: str, opts: FieldOptions) -> None:

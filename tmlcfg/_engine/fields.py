@@ -5,33 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
+import attrs
+
 from .._base.sentinels import MISSING
 
 _T = TypeVar("_T")
 
 
+@attrs.define(eq=False, repr=False)  # no repr: a secret default must not show in one
 class FieldOptions:
     """What ``tmlcfg.field`` was told; the decorator turns it into an attrs field."""
 
-    __slots__ = ("at_most_one_of", "default", "doc", "factory", "one_of", "secret", "validator")
-
-    def __init__(
-        self,
-        default: Any = MISSING,
-        factory: Callable[[], Any] | None = None,
-        doc: str | None = None,
-        one_of: str | None = None,
-        at_most_one_of: str | None = None,
-        validator: Callable[[Any], object] | None = None,
-        secret: bool = False,
-    ) -> None:
-        self.default = default
-        self.factory = factory
-        self.doc = doc
-        self.one_of = one_of
-        self.at_most_one_of = at_most_one_of
-        self.validator = validator
-        self.secret = secret
+    default: Any = MISSING
+    factory: Callable[[], Any] | None = None
+    doc: str | None = None
+    one_of: str | None = None
+    at_most_one_of: str | None = None
+    validator: Callable[[Any], object] | None = None
+    secret: bool = False
 
 
 @overload

@@ -64,6 +64,7 @@ __all__ = [
     "TupleNode",
     "TypeNode",
     "UnionNode",
+    "needs_strict_key",
     "out_of_range",
     "sort_key",
 ]
@@ -80,7 +81,7 @@ class ConfigNode(Node):
         self.cls = spec.cls
 
     @property
-    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+    def accepts(self) -> tuple[type, ...]:
         return (self.cls,)
 
     def structure(self, value: Any) -> Any:
@@ -220,8 +221,6 @@ class FrozenSetNode(Node):
     toml_kinds = ("array",)
 
     def __init__(self, item: TypeNode) -> None:
-        from .._engine.analyze import needs_strict_key
-
         self.item = item
         self._items = TupleNode(item)  # checks the elements, with their indexes in problems
         self.strict = needs_strict_key(item)
@@ -369,7 +368,7 @@ class UnionNode(Node):
         by_type: dict[type, TypeNode] = {}
         widening: list[TypeNode] = []
         for option in options:
-            base = option.inner if isinstance(option, ConstrainedNode) else option
+            base = option.base
             for t in option.accepts:
                 if t is int and isinstance(base, FloatNode):
                     widening.append(option)
@@ -383,11 +382,11 @@ class UnionNode(Node):
         self.by_type = by_type
 
     @property
-    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+    def accepts(self) -> tuple[type, ...]:
         return tuple(self.by_type)
 
     @property
-    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+    def toml_kinds(self) -> tuple[str, ...]:
         return tuple(k for o in self.options for k in o.toml_kinds)
 
     def structure(self, value: Any) -> Any:
@@ -422,16 +421,20 @@ class ConstrainedNode(Node):
         self.constraints = constraints
 
     @property
-    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+    def accepts(self) -> tuple[type, ...]:
         return self.inner.accepts
 
     @property
-    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+    def toml_kinds(self) -> tuple[str, ...]:
         return self.inner.toml_kinds
 
     @property
-    def plain(self) -> bool:  # type: ignore[override]
+    def plain(self) -> bool:
         return self.inner.plain
+
+    @property
+    def base(self) -> TypeNode:
+        return self.inner.base
 
     def structure(self, value: Any) -> Any:
         value = self.inner.structure(value)
@@ -448,6 +451,26 @@ class ConstrainedNode(Node):
 
     def children(self) -> tuple[Node, ...]:
         return (self.inner,)
+
+
+_NUMBERS = frozenset({"bool", "int", "float"})
+
+
+def needs_strict_key(node: Node) -> bool:
+    """Whether values of ``node`` may be ``==`` in Python yet differ in TOML (``False``, ``0``, ``0.0``)."""
+    if isinstance(node, AnyNode):
+        return True
+    if isinstance(node, UnionNode):
+        kinds = {
+            k for option in node.options for k in option.toml_kinds if not isinstance(option, FloatNode) or k != "int"
+        }
+        if len(kinds & _NUMBERS) > 1:
+            return True
+    if isinstance(node, LiteralNode) and len({type(v) for v in node.values} & {bool, int}) > 1:
+        return True
+    if isinstance(node, ConfigNode):
+        return False
+    return any(needs_strict_key(child) for child in node.children())
 
 
 #: Every kind of field type. Code that branches over kinds matches on this union and

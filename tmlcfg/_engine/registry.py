@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .._base.errors import DefinitionError
 from .._base.frozen import FrozenDict, StrictFrozenSet
-from .._engine.analyze import SCALARS
-from .._engine.nodes import TOML_KIND_NAMES, RegisteredNode
+from .scalars import SCALAR_NODES, TOML_KIND_NAMES, RegisteredNode
 
 _T = TypeVar("_T")
 
 #: Types tmlcfg reads itself (and None); registering one of them would make a field ambiguous.
-_BUILT_IN = frozenset({*SCALARS, type(None)})
+_BUILT_IN = frozenset({*SCALAR_NODES, type(None)})
 #: Tables and arrays: tmlcfg reads them itself, and a hook for one would stand in for its own.
 _CONTAINERS: frozenset[type] = frozenset({dict, list, tuple, set, frozenset, FrozenDict, StrictFrozenSet})
 
@@ -81,13 +79,21 @@ def register_type(
     node = RegisteredNode(tp, toml, structure, unstructure, strategy)
     _registered[tp] = node
     # tmlcfg's converters learn the type now; one not made yet learns every registered type when it is
-    convert = sys.modules.get(f"{__package__}.converter")
-    if convert is not None and hasattr(convert, "install_registered"):
-        try:
-            convert.install_registered(node)
-        except BaseException:
-            del _registered[tp]  # nothing half registered: the converters do not know it
-            raise
+    try:
+        for listener in _listeners:
+            listener(node)
+    except BaseException:
+        del _registered[tp]  # nothing half registered: the converters do not know it
+        raise
+
+
+#: Told of each newly registered type: the converter subscribes (it sits above this module).
+_listeners: list[Callable[[RegisteredNode], None]] = []
+
+
+def on_register(listener: Callable[[RegisteredNode], None]) -> None:
+    """Call ``listener`` with the node of every type registered from now on."""
+    _listeners.append(listener)
 
 
 def registered(tp: Any) -> RegisteredNode | None:
@@ -103,7 +109,3 @@ def registered(tp: Any) -> RegisteredNode | None:
 
 def all_registered() -> tuple[RegisteredNode, ...]:
     return tuple(_registered.values())
-
-
-# tmlcfg's own registered types, taught through the same door as users' ones
-from .._engine import timedelta as _timedelta  # noqa: E402, F401

@@ -10,25 +10,40 @@ import datetime as dt
 import enum
 import pathlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from .._base.errors import DefinitionError, Invalid
 from .._base.foreign import held_value
 from .._base.keypaths import lone_surrogate
+from .._base.kinds import TOML_KINDS
 from .._base.limits import INT_MAX, INT_MIN
 from .._base.sentinels import MISSING
 from .._base.wording import MASKING, failure, got, literal, scrub
+
+if TYPE_CHECKING:
+    from .nodes import TypeNode
 
 
 class Node:
     """One field type. ``accepts`` lists the exact Python types it takes."""
 
     __slots__ = ()
-    accepts: tuple[type, ...] = ()
-    #: The TOML value kind this node reads, to refuse ambiguous unions.
-    toml_kinds: tuple[str, ...] = ()
-    #: True when ``unstructure`` is the identity (a speed-up for plain scalars).
-    plain: bool = False
+
+    # Read-only properties here, so that a node may give each as a class attribute or compute it.
+    @property
+    def accepts(self) -> tuple[type, ...]:
+        """The exact Python types the node takes."""
+        return ()
+
+    @property
+    def toml_kinds(self) -> tuple[str, ...]:
+        """The TOML value kinds this node reads, to refuse ambiguous unions."""
+        return ()
+
+    @property
+    def plain(self) -> bool:
+        """True when ``unstructure`` is the identity (a speed-up for plain scalars)."""
+        return False
 
     def structure(self, value: Any) -> Any:
         raise NotImplementedError
@@ -41,6 +56,11 @@ class Node:
 
     def children(self) -> tuple[Node, ...]:
         return ()
+
+    @property
+    def base(self) -> TypeNode:
+        """The node without its bounds: the node itself, or a bounded node's inner one."""
+        return cast("TypeNode", self)
 
     def fail(self, value: Any) -> Invalid:
         return Invalid.one(f"expected {self.describe()}, {got(value)}")
@@ -212,11 +232,11 @@ class EnumNode(Node):
         self.by_value = {m.value: m for m in cls}
 
     @property
-    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+    def accepts(self) -> tuple[type, ...]:
         return (self.value_type, self.cls)
 
     @property
-    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+    def toml_kinds(self) -> tuple[str, ...]:
         return ("str",) if self.value_type is str else ("int",)
 
     def structure(self, value: Any) -> Any:
@@ -246,11 +266,11 @@ class LiteralNode(Node):
         self.allowed = {(type(v), v) for v in values}
 
     @property
-    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+    def accepts(self) -> tuple[type, ...]:
         return tuple(dict.fromkeys(type(v) for v in self.values))
 
     @property
-    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+    def toml_kinds(self) -> tuple[str, ...]:
         names = {bool: "bool", int: "int", str: "str"}
         return tuple(dict.fromkeys(names[type(v)] for v in self.values))
 
@@ -302,11 +322,11 @@ class RegisteredNode(Node):
         self.name = tp.__name__
 
     @property
-    def accepts(self) -> tuple[type, ...]:  # type: ignore[override]
+    def accepts(self) -> tuple[type, ...]:
         return (self.toml, self.tp)
 
     @property
-    def toml_kinds(self) -> tuple[str, ...]:  # type: ignore[override]
+    def toml_kinds(self) -> tuple[str, ...]:
         return (TOML_KIND_NAMES[self.toml],)
 
     def structure(self, value: Any) -> Any:
@@ -388,24 +408,23 @@ class RegisteredNode(Node):
         return self.name
 
 
-#: The Python types of TOML's scalar kinds, by the name messages and schemas use.
-TOML_KIND_NAMES: dict[type, str] = {
-    str: "str",
-    int: "int",
-    float: "float",
-    bool: "bool",
-    dt.datetime: "datetime",
-    dt.date: "date",
-    dt.time: "time",
-}
+#: The built-in scalar nodes, as their own kinds (an analysis returns them as field types).
+BuiltInScalar: TypeAlias = BoolNode | IntNode | FloatNode | StrNode | PathNode | DateTimeNode | DateNode | TimeNode
 
-#: The node of each TOML kind: a registered type's representation is held to its rules.
-KIND_NODES: dict[type, Node] = {
-    str: StrNode(),
+#: The node of every built-in scalar field type.
+SCALAR_NODES: dict[type, BuiltInScalar] = {
+    bool: BoolNode(),
     int: IntNode(),
     float: FloatNode(),
-    bool: BoolNode(),
+    str: StrNode(),
+    pathlib.Path: PathNode(),
     dt.datetime: DateTimeNode(),
     dt.date: DateNode(),
     dt.time: TimeNode(),
 }
+
+#: The name of each TOML scalar kind, by its Python type.
+TOML_KIND_NAMES = TOML_KINDS
+
+#: The node of each TOML kind: a registered type's representation is held to its rules.
+KIND_NODES: dict[type, BuiltInScalar] = {tp: SCALAR_NODES[tp] for tp in TOML_KINDS}

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+import attrs
 
 from .._base.errors import ConfigError, Invalid, RawProblem, prefixed
 from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
 from .._base.sentinels import FAILED, GROUP_DEFAULT, MISSING
 from .._base.wording import MASKING, failure, got, literal, scrub
-from .._engine.nodes import TypeNode
+from .codegen import generate, generate_unstructure
+from .nodes import TypeNode
+
+if TYPE_CHECKING:
+    from .._migrate.plan import Plan
 
 
 class FieldSpec:
@@ -98,16 +104,14 @@ class FieldSpec:
         return self.default
 
 
+@attrs.define(eq=False)
 class Group:
     """``one_of`` (exactly one member set) or ``at_most_one_of`` (at most one)."""
 
-    __slots__ = ("default_member", "exactly_one", "members", "name")
-
-    def __init__(self, name: str, exactly_one: bool, members: tuple[str, ...], default_member: str | None):
-        self.name = name
-        self.exactly_one = exactly_one
-        self.members = members
-        self.default_member = default_member
+    name: str
+    exactly_one: bool
+    members: tuple[str, ...]
+    default_member: str | None
 
     def check(self, values: dict[str, Any]) -> RawProblem | None:
         chosen = [m for m in self.members if values[m] is not None]
@@ -142,6 +146,9 @@ class ClassSpec:
         self.groups = groups
         self.post_init = post_init
         self.doc = (cls.__doc__ or "").strip() or None
+        #: The class's compiled migration plan, ``None`` when nothing in its tree migrates
+        #: (set by the migrations package, which compiles it when the class is defined).
+        self.plan: Plan | None = None
         self._code: tuple[Callable[[Any], Any], Callable[[Any, Any], None]] | None = None
         self._unstructure_code: Callable[[Any], dict[str, Any]] | None = None
         self._hints: dict[str, str] = {}
@@ -158,8 +165,6 @@ class ClassSpec:
     def generated(self) -> tuple[Callable[[Any], Any], Callable[[Any, Any], None]]:
         """The generated ``build`` and ``fill``, made on first use and then kept for the process."""
         if self._code is None:
-            from .._engine.codegen import generate
-
             self._code = generate(self)
             # from now on the generated functions are called directly, not through the methods
             self.build, self.fill = self._code  # type: ignore[method-assign, assignment]
@@ -168,8 +173,6 @@ class ClassSpec:
     def generated_unstructure(self) -> Callable[[Any], dict[str, Any]]:
         """The generated plain-dict writer of an instance (secrets as they are), made on first use."""
         if self._unstructure_code is None:
-            from .._engine.codegen import generate_unstructure
-
             self._unstructure_code = generate_unstructure(self)
         return self._unstructure_code
 
@@ -265,7 +268,7 @@ def field_at(spec: ClassSpec, path: PathTuple) -> FieldSpec | str:
     import difflib
 
     from .._base.keypaths import format_path
-    from .._engine.nodes import ConfigNode
+    from .nodes import ConfigNode
 
     current: ClassSpec | None = spec
     found: FieldSpec | None = None
@@ -285,7 +288,7 @@ def field_at(spec: ClassSpec, path: PathTuple) -> FieldSpec | str:
 def spec_of(cls: Any) -> ClassSpec | None:
     """The spec of a config class (decorated itself, not only a subclass of one)."""
     try:
-        return cls.__dict__.get("__tmlcfg_spec__")  # type: ignore[no-any-return]
+        return cast("ClassSpec | None", cls.__dict__.get("__tmlcfg_spec__"))
     except AttributeError:
         return None
 
@@ -333,14 +336,14 @@ def secrets_below(node: TypeNode, value: Any, secret: bool = False) -> list[Any]
 
 def _key_hider(node: TypeNode) -> Callable[[PathTuple], PathTuple]:
     """A function that shows ``***`` for each key of a path below ``node`` that is not a field name."""
-    from .._engine.nodes import ConfigNode, ConstrainedNode
-    from .._engine.walk import child
+    from .nodes import ConfigNode
+    from .walk import child
 
     def hide(path: PathTuple) -> PathTuple:
         out: list[str | int] = []
         here: TypeNode | None = node
         for step in path:
-            base = here.inner if isinstance(here, ConstrainedNode) else here
+            base = here.base if here is not None else None
             named = isinstance(step, int) or (isinstance(base, ConfigNode) and step in base.spec.by_name)
             out.append(step if named else "***")
             here = child(here, step)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .._engine.registry import register_type
+from .registry import register_type
 
 #: Units largest first, in microseconds; ``m`` is minutes, ``ms`` milliseconds.
 _UNITS = (("d", 86_400_000_000), ("h", 3_600_000_000), ("m", 60_000_000), ("s", 1_000_000), ("ms", 1_000), ("us", 1))

@@ -13,7 +13,7 @@ from typing import Any, assert_never
 from .._base.errors import Invalid
 from .._base.keypaths import PathTuple
 from .._base.wording import kind_of
-from .._engine.nodes import (
+from .nodes import (
     AnyNode,
     BoolNode,
     ConfigNode,

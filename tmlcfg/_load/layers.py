@@ -3,37 +3,39 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+import attrs
+
 from .._base.errors import ConfigError, Invalid, Problem, RawProblem
-from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path, shown_path
+from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from .._base.limits import MAX_DEPTH, MAX_SHOWN
 from .._base.sentinels import ENVIRON
 from .._base.wording import literal
 from .._engine.converter import require_spec, structured, to_dict
 from .._engine.nodes import ConfigNode
 from .._engine.walk import merge, set_path
+from .._migrate.plan import plan_of
+from .._toml.env import may_hold_dollar
+from .._toml.files import parse_located, read_text, without_bom
 
 _C = TypeVar("_C")
 
 
+@attrs.define(eq=False)
 class Layer:
     """One source of values: a file's text and document, or the overrides' paths."""
 
-    __slots__ = ("_lines", "data", "overridden", "renamed", "source", "substituted", "text")
-
-    def __init__(
-        self, source: str | None, text: str | None, data: dict[str, Any], overridden: tuple[PathTuple, ...] = ()
-    ) -> None:
-        self.source = source
-        self.text = text
-        self.data = data
-        self.overridden = overridden
-        self.substituted: dict[PathTuple, list[str]] = {}
-        self.renamed: dict[PathTuple, PathTuple] = {}  # new path -> the old path it was read from
-        self._lines: dict[PathTuple, int] | None = None
+    source: str | None
+    text: str | None
+    data: dict[str, Any]
+    overridden: tuple[PathTuple, ...] = ()
+    #: The ``${VAR}`` names substituted at each path.
+    substituted: dict[PathTuple, list[str]] = attrs.field(init=False, factory=dict)
+    #: New path -> the old path it was read from.
+    renamed: dict[PathTuple, PathTuple] = attrs.field(init=False, factory=dict)
+    _lines: dict[PathTuple, int] | None = attrs.field(init=False, default=None)
 
     def lines(self) -> dict[PathTuple, int]:
         if self._lines is None:
@@ -70,67 +72,14 @@ class Layer:
         return text
 
 
-def _parse(text: str, source: str | None, target: str) -> dict[str, Any]:
-    from .._toml.reader import KeyTooLong, TOMLSyntaxError, parse
-
-    try:
-        return parse(text)
-    except KeyTooLong as e:  # TOML, but past a bound: said as the bound, not as a syntax error
-        problem = Problem("", e.message, source, e.line)
-    except TOMLSyntaxError as e:
-        where = f" (column {e.column})" if e.column else ""
-        what = f"TOML syntax error: {e.message[:1].lower()}{e.message[1:]}{where}"
-        problem = Problem("", what, source, e.line)
-    except RecursionError:
-        problem = Problem("", "TOML syntax error: arrays or tables nested too deep to read", source)
-    except ValueError as e:  # an integer longer than Python will convert
-        problem = Problem("", f"TOML value error: {e}", source)
-    raise ConfigError([problem], target=target) from None
-
-
-def read_plain(text: str) -> dict[str, Any]:
-    """The plain data of a file tmlcfg wrote, with ``$$`` read as ``$`` and no substitution.
-
-    Raises the reader's ``TOMLSyntaxError`` (a ``ValueError``) on text that is not TOML.
-    """
-    from .._toml.env import substitute
-    from .._toml.reader import parse
-
-    data = parse(text)
-    if not _may_hold_dollar(text):
-        return data
-    try:
-        return substitute(data, None, [], {})  # type: ignore[no-any-return]
-    except Invalid as e:  # nested too deep
-        (path, message, _), *_ = e.problems
-        raise ValueError(f"{shown_path(format_path(path))}: {message}") from None
-
-
 def _read(path: str | os.PathLike[str], target: str) -> Layer:
     source = os.fspath(path)
-    try:
-        raw = Path(source).read_bytes()
-    except FileNotFoundError:
-        raise ConfigError([Problem("", "file not found; check the path", source)], target=target) from None
-    except IsADirectoryError:
-        raise ConfigError([Problem("", "is a directory, not a TOML file", source)], target=target) from None
-    except OSError as e:
-        problem = Problem("", f"cannot read: {e.strerror or e}", source)
-        raise ConfigError([problem], target=target) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        problem = Problem("", f"not valid UTF-8 (byte {e.start}); save the file as UTF-8", source, line)
-        raise ConfigError([problem], target=target) from None
-    return _layer(source, text, target)
+    return _layer(source, read_text(source, target), target)
 
 
 def _layer(source: str | None, text: str, target: str) -> Layer:
-    # a byte-order mark is not part of the document (toml-test's valid documents may start with one)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return Layer(source, text, _parse(text, source, target))
+    text = without_bom(text)
+    return Layer(source, text, parse_located(text, source, target))
 
 
 def _locate(layers: list[Layer], raw: list[RawProblem]) -> list[Problem]:
@@ -155,11 +104,6 @@ def _locate(layers: list[Layer], raw: list[RawProblem]) -> list[Problem]:
     return [p for _, _, p in located]
 
 
-def _may_hold_dollar(text: str | None) -> bool:
-    """Whether a string of the document may hold ``$`` (``$$`` reads as ``$`` even with no environment)."""
-    return text is not None and ("$" in text or "\\u0024" in text or "\\U00000024" in text)
-
-
 def _resolve(
     cls: type[_C],
     layers: list[Layer],
@@ -168,7 +112,7 @@ def _resolve(
 ) -> _C:
     """Substitute, merge and structure the layers; ``layers`` gains the overrides' layer."""
     spec = require_spec(cls)
-    if cls.__dict__.get("__tmlcfg_migrations__") is not None:
+    if plan_of(cls) is not None:
         from .._migrate.ways import migrate_layers
 
         overrides = migrate_layers(cls, layers, list(overrides))
@@ -177,7 +121,7 @@ def _resolve(
     node = ConfigNode(spec) if len(layers) > 1 or overrides else None
     for layer in layers:
         # the walk also bounds the depth, which merging layers (recursive) relies on
-        if env is not None or _may_hold_dollar(layer.text) or node is not None:
+        if env is not None or may_hold_dollar(layer.text) or node is not None:
             from .._toml.env import substitute
 
             raw: list[RawProblem] = []
@@ -241,7 +185,7 @@ def loads(cls: type[_C], text: str, *, source: str | None = None, env: Mapping[s
     return _resolve(cls, [_layer(source, text, cls.__name__)], env)
 
 
-def _split_override(text: str) -> tuple[str, str] | None:
+def split_override(text: str) -> tuple[str, str] | None:
     """Split at the first ``=`` outside a quoted key, which may hold one."""
     quoted = escaped = False
     for i, ch in enumerate(text):
@@ -264,7 +208,7 @@ def parse_override(text: str) -> tuple[PathTuple, Any]:
     from .._toml.env import too_deep
     from .._toml.reader import TOMLSyntaxError, parse
 
-    parts = _split_override(text)
+    parts = split_override(text)
     if parts is None:
         raise ConfigError([Problem("", f"override {literal(text, MAX_SHOWN)} needs the form path=value", "override")])
     path_text, value_text = parts
@@ -338,6 +282,19 @@ def load_layers(
     except ConfigError as e:
         raise ConfigError(e.problems, target=cls.__name__) from None
     return _resolve(cls, layers, env, parsed), layers
+
+
+def loads_prepared(
+    cls: type[_C], text: str, *, source: str, prepare: Callable[[dict[str, Any]], dict[str, Any]]
+) -> tuple[_C, Layer]:
+    """:func:`loads` with ``prepare`` handed the parsed document first; also the layer, its data as read.
+
+    A file tmlcfg wrote with its secrets masked is read this way, ``prepare``
+    dropping the masks so that the secrets take their defaults.
+    """
+    layer = _layer(source, text, cls.__name__)
+    layer.data = prepare(layer.data)
+    return _resolve(cls, [layer], None), layer
 
 
 def origins(config: Any, layers: list[Layer]) -> dict[PathTuple, str]:

@@ -10,6 +10,7 @@ from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
 from .._engine.converter import require_spec, structured, to_dict
 from .._engine.nodes import ConfigNode
 from .._engine.walk import set_path
+from .._migrate.plan import plan_of
 
 _C = TypeVar("_C")
 
@@ -26,7 +27,7 @@ def replace(config: _C, changes: Mapping[str, Any] | None = None, /, **top_level
     node = ConfigNode(spec)
     problems: list[RawProblem] = []
     items = [*(changes or {}).items(), *((name, v) for name, v in top_level.items())]
-    plan = type(config).__dict__.get("__tmlcfg_migrations__")
+    plan = plan_of(type(config))
     seen: dict[PathTuple, PathTuple] = {}
     for text, value in items:
         try:

@@ -10,10 +10,10 @@ from typing import Any, assert_never
 
 import annotated_types as at
 
-from .._engine.analyze import SCALARS
 from .._engine.constraints import BOUNDS
 from .._engine.converter import require_spec
 from .._engine.nodes import (
+    KIND_NODES,
     AnyNode,
     BoolNode,
     ConfigNode,
@@ -145,7 +145,7 @@ class _Builder:
                 return {}
             case RegisteredNode():
                 # what the file holds is the type's TOML representation, described as that kind is
-                return {**self.node(SCALARS[node.toml]), "title": node.name}
+                return {**self.node(KIND_NODES[node.toml]), "title": node.name}
             case ConstrainedNode():
                 return {**self.node(node.inner, secret), **_constraints(node)}
             case EnumNode():

@@ -8,6 +8,8 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+import attrs
+
 from .._base.errors import RawProblem
 from .._base.keypaths import PathTuple, format_path
 from .._engine.spec import ClassSpec, FieldSpec, field_at
@@ -61,13 +63,13 @@ def walk(walker: Walker, value: Any, base: PathTuple) -> Result:
     return Result(out, run.uses, run.problems)
 
 
+@attrs.define(eq=False)
 class _Run:
-    __slots__ = ("problems", "uses", "where")
+    """One walk of plain data: the old paths it used and the problems it met."""
 
-    def __init__(self, where: Callable[[PathTuple], str]) -> None:
-        self.uses: list[Use] = []
-        self.problems: list[RawProblem] = []
-        self.where = where
+    where: Callable[[PathTuple], str]
+    uses: list[Use] = attrs.Factory(list)
+    problems: list[RawProblem] = attrs.Factory(list)
 
     def config(self, plan: Plan, data: Any, path: PathTuple) -> Any:
         if not isinstance(data, Mapping):

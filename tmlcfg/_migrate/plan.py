@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import attrs
+
 from .._base.errors import DefinitionError
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from .._base.limits import MAX_DEPTH
 from .._engine.nodes import ConfigNode, ConstrainedNode, FixedTupleNode, FrozenSetNode, MappingNode, Node, TupleNode
-from .._engine.spec import ClassSpec, FieldSpec, field_at
+from .._engine.spec import ClassSpec, FieldSpec, field_at, spec_of
 
-_PLAN = "__tmlcfg_migrations__"
 UPGRADE_HINT = "tmlcfg upgrade"
 
 
@@ -92,28 +93,18 @@ def removed(old: str, *, reason: str) -> Removed:
     return Removed(old, reason)
 
 
+@attrs.define(eq=False)
 class Rule:
     """One compiled migration: chains resolved, paths parsed."""
 
-    __slots__ = ("converts", "declared", "kept", "new", "old", "reason")
-
-    def __init__(
-        self,
-        old: PathTuple,
-        new: PathTuple | None,
-        converts: tuple[Callable[[Any], Any], ...],
-        reason: str | None,
-        declared: Renamed | Removed,
-        kept: int = 0,
-    ) -> None:
-        self.old = old
-        self.new = new
-        self.converts = converts
-        self.reason = reason
-        self.declared = declared
-        # how many leading keys of ``old`` are current configs: their tables stay when emptied,
-        # since naming a table (a group member's, say) can mean something of itself
-        self.kept = kept
+    old: PathTuple
+    new: PathTuple | None
+    converts: tuple[Callable[[Any], Any], ...]
+    reason: str | None
+    declared: Renamed | Removed
+    #: How many leading keys of ``old`` are current configs: their tables stay when emptied,
+    #: since naming a table (a group member's, say) can mean something of itself.
+    kept: int = 0
 
 
 # How to reach the nested configs below a field: ("config", plan), ("items", walker),
@@ -121,32 +112,29 @@ class Rule:
 Walker = tuple[str, Any]
 
 
+@attrs.define(eq=False)
 class Plan:
     """A class's own rules (longest old path first) and the fields under which more are found."""
 
-    __slots__ = ("cls", "declared", "descend", "heads", "rules", "spec")
+    spec: ClassSpec
+    declared: tuple[Renamed | Removed, ...]
+    rules: tuple[Rule, ...]
+    descend: tuple[tuple[str, Walker], ...]
+    #: The first key of every rule's old path: a table holding none of them has nothing to move.
+    heads: frozenset[str] = attrs.field(init=False)
 
-    def __init__(
-        self,
-        spec: ClassSpec,
-        declared: tuple[Renamed | Removed, ...],
-        rules: tuple[Rule, ...],
-        descend: tuple[tuple[str, Walker], ...],
-    ) -> None:
-        self.spec = spec
-        self.cls = spec.cls
-        self.declared = declared
-        self.rules = rules
-        self.heads = frozenset(r.old[0] for r in rules)
-        self.descend = descend
+    def __attrs_post_init__(self) -> None:
+        self.heads = frozenset(str(r.old[0]) for r in self.rules)
+
+    @property
+    def cls(self) -> type:
+        return self.spec.cls
 
 
 def plan_of(cls: Any) -> Plan | None:
     """The migration plan of a config class, or ``None`` when nothing in its tree migrates."""
-    try:
-        return cls.__dict__.get(_PLAN)  # type: ignore[no-any-return]
-    except AttributeError:
-        return None
+    spec = spec_of(cls)
+    return None if spec is None else spec.plan
 
 
 # -- definition time -----------------------------------------------------------------
@@ -171,7 +159,7 @@ def compile_plan(cls: type, spec: ClassSpec, migrations: Any) -> Plan | None:
     if not rules and not descend:
         return None
     plan = Plan(spec, tuple(declared), rules, descend)
-    type.__setattr__(cls, _PLAN, plan)
+    spec.plan = plan
     return plan
 
 
@@ -265,7 +253,7 @@ def _through_configs(spec: ClassSpec, name: str, m: Renamed | Removed, old: Path
         f = current.by_name.get(step)
         if f is None:
             return
-        node = f.node.inner if isinstance(f.node, ConstrainedNode) else f.node
+        node = f.node.base
         if not isinstance(node, ConfigNode):
             raise DefinitionError(
                 f"{name}: {m!r}: {format_path(old[: depth + 1])} is a current {f.type_text} field, "

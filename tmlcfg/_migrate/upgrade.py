@@ -34,11 +34,11 @@ def upgrade_text(cls: type, text: str, source: str | None = None) -> tuple[str, 
     Raises :class:`ConfigError` when the text is not TOML, when an old path and
     its new one are both given, or when a converted value cannot be converted.
     """
-    from .._load.layers import _parse
+    from .._toml.files import parse_located
     from .._toml.positions import key_lines, line_for
 
     plan = plan_of(cls)
-    data = _parse(text, source, cls.__name__)
+    data = parse_located(text, source, cls.__name__)
     if plan is None:
         return text, []
     lines: dict[PathTuple, int] = {}
@@ -215,7 +215,7 @@ def _masked(cls: type, text: str) -> list[str]:
 
 def _secret(cls: type, path: PathTuple) -> bool:
     """Whether ``path`` is at or below a secret field (a secret config covers all below it)."""
-    from .._engine.nodes import ConfigNode, ConstrainedNode, TypeNode
+    from .._engine.nodes import ConfigNode, TypeNode
     from .._engine.walk import child
 
     plan = plan_of(cls)
@@ -223,7 +223,7 @@ def _secret(cls: type, path: PathTuple) -> bool:
         path = translate(plan, path).path  # an old key is as secret as the field it now names
     node: TypeNode | None = ConfigNode(require_spec(cls))
     for step in path:
-        base = node.inner if isinstance(node, ConstrainedNode) else node
+        base = node.base if node is not None else None
         if isinstance(base, ConfigNode) and isinstance(step, str):
             f = base.spec.by_name.get(step)
             if f is None:
@@ -252,8 +252,9 @@ def upgrade_files(cls: type, files: list[str], mode: str) -> str:
     :class:`ConfigError`. ``check`` raises one listing every old key, located,
     when any file would change.
     """
-    from .._load.layers import _read
     from .._toml.atomic import write_atomic
+    from .._toml.files import read_text, without_bom
+    from .._toml.positions import key_lines
 
     problems: list[Problem] = []
     changed: list[tuple[str, str, str, list[Use], dict[PathTuple, int]]] = []
@@ -262,14 +263,13 @@ def upgrade_files(cls: type, files: list[str], mode: str) -> str:
             problems.append(Problem("", "is not a regular file; nothing was read or written", name))
             continue
         try:
-            layer = _read(name, cls.__name__)
-            assert layer.text is not None
-            new, uses = upgrade_text(cls, layer.text, name)
+            text = without_bom(read_text(name, cls.__name__))
+            new, uses = upgrade_text(cls, text, name)
         except ConfigError as e:
             problems += e.problems
             continue
-        if new != layer.text:
-            changed.append((name, layer.text, new, uses, layer.lines() if mode == "check" else {}))
+        if new != text:
+            changed.append((name, text, new, uses, key_lines(text) if mode == "check" else {}))
     if problems:
         raise ConfigError(problems, target=cls.__name__)
     out: list[str] = []

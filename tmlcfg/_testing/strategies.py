@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import pathlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn, assert_never
 
 import annotated_types as at
@@ -145,7 +145,12 @@ def _sizes(node: ConstrainedNode) -> tuple[int, int | None]:
     return low, high
 
 
-class _Builder:
+#: Strategies for classes whose cross-field checks random values rarely pass, by class. Filled by
+#: ``tmlcfg.testing`` with the shipped classes' (it sits above this package and imports them).
+KNOWN: dict[type, Callable[[Builder, PathTuple], st.SearchStrategy[Any]]] = {}
+
+
+class Builder:
     def __init__(self, root: type, overrides: dict[PathTuple, Any]) -> None:
         self.root = root
         self.overrides = overrides
@@ -261,7 +266,7 @@ class _Builder:
         return values
 
     def config(self, spec: ClassSpec, path: PathTuple) -> st.SearchStrategy[Any]:
-        known = _shipped().get(spec.cls)
+        known = KNOWN.get(spec.cls)
         if known is not None and not any(p[: len(path)] == path and len(p) > len(path) for p in self.overrides):
             strategy: st.SearchStrategy[Any] = known(self, path)
             return strategy
@@ -337,9 +342,9 @@ def _override_paths(spec: ClassSpec, overrides: Mapping[str, Any]) -> dict[PathT
     return out
 
 
-def builder(cls: type, overrides: Mapping[str, Any]) -> tuple[_Builder, st.SearchStrategy[Any]]:
+def builder(cls: type, overrides: Mapping[str, Any]) -> tuple[Builder, st.SearchStrategy[Any]]:
     spec = require_spec(cls)
-    built = _Builder(cls, _override_paths(spec, overrides))
+    built = Builder(cls, _override_paths(spec, overrides))
     return built, built.config(spec, ())
 
 
@@ -351,48 +356,3 @@ def configs(cls: type, **overrides: Any) -> st.SearchStrategy[Any]:
     that a cross-field check needs and random ones rarely give.
     """
     return builder(cls, overrides)[1]
-
-
-def _shipped() -> dict[type, Any]:
-    """Strategies for the shipped classes whose cross-field checks random values rarely pass."""
-    from .. import embedding, optimizers
-
-    def piecewise(builder: _Builder, path: PathTuple) -> st.SearchStrategy[Any]:
-        bounds = st.lists(st.integers(0, 10**9), unique=True, max_size=MAX_ITEMS).map(sorted)
-        return bounds.flatmap(
-            lambda b: st.lists(st.floats(allow_nan=False), min_size=len(b) + 1, max_size=len(b) + 1).map(
-                lambda v: optimizers.PiecewiseConstant(learning_rate_boundaries=tuple(b), learning_rate_values=tuple(v))
-            )
-        )
-
-    def cosine(builder: _Builder, path: PathTuple) -> st.SearchStrategy[Any]:
-        return st.builds(
-            lambda lr, final, ramp, extra: optimizers.LinearRampToCosine(
-                learning_rate=lr, final_learning_rate=final, num_ramp_steps=ramp, final_num_steps=ramp + extra
-            ),
-            st.floats(allow_nan=False),
-            st.floats(allow_nan=False),
-            st.integers(1, 10**9),
-            st.integers(1, 10**9),
-        )
-
-    def embeddings(builder: _Builder, path: PathTuple) -> st.SearchStrategy[Any]:
-        tables = st.lists(
-            builder.config(require_spec(embedding.EmbeddingBagConfig), (*path, "tables")),
-            min_size=1,
-            max_size=MAX_ITEMS,
-            unique_by=lambda t: t.name,
-        )
-        return tables.flatmap(
-            lambda ts: st.builds(
-                embedding.LargeEmbeddingsConfig,
-                tables=st.just(tuple(ts)),
-                tables_to_log=st.none() | st.lists(st.sampled_from([t.name for t in ts])).map(tuple),
-            )
-        )
-
-    return {
-        optimizers.PiecewiseConstant: piecewise,
-        optimizers.LinearRampToCosine: cosine,
-        embedding.LargeEmbeddingsConfig: embeddings,
-    }

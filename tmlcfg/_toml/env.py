@@ -124,3 +124,8 @@ def _value(
         return value
     problems.append((path, f"environment variable {name} is not set; set it or write ${{{name}:-default}}", ()))
     return m.group(0)
+
+
+def may_hold_dollar(text: str | None) -> bool:
+    """Whether a string of the document may hold ``$`` (``$$`` reads as ``$`` even with no environment)."""
+    return text is not None and ("$" in text or "\\u0024" in text or "\\U00000024" in text)

@@ -171,6 +171,11 @@ def _check_key_parts(text: str) -> None:
         raise KeyTooLong(message, line, None)
 
 
+def without_bom(text: str) -> str:
+    """``text`` without a leading byte-order mark, which is not part of a TOML document."""
+    return text[1:] if text.startswith("\ufeff") else text
+
+
 def parse(text: str) -> dict[str, Any]:
     """The document ``text`` holds, as TOML 1.0 reads it; a leading byte-order mark is skipped.
 
@@ -178,8 +183,7 @@ def parse(text: str) -> dict[str, Any]:
     ``MAX_KEY_PARTS`` parts); ``RecursionError`` for nesting too deep to read, and ``ValueError`` for
     an integer too long to convert, as ``tomllib`` does.
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = without_bom(text)
     _check_key_parts(text)
     tomli = _compiled_tomli()
     if tomli is not None:

@@ -14,7 +14,7 @@ import stat
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from .._base.errors import ConfigError, Invalid, Problem, RawProblem, to_problem
@@ -25,16 +25,14 @@ from .._engine.nodes import AnyNode, ConfigNode, ConstrainedNode, EnumNode
 from .._engine.walk import merge, set_path
 from .._migrate.plan import plan_of
 from .._migrate.ways import migrate_input, replace_path
+from .._runs.store import WANDB_CONFIG_FILE as CONFIG_FILE
+from .._runs.store import write_wandb_run
 from .._toml.env import too_deep
-from .._toml.write import pretty_print
-
-if TYPE_CHECKING:
-    from ..wandb import WandbConfig
+from .config import WandbConfig, host_problem
 
 _C = TypeVar("_C")
 INSTALL_HINT = "logging to Weights & Biases needs wandb: pip install 'tmlcfg[wandb]'"
 DEFAULT_HOST = "https://api.wandb.ai"
-CONFIG_FILE = "tmlcfg.toml"
 MASKED = "***"
 
 
@@ -102,8 +100,6 @@ def read_key(cfg: WandbConfig) -> str | None:
 
 def host_of(cfg: WandbConfig) -> str:
     """The server: ``host``, else ``WANDB_BASE_URL``, else wandb's; a malformed one is a ConfigError at host."""
-    from ..wandb import host_problem
-
     if cfg.host:
         problem = host_problem(cfg.host)
         if problem is not None:  # pragma: no cover - the field's validator refused it already
@@ -201,7 +197,8 @@ def init(cfg: WandbConfig, experiment: Any | None = None, **init_kwargs: Any) ->
 
     The mode is ``init_kwargs["mode"]``, else ``WANDB_MODE``, else online when a
     key is available and offline when not. The experiment is saved as
-    ``tmlcfg.toml`` in the run's files, secrets masked.
+    ``tmlcfg.toml`` in the run's files, secrets masked, with its run record
+    (``tmlcfg-run.toml``, read by :func:`tmlcfg.runs.load`).
     """
     config = run_config(cfg, experiment)
     mode = resolve_mode(cfg, init_kwargs.pop("mode", None))
@@ -219,9 +216,9 @@ def init(cfg: WandbConfig, experiment: Any | None = None, **init_kwargs: Any) ->
     except wandb.errors.Error as e:
         raise _error("", f"wandb could not start the run: {e}") from None
     if experiment is not None and run is not None and getattr(run, "dir", None):
-        path = os.path.join(run.dir, CONFIG_FILE)
-        Path(path).write_text(pretty_print(experiment), encoding="utf-8")
-        run.save(path, base_path=run.dir, policy="now")
+        # the experiment (secrets masked) and its run record, synced with the run
+        for path in write_wandb_run(experiment, run.dir):
+            run.save(path, base_path=run.dir, policy="now")
     return run
 
 
@@ -411,7 +408,7 @@ def restore(cls: type[_C], source: str | os.PathLike[str] | Mapping[str, Any]) -
             ],
             target=cls.__name__,
         )
-    from .._load.layers import read_plain
+    from .._toml.files import read_plain
 
     try:
         text = found.read_text(encoding="utf-8")

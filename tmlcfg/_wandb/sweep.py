@@ -9,8 +9,9 @@ from .._base.errors import ConfigError, Invalid, Problem
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from .._base.wording import MASKING, got, literal
 from .._engine.converter import require_spec
-from .._engine.nodes import ConfigNode, ConstrainedNode, FloatNode, IntNode, Node
+from .._engine.nodes import ConfigNode, ConstrainedNode, FloatNode, IntNode
 from .._engine.spec import ClassSpec, FieldSpec, field_at
+from .._migrate.plan import plan_of
 
 METHODS = ("grid", "random", "bayes")
 _INT_DISTRIBUTIONS = {"int_uniform", "q_uniform", "q_log_uniform", "q_log_uniform_values", "q_normal", "q_log_normal"}
@@ -47,10 +48,6 @@ def _below_secret(spec: ClassSpec, path: PathTuple) -> bool:
     return False
 
 
-def _base(node: Node) -> Node:
-    return node.inner if isinstance(node, ConstrainedNode) else node
-
-
 def _check_parameter(f: FieldSpec, spec: Mapping[str, Any]) -> list[str]:
     problems: list[str] = []
     unknown = set(spec) - _KEYS
@@ -66,7 +63,7 @@ def _check_parameter(f: FieldSpec, spec: Mapping[str, Any]) -> list[str]:
             for v in values:
                 _check_value(f, "value", v, problems)
     if "min" in spec or "max" in spec:
-        base = _base(f.node)
+        base = f.node.base
         distribution = spec.get("distribution")
         if not isinstance(base, (IntNode, FloatNode)):
             problems.append(f"min and max need a number field, and this is {f.type_text}")
@@ -155,7 +152,7 @@ def sweep_config(
     if not parameters:
         problems.append(Problem("", "a sweep needs at least one parameter"))
     flat = _flatten(parameters)
-    plan = cls.__dict__.get("__tmlcfg_migrations__")
+    plan = plan_of(cls)
     if plan is not None:
         from .._migrate.ways import sweep_paths
 

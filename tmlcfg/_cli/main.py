@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from .._base.errors import ConfigError, DefinitionError, Problem, UsageError
-from .._cli.argv import annotate, write_stdout
+from .._base.version import __version__
+from .._cli.argv import WholeWords, annotate, write_stdout
 from .._cli.reference import markdown_reference
 from .._cli.template import template
 from .._engine.converter import require_spec, unstructure
@@ -142,17 +143,25 @@ def _upgrade(args: argparse.Namespace) -> str:
     return upgrade_files(import_class(args.target), args.files, args.mode or "diff")
 
 
+_INPUTS = "TOML experiment files, layered in order, and path=value overrides, applied last"
+
+
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The command's parser, and each subcommand's own (which parses its words, flags anywhere among them)."""
-    parser = argparse.ArgumentParser(prog="tmlcfg", description="Check, show and document tmlcfg experiment files.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = argparse.ArgumentParser(
+        prog="tmlcfg", description="Check, show and document tmlcfg experiment files.", formatter_class=WholeWords
+    )
+    parser.add_argument("--version", action="version", version=f"tmlcfg {__version__}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="what to do; `tmlcfg COMMAND --help` tells more"
+    )
     commands: dict[str, argparse.ArgumentParser] = {}
 
     def command(name: str, help: str, run: Any, takes_class: bool = True) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
+        p = sub.add_parser(name, help=help, description=help, formatter_class=WholeWords)
         if takes_class:
             p.add_argument(
-                "target", metavar="module:Class", help="the config class, e.g. examples.twhin.config:TwhinConfig"
+                "target", metavar="module:Class", help="the config class, importable from here, e.g. tmlcfg.training:TrainingConfig"
             )
         p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
         p.set_defaults(run=run, command=name)
@@ -160,9 +169,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         return p
 
     p = command("check", "validate experiment files (layered in order) and path=value overrides", _check)
-    p.add_argument("inputs", nargs="*", metavar="FILE | path=value")
+    p.add_argument("inputs", nargs="*", metavar="FILE | path=value", help=_INPUTS)
     p = command("show", "print the resolved config as TOML, secrets masked", _show)
-    p.add_argument("inputs", nargs="*", metavar="FILE | path=value")
+    p.add_argument("inputs", nargs="*", metavar="FILE | path=value", help=_INPUTS)
     p.add_argument("--origins", action="store_true", help="say where each value came from")
     command("template", "print a commented TOML template of every field", lambda a: template(import_class(a.target)))
     command(
@@ -172,14 +181,14 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     )
     command("docs", "print a Markdown reference of every field", lambda a: markdown_reference(import_class(a.target)))
     p = command("diff", "print the paths where two experiment files differ", _diff)
-    p.add_argument("a", metavar="A")
-    p.add_argument("b", metavar="B")
+    p.add_argument("a", metavar="A", help="the first experiment file")
+    p.add_argument("b", metavar="B", help="the experiment file to compare with A")
     p = command("convert", "convert a pydantic-era YAML experiment file to TOML", _convert, takes_class=False)
-    p.add_argument("file", metavar="FILE.yaml")
+    p.add_argument("file", metavar="FILE.yaml", help="the YAML experiment file to convert")
     p.add_argument("--class", dest="cls", metavar="module:Class", help="read values by this class's field types")
     p.add_argument("--check", metavar="module:Class", help="also validate the result as this class")
     p = command("upgrade", "rewrite files to the class's current names (a diff unless --in-place)", _upgrade)
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="experiment files (TOML) to upgrade")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--in-place", action="store_const", const="in-place", dest="mode", help="rewrite the files")
     how.add_argument("--check", action="store_const", const="check", dest="mode", help="exit 1 if any would change")

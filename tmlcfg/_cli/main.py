@@ -122,7 +122,9 @@ def _diff(args: argparse.Namespace) -> str:
     cls = import_class(args.target)
     a: Any = load_layers(cls, args.a)[0]
     b: Any = load_layers(cls, args.b)[0]
-    return "".join(f"{d}\n" for d in diff(a, b))
+    found = diff(a, b)
+    args.status = 1 if found else 0  # as diff(1): 1 when the files differ
+    return "".join(f"{d}\n" for d in found)
 
 
 def _convert(args: argparse.Namespace) -> str:
@@ -140,7 +142,45 @@ def _convert(args: argparse.Namespace) -> str:
 def _upgrade(args: argparse.Namespace) -> str:
     from .._migrate.upgrade import upgrade_files
 
-    return upgrade_files(import_class(args.target), args.files, args.mode or "diff")
+    mode = args.mode or "diff"
+    if args.output is not None:
+        if args.mode is not None:
+            raise UsageError(f"-o writes the upgraded file; it does not go with --{args.mode}")
+        if len(args.files) != 1:
+            raise UsageError("-o writes one upgraded file: give one FILE, or --in-place to rewrite several")
+        mode = "text"
+    return upgrade_files(import_class(args.target), args.files, mode)
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The files the command will read: its experiment files, and the config class's own module."""
+    names: list[str] = []
+    if args.command in ("check", "show"):
+        names = _split(args.inputs)[0]
+    elif args.command == "diff":
+        names = [args.a, args.b]
+    elif args.command == "convert":
+        names = [args.file]
+    elif args.command == "upgrade":
+        names = list(args.files)
+    for target in (getattr(args, "target", None), getattr(args, "cls", None), getattr(args, "check", None)):
+        module = sys.modules.get(target.partition(":")[0]) if isinstance(target, str) else None
+        source = getattr(module, "__file__", None)
+        if isinstance(source, str):
+            names.append(source)
+    return names
+
+
+def _refuse_input_as_output(args: argparse.Namespace) -> None:
+    """A usage error if ``-o`` names a file the command reads, however it is reached (symlink, hard link)."""
+    for name in _inputs(args):
+        try:
+            same = os.path.samefile(name, args.output)
+        except (OSError, ValueError):  # either one missing: they cannot be the same file
+            continue
+        if same:
+            what = "would replace" if os.path.abspath(name) == os.path.abspath(args.output) else "is the same file as"
+            raise UsageError(f"-o {args.output}: {what} the input {name}; write the output to another file")
 
 
 _INPUTS = "TOML experiment files, layered in order, and path=value overrides, applied last"
@@ -223,7 +263,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = lambda message, *_, **__: print(
                 f"tmlcfg {args.command}: warning: {message}", file=sys.stderr
             )
-            _write(args.run(args), args.output)
+            text = args.run(args)
+            if args.output is not None:
+                _refuse_input_as_output(args)  # after the run, which imported the class's module
+            _write(text, args.output)
     except UsageError as e:
         print(f"tmlcfg {args.command}: {e}", file=sys.stderr)
         return 2
@@ -240,4 +283,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader went away (``| head``): stop quietly, and keep Python from complaining at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    return 0
+    return int(getattr(args, "status", 0))

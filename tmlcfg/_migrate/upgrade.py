@@ -244,19 +244,34 @@ def describe(use: Use) -> str:
     return f"renamed to {format_path(use.new)}"
 
 
-def upgrade_files(cls: type, files: list[str], mode: str) -> str:
-    """What ``tmlcfg upgrade`` prints; ``mode`` is ``diff``, ``in-place`` or ``check``.
+def _unwritable(name: str, target: str) -> list[Problem]:
+    """Why ``name`` cannot be rewritten in place (nothing is written), or nothing."""
+    from .._toml.atomic import check_target
 
-    Every file is read and upgraded before any is written, so a problem in one
-    leaves all as they were; the problems of all files come in one
+    try:
+        real, _ = check_target(name, target=target)
+    except ConfigError as e:
+        return [Problem(p.path, f"{p.message}; no file was rewritten", p.source, p.line) for p in e.problems]
+    if not os.access(real, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+        return [Problem("", "is read-only; make it writable or leave it out (no file was rewritten)", name)]
+    return []
+
+
+def upgrade_files(cls: type, files: list[str], mode: str) -> str:
+    """What ``tmlcfg upgrade`` prints; ``mode`` is ``diff``, ``in-place``, ``check`` or ``text``.
+
+    Every file is read and upgraded, and for ``in-place`` every file to
+    rewrite is checked to be writable, before any is written, so a problem in
+    one leaves all as they were; the problems of all files come in one
     :class:`ConfigError`. ``check`` raises one listing every old key, located,
-    when any file would change.
+    when any file would change. ``text`` gives the one file's upgraded text.
     """
     from .._load.layers import _read
     from .._toml.atomic import write_atomic
 
     problems: list[Problem] = []
     changed: list[tuple[str, str, str, list[Use], dict[PathTuple, int]]] = []
+    texts: dict[str, str] = {}
     for name in files:
         if os.path.exists(name) and not os.path.isfile(name):
             problems.append(Problem("", "is not a regular file; nothing was read or written", name))
@@ -265,13 +280,20 @@ def upgrade_files(cls: type, files: list[str], mode: str) -> str:
             layer = _read(name, cls.__name__)
             assert layer.text is not None
             new, uses = upgrade_text(cls, layer.text, name)
+            texts[name] = layer.text
         except ConfigError as e:
             problems += e.problems
             continue
         if new != layer.text:
             changed.append((name, layer.text, new, uses, layer.lines() if mode == "check" else {}))
+    if mode == "in-place":
+        for name, *_ in changed:
+            problems += _unwritable(name, cls.__name__)
     if problems:
         raise ConfigError(problems, target=cls.__name__)
+    if mode == "text":
+        (name,) = files
+        return changed[0][2] if changed else texts[name]
     out: list[str] = []
     for name, old, new, uses, lines in changed:
         if mode == "in-place":

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .._base.errors import ConfigError, DefinitionError, Problem, UsageError
+from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
 from .._base.version import __version__
 from .._cli.argv import WholeWords, annotate, write_stdout
 from .._cli.reference import markdown_reference
@@ -128,15 +129,31 @@ def _diff(args: argparse.Namespace) -> str:
 
 
 def _convert(args: argparse.Namespace) -> str:
-    from .._cli.yaml import yaml_to_toml
+    from .._cli.yaml import yaml_to_toml_lines
 
     # the class whose field types decide what YAML 1.1's strings such as 1e-3 become
     named = args.cls or args.check
     cls = import_class(named) if named else None
-    text = yaml_to_toml(args.file, cls)
+    text, lines = yaml_to_toml_lines(args.file, cls)
     if args.check:
-        loads(import_class(args.check), text, source=args.file, env=os.environ)
+        try:
+            loads(import_class(args.check), text, env=os.environ)
+        except ConfigError as e:
+            # the problems are in the YAML file the user wrote: its lines, not the generated TOML's
+            problems = [Problem(p.path, p.message, args.file, _yaml_line(lines, p.path)) for p in e.problems]
+            problems.sort(key=lambda p: p.line or 0)
+            raise ConfigError(problems, target=e.target) from None
     return text
+
+
+def _yaml_line(lines: dict[PathTuple, int], path: str) -> int | None:
+    from .._toml.positions import line_for
+
+    try:
+        steps = parse_path(path) if path else ()
+    except PathSyntaxError:  # pragma: no cover - tmlcfg's own paths parse
+        return None
+    return line_for(lines, steps) if steps else None
 
 
 def _upgrade(args: argparse.Namespace) -> str:

@@ -52,16 +52,18 @@ class Renamed:
 
 
 class Removed:
-    """``removed(old, reason=...)``: the key is accepted, ignored, and the reason shown."""
+    """``removed(old, reason=..., secret=...)``: the key is accepted, ignored, and the reason shown."""
 
-    __slots__ = ("old", "reason")
+    __slots__ = ("old", "reason", "secret")
 
-    def __init__(self, old: str, reason: str) -> None:
+    def __init__(self, old: str, reason: str, secret: bool = False) -> None:
         self.old = old
         self.reason = reason
+        self.secret = secret
 
     def __repr__(self) -> str:
-        return f"removed({self.old!r}, reason={self.reason!r})"
+        extra = ", secret=True" if self.secret else ""
+        return f"removed({self.old!r}, reason={self.reason!r}{extra})"
 
 
 def renamed(old: str, new: str, *, convert: Callable[[Any], Any] | None = None) -> Renamed:
@@ -87,9 +89,14 @@ def renamed(old: str, new: str, *, convert: Callable[[Any], Any] | None = None) 
     return Renamed(old, new, convert)
 
 
-def removed(old: str, *, reason: str) -> Removed:
-    """Declare that the key at path ``old`` is gone: it is accepted and ignored, and ``reason`` shown."""
-    return Removed(old, reason)
+def removed(old: str, *, reason: str, secret: bool = False) -> Removed:
+    """Declare that the key at path ``old`` is gone: it is accepted and ignored, and ``reason`` shown.
+
+    ``secret=True`` says its value was a secret (an API key written inline, say):
+    ``tmlcfg upgrade`` then never shows it. A removed key below a secret field
+    is masked without it.
+    """
+    return Removed(old, reason, secret)
 
 
 class Rule:
@@ -209,6 +216,8 @@ def _rules(spec: ClassSpec, name: str, declared: list[Renamed | Removed]) -> tup
         else:
             if not isinstance(m.reason, str) or not m.reason.strip():
                 raise DefinitionError(f"{name}: {m!r}: give a reason, shown to whoever still uses the key")
+            if not isinstance(m.secret, bool):
+                raise DefinitionError(f"{name}: {m!r}: secret= takes True or False")
             targets[old] = None
         by_old[old] = m
     # where each old path ends up (new path or None, converts in order, the migration that ends it),

@@ -46,6 +46,10 @@ class Layer:
         from .._migrate.ways import move_lines
 
         move_lines(self.lines(), moves)
+        for path, names in list(self.substituted.items()):  # "via ${VAR}" follows the value
+            for new, old in moves.items():
+                if path[: len(old)] == old:
+                    self.substituted.setdefault((*new, *path[len(old) :]), names)
         self.renamed.update(moves)
 
     def owns(self, path: PathTuple, anchors: tuple[PathTuple, ...] = ()) -> bool:
@@ -165,10 +169,6 @@ def _resolve(
 ) -> _C:
     """Substitute, merge and structure the layers; ``layers`` gains the overrides' layer."""
     spec = require_spec(cls)
-    if cls.__dict__.get("__tmlcfg_migrations__") is not None:
-        from .._migrate.ways import migrate_layers
-
-        overrides = migrate_layers(cls, layers, list(overrides))
     unset: list[Problem] = []
     data: dict[str, Any] = {}
     node = ConfigNode(spec) if len(layers) > 1 or overrides else None
@@ -183,6 +183,16 @@ def _resolve(
             except Invalid as e:
                 raise ConfigError(_locate([layer], e.problems), target=cls.__name__) from None
             unset += _locate([layer], raw)
+    plan = cls.__dict__.get("__tmlcfg_migrations__")
+    if plan is not None:
+        from .._migrate.apply import translate
+        from .._migrate.ways import migrate_layers
+
+        # after substitution: a convert sees the value, never the ${VAR} that gives it
+        overrides = migrate_layers(cls, layers, list(overrides))
+        # a removed key is ignored, and so is a variable it names that is not set
+        unset = [p for p in unset if not _removed(translate, plan, p.path)]
+    for layer in layers:
         # one file alone needs no merging (and no copy: structuring never edits its input)
         data = layer.data if len(layers) == 1 and not overrides else merge(node, data, layer.data)
     if overrides:
@@ -210,6 +220,14 @@ def _resolve(
     if unset:
         raise ConfigError(unset, target=cls.__name__)
     return result
+
+
+def _removed(translate: Any, plan: Any, path: str) -> bool:
+    try:
+        t = translate(plan, parse_path(path))
+    except PathSyntaxError:  # pragma: no cover - tmlcfg's own paths parse
+        return False
+    return t.use is not None and t.use.new is None
 
 
 def check_env(env: object) -> None:

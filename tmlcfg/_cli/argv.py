@@ -167,16 +167,27 @@ def annotate(text: str, where: dict[PathTuple, str]) -> str:
     return "\n".join(lines)
 
 
-def from_argv(cls: type[_C], argv: Sequence[str] | None = None) -> _C:
+def from_argv(
+    cls: type[_C],
+    argv: Sequence[str] | None = None,
+    *,
+    config_files: Sequence[str | os.PathLike[str]] = (),
+) -> _C:
     """The config for a training script: ``--config FILE`` (repeatable) and ``path=value`` overrides.
 
-    Flags may come anywhere among the overrides. ``--help`` lists every field
+    ``config_files`` are the script's own files (a ``local.toml`` beside it,
+    say), read first: the ``--config`` files given on the command line layer
+    over them, then the overrides. Flags may come anywhere among the overrides. ``--help`` lists every field
     path with its type, the value the given files and overrides make (secrets
     masked) and its doc, wrapped to the terminal (``COLUMNS``);
     ``--print-config`` prints the resolved TOML (``--origins`` adds where each
     value came from) and exits. Bad input prints the report and exits with 2.
     """
     spec = require_spec(cls)
+    if isinstance(config_files, (str, bytes, os.PathLike)) or not isinstance(config_files, Sequence):
+        raise TypeError(
+            f"config_files takes a list of paths, e.g. [HERE / 'local.toml']; got {type(config_files).__name__}"
+        )
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else cls.__name__
     width = shutil.get_terminal_size().columns
     history = ""
@@ -203,20 +214,21 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None) -> _C:
     args = parser.parse_intermixed_args(argv)
     if args.origins and not args.print_config and not args.help:
         parser.error("--origins only goes with --print-config")
+    files = [*config_files, *args.config]
     try:
-        config, layers = load_layers(cls, *args.config, overrides=args.overrides)
+        config, layers = load_layers(cls, *files, overrides=args.overrides)
     except ConfigError as e:
         if args.help:
             heading = f"fields of {cls.__name__} (set with path=value), with their defaults"
             # the defaults alone may fail (a required field): that is no fault of the command line
-            heading += ": the files and overrides given have problems" if args.config or args.overrides else ":"
+            heading += ": the files and overrides given have problems" if files or args.overrides else ":"
             parser.epilog = f"{_paragraphs(heading, width)}\n{field_help(cls, width=width)}" + history
             write_stdout(parser.format_help())
             raise SystemExit(0) from None
         print(e, file=sys.stderr)
         raise SystemExit(2) from None
     if args.help:
-        used = "the values used" if args.config or args.overrides else "their defaults"
+        used = "the values used" if files or args.overrides else "their defaults"
         heading = f"fields of {cls.__name__} (set with path=value), with {used}:"
         parser.epilog = f"{_paragraphs(heading, width)}\n{field_help(cls, config, width)}" + history
         write_stdout(parser.format_help())

@@ -97,3 +97,35 @@ def test_pytest_filterwarnings_makes_old_names_an_error(tmp_path: pathlib.Path, 
     done = _python(*args, cwd=tmp_path)
     assert done.returncode == 1, done.stdout
     assert "MigrationWarning" in done.stdout
+
+
+def test_a_green_run_writes_no_hypothesis_patch(tmp_path: pathlib.Path) -> None:
+    """Tests whose Hypothesis failures are expected (find inside a property, a law meant to break) pass silently."""
+    (tmp_path / "conftest.py").write_text((ROOT / "tests" / "conftest.py").read_text())
+    (tmp_path / "test_expected.py").write_text(
+        "import pytest\n"
+        "from hypothesis import HealthCheck, find, given, settings, strategies as st\n\n\n"
+        "@given(st.integers())\n"
+        "@settings(max_examples=3, database=None, suppress_health_check=[HealthCheck.nested_given])\n"
+        "def test_find_inside(n):\n"
+        "    assert find(st.integers(0, 9), lambda x: x >= 5, settings=settings(database=None)) == 5\n\n\n"
+        "def test_expected_failure():\n"
+        "    @given(st.integers())\n"
+        "    @settings(database=None)\n"
+        "    def broken(n):\n"
+        "        assert n < 10\n\n"
+        "    with pytest.raises(AssertionError):\n"
+        "        broken()\n"
+    )
+    done = _python("-m", "pytest", "-q", "-p", "no:cacheprovider", "test_expected.py", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout
+    assert "git apply" not in done.stdout
+    assert not (tmp_path / ".hypothesis" / "patches").exists()
+    # a real failure still gets its patch
+    (tmp_path / "test_failing.py").write_text(
+        "from hypothesis import given, settings, strategies as st\n\n\n"
+        "@given(st.integers())\n@settings(database=None)\ndef test_fails(n):\n    assert n < 10\n"
+    )
+    failed = _python("-m", "pytest", "-q", "-p", "no:cacheprovider", "test_failing.py", cwd=tmp_path)
+    assert failed.returncode == 1
+    assert "git apply .hypothesis/patches/" in failed.stdout

@@ -82,7 +82,5 @@ def test_version_costs_no_metadata_lookup() -> None:
 
 
 def test_command_prints_its_version() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "tmlcfg", "--version"], capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([sys.executable, "-m", "tmlcfg", "--version"], capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (0, f"tmlcfg {tmlcfg.__version__}\n", "")

@@ -56,7 +56,9 @@ def test_diff_exits_1_when_the_files_differ(
     assert ((code, out), err) == (expected, "")
 
 
-def test_diff_of_an_invalid_file_is_still_1_with_a_report(here: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_diff_of_an_invalid_file_is_still_1_with_a_report(
+    here: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (here / "bad.toml").write_text("num_train_steps = 0\n")
     code, out, err = _run(["diff", TRAINING, "a.toml", "bad.toml"], capsys)
     assert (code, out) == (1, "")

@@ -13,7 +13,9 @@ from tmlcfg._cli.main import main
 TRAINING = "tmlcfg.training:TrainingConfig"
 
 
-def _convert(tmp_path: pathlib.Path, text: str, *flags: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def _convert(
+    tmp_path: pathlib.Path, text: str, *flags: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
     source = tmp_path / "old.yaml"
     source.write_text(text, encoding="utf-8")
     out = tmp_path / "out.toml"
@@ -56,9 +58,7 @@ def test_int64_bounds_convert(tmp_path: pathlib.Path, capsys: pytest.CaptureFixt
 def test_a_huge_number_text_in_an_int_field_is_refused_by_the_check(
     tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, written, err = _convert(
-        tmp_path, f'num_train_steps: "{"9" * 5000}"\n', "--check", TRAINING, capsys=capsys
-    )
+    code, written, err = _convert(tmp_path, f'num_train_steps: "{"9" * 5000}"\n', "--check", TRAINING, capsys=capsys)
     assert (code, written) == (1, "")
     assert "old.yaml:1: num_train_steps: expected int" in err
 

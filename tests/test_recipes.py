@@ -55,7 +55,7 @@ def test_config_files_is_a_list(files: object) -> None:
 
 def test_the_example_script_takes_its_file_as_a_default() -> None:
     source = (ROOT / "examples" / "twhin" / "train.py").read_text()
-    assert "config_files=[HERE / \"local.toml\"]" in source
+    assert 'config_files=[HERE / "local.toml"]' in source
     assert '"--config"' not in source
 
 
@@ -81,7 +81,9 @@ def test_simplefilter_makes_old_names_an_error(tmp_path: pathlib.Path) -> None:
 
 
 def test_pythons_own_w_option_is_ignored_as_the_docs_say(tmp_path: pathlib.Path) -> None:
-    done = _python("-W", "error::tmlcfg.MigrationWarning", "-c", OLD + 'tmlcfg.from_dict(Run, {"steps": 2})\n', cwd=tmp_path)
+    done = _python(
+        "-W", "error::tmlcfg.MigrationWarning", "-c", OLD + 'tmlcfg.from_dict(Run, {"steps": 2})\n', cwd=tmp_path
+    )
     assert "Invalid -W option ignored" in done.stderr
     assert done.returncode == 0
 

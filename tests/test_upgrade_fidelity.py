@@ -157,7 +157,9 @@ def test_comments_on_and_inside_a_pruned_table_are_kept() -> None:
     for comment in ("# top", "# s", "# the legacy table", "# inside legacy", "# after flag"):
         assert comment in out
     assert "# flag itself" not in out  # the removed key's own line goes
-    assert out.index("# the legacy table") < out.index("# inside legacy") < out.index("# after flag") < out.index("[sgd]")
+    assert (
+        out.index("# the legacy table") < out.index("# inside legacy") < out.index("# after flag") < out.index("[sgd]")
+    )
     assert _load(out) == _load(PRUNED)
 
 

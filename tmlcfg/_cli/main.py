@@ -218,7 +218,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         p = sub.add_parser(name, help=help, description=help, formatter_class=WholeWords)
         if takes_class:
             p.add_argument(
-                "target", metavar="module:Class", help="the config class, importable from here, e.g. tmlcfg.training:TrainingConfig"
+                "target",
+                metavar="module:Class",
+                help="the config class, importable from here, e.g. tmlcfg.training:TrainingConfig",
             )
         p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
         p.set_defaults(run=run, command=name)

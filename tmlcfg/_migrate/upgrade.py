@@ -227,13 +227,13 @@ def _put(doc: Any, path: PathTuple, item: Any) -> None:
     *up, name = path
     holder = _get(doc, tuple(up))
     container = _container(holder) if isinstance(name, str) else None
-    key = _key_of(container, name) if container is not None else None
-    if key is not None and not key.is_dotted():
-        container._replace(name, key, item)
-    elif key is not None:  # a dotted key's head: the new item is written under its plain name
-        container._replace(name, _spaced_like(None, name), item)
-    else:
+    key = _key_of(container, name) if container is not None and isinstance(name, str) else None
+    if container is None or key is None or not isinstance(name, str):
         holder[name] = item
+    elif not key.is_dotted():
+        container._replace(name, key, item)
+    else:  # a dotted key's head: the new item is written under its plain name
+        container._replace(name, _spaced_like(None, name), item)
 
 
 def _apply(tomlkit: Any, doc: Any, use: Use) -> None:

@@ -249,3 +249,31 @@ def test_upgrade_never_writes_a_converted_reference(value: str) -> None:
 
 def test_upgrade_renames_a_reference_it_need_not_convert() -> None:
     assert _upgrade("tok = '${TOKEN}'\nMode = 'Eval'\n") == "token = '${TOKEN}'\nmode = \"eval\"\n"
+
+
+@tmlcfg.config
+class Vault:
+    user: str = "u"
+
+
+@tmlcfg.config(
+    migrations=(
+        tmlcfg.renamed("token", "vault.token"),
+        tmlcfg.removed("vault.token", reason="read from the vault"),
+        tmlcfg.renamed("pw", "old_pw"),
+        tmlcfg.removed("old_pw", reason="gone", secret=True),
+    )
+)
+class Chained:
+    vault: Vault = tmlcfg.field(factory=Vault, secret=True)
+
+
+@pytest.mark.parametrize("text", ['token = "sk-AAAA-1"\n', 'pw = """sk-AAAA-1\nsk-AAAA-2"""\n'])
+def test_a_key_renamed_then_removed_where_it_was_secret_is_masked(text: str) -> None:
+    """The last place a removed key lived decides: inside a secret field, or declared secret at its removal."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tmlcfg.MigrationWarning)
+        out, _ = upgrade_text(Chained, text)
+    shown = unified_diff(Chained, text, out, "exp.toml")
+    assert shown.startswith("--- a/exp.toml")
+    assert "AAAA" not in shown

@@ -102,7 +102,7 @@ def removed(old: str, *, reason: str, secret: bool = False) -> Removed:
 class Rule:
     """One compiled migration: chains resolved, paths parsed."""
 
-    __slots__ = ("converts", "declared", "kept", "new", "old", "reason")
+    __slots__ = ("converts", "declared", "kept", "new", "old", "reason", "secret")
 
     def __init__(
         self,
@@ -121,6 +121,8 @@ class Rule:
         # how many leading keys of ``old`` are current configs: their tables stay when emptied,
         # since naming a table (a group member's, say) can mean something of itself
         self.kept = kept
+        # a removal's value is a secret: declared so, or the key was last in what is a secret field now
+        self.secret = False
 
 
 # How to reach the nested configs below a field: ("config", plan), ("items", walker),
@@ -249,9 +251,27 @@ def _rules(spec: ClassSpec, name: str, declared: list[Renamed | Removed]) -> tup
             if not isinstance(found, FieldSpec):
                 raise DefinitionError(f"{name}: {last!r}: the new path must be a field: {found}")
         reason = last.reason if isinstance(last, Removed) else None
-        rules.append(Rule(old, target, converts, reason, by_old[old], _kept(spec, old)))
+        rule = Rule(old, target, converts, reason, by_old[old], _kept(spec, old))
+        if isinstance(last, Removed):
+            where = _path(spec, name, last, last.old, "old")
+            rule.secret = last.secret or _in_secret(spec, where) or _in_secret(spec, old)
+        rules.append(rule)
     rules.sort(key=lambda r: -len(r.old))
     return tuple(rules)
+
+
+def _in_secret(spec: ClassSpec, path: PathTuple) -> bool:
+    """Whether a table on the way to ``path`` is a current secret field (which covers everything below it)."""
+    current: ClassSpec | None = spec
+    for step in path[:-1]:
+        f = current.by_name.get(str(step)) if current is not None else None
+        if f is None:
+            return False
+        if f.secret:
+            return True
+        node = f.node.inner if isinstance(f.node, ConstrainedNode) else f.node
+        current = node.spec if isinstance(node, ConfigNode) else None
+    return False
 
 
 def _kept(spec: ClassSpec, old: PathTuple) -> int:

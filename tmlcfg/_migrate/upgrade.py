@@ -359,7 +359,8 @@ def _secret(cls: type, path: PathTuple) -> bool:
     """Whether ``path`` is at or below a secret field (a secret config covers all below it).
 
     A removed key is secret when declared ``removed(..., secret=True)``, or
-    when the table it was in is secret now.
+    when the table it was last in (before a chain of renames ended in its
+    removal) is secret now.
     """
     from .._engine.nodes import ConfigNode, ConstrainedNode, TypeNode
     from .._engine.walk import child
@@ -368,8 +369,7 @@ def _secret(cls: type, path: PathTuple) -> bool:
     if plan is not None:
         t = translate(plan, path)  # an old key is as secret as the field it now names
         if t.use is not None and t.use.new is None:
-            declared = t.rule.declared if t.rule is not None else None
-            return bool(getattr(declared, "secret", False)) or (len(path) > 1 and _secret(cls, path[:-1]))
+            return (t.rule is not None and t.rule.secret) or (len(path) > 1 and _secret(cls, path[:-1]))
         path = t.path
     node: TypeNode | None = ConfigNode(require_spec(cls))
     for step in path:

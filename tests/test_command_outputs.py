@@ -167,3 +167,30 @@ def test_upgrade_in_place_writes_nothing_unless_it_can_write_everything(
     monkeypatch.setattr(os, "access", real_access)
     assert _run(["upgrade", OLD, "first.toml", "ro/second.toml", "third.toml", "--in-place"], capsys)[0] == 0
     assert {(here / n).read_text() for n in ("first.toml", "ro/second.toml", "third.toml")} == {"num_steps = 3\n"}
+
+
+def test_upgrade_in_place_replaces_no_file_when_writing_any_fails(
+    here: pathlib.Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write failing late (a full disk on the third file) leaves every file as it was, and no temp file."""
+    import tmlcfg._toml.atomic as atomic
+
+    names = ["first.toml", "second.toml", "third.toml"]
+    for name in names:
+        (here / name).write_text("steps = 3\n")
+    real_fsync = os.fsync
+    calls = []
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(atomic.os, "fsync", fsync)
+    code, out, err = _run(["upgrade", OLD, *names, "--in-place"], capsys)
+    assert (code, out) == (1, "")
+    assert "third.toml: cannot write: No space left on device" in err
+    assert sorted(p.name for p in here.iterdir() if p.name.startswith(".")) == []
+    for name in names:
+        assert (here / name).read_text() == "steps = 3\n"

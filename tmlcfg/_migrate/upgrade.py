@@ -425,7 +425,7 @@ def upgrade_files(cls: type, files: list[str], mode: str) -> str:
     when any file would change. ``text`` gives the one file's upgraded text.
     """
     from .._load.layers import _read
-    from .._toml.atomic import write_atomic
+    from .._toml.atomic import write_all_atomic
 
     problems: list[Problem] = []
     changed: list[tuple[str, str, str, list[Use], dict[PathTuple, int]]] = []
@@ -455,9 +455,11 @@ def upgrade_files(cls: type, files: list[str], mode: str) -> str:
         (name,) = files
         return changed[0][2] if changed else texts[name]
     out: list[str] = []
+    if mode == "in-place":
+        # every new text on disk beside its file before any file is replaced: all or nothing
+        write_all_atomic([(name, new) for name, _, new, _, _ in changed], target=cls.__name__)
     for name, old, new, uses, lines in changed:
         if mode == "in-place":
-            write_atomic(name, new, target=cls.__name__)
             out.append(f"upgraded {name}: {len(uses)} key{'s' if len(uses) != 1 else ''}\n")
         elif mode == "check":
             hint = f"run `tmlcfg upgrade {cls.__module__}:{cls.__qualname__} --in-place {name}`"

@@ -277,3 +277,50 @@ def test_a_key_renamed_then_removed_where_it_was_secret_is_masked(text: str) -> 
     shown = unified_diff(Chained, text, out, "exp.toml")
     assert shown.startswith("--- a/exp.toml")
     assert "AAAA" not in shown
+
+
+@st.composite
+def commented_documents(draw: st.DrawFn) -> tuple[str, set[str]]:
+    """A file of old and current keys, with numbered comments anywhere a comment may go; the ones that must stay."""
+    counter = iter(range(1000))
+    keep: set[str] = set()
+
+    def comment(own: bool = False) -> str:
+        text = f"# c{next(counter)}"
+        if not own:
+            keep.add(text)
+        return text
+
+    def maybe(own: bool = False) -> list[str]:
+        return [comment(own)] if draw(st.booleans()) else []
+
+    parts: list[list[str]] = []
+    if draw(st.booleans()):
+        parts.append([*maybe(), f"steps = 3 {comment(own=True)}" if draw(st.booleans()) else "steps = 3"])
+    parts.append(["mode = 'x'" + (f"  {comment()}" if draw(st.booleans()) else "")])
+    tables = draw(st.permutations(["legacy", "old", "sgd"]))
+    for table in tables:
+        header = f"[{table}]" + (f" {comment()}" if draw(st.booleans()) else "")
+        if table == "legacy":
+            body = [*maybe(), f"flag = true {comment(own=True)}", *maybe()]
+        elif table == "old":
+            header = "[old.deep]" + header[len("[old]") :]
+            body = [*maybe(), "key = 'v'", *maybe()]
+        else:
+            body = [*maybe(), "lr = 0.5", *maybe(), "nesterov = true", *maybe()]
+        parts.append(["", header, *body])
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = newline.join(line for part in parts for line in part) + newline
+    return text, keep
+
+
+@settings(max_examples=60, deadline=None)
+@given(commented_documents())
+def test_every_comment_but_the_old_keys_own_is_kept(document: tuple[str, set[str]]) -> None:
+    text, keep = document
+    out = _upgrade(text)
+    assert _load(out) == _load(text)
+    for comment in keep:
+        assert comment in out, (comment, text, out)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    assert out.count("\n") == out.count(newline)

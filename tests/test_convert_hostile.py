@@ -38,6 +38,9 @@ def _convert(
         ("n: " + "7" * 5000 + "\n", "old.yaml:1: n: an integer beyond TOML's range (64-bit: -2**63 to 2**63 - 1) (too"),
         ("x: 1\nn: 0b" + "1" * 5000 + "\n", "old.yaml:2: n: an integer beyond TOML's range"),
         ("x: 1\nn: 0" + "7" * 5000 + "\n", "old.yaml:2: n: an integer beyond TOML's range"),
+        ("a: 1\n? 0b" + "1" * 20000 + "\n: x\n", "key (an integer of 20000 bits) is not a string"),
+        ("a:\n  ? 2020-01-01\n  : y\n", "old.yaml:1: a: key datetime.date(2020, 1, 1) is not a string"),
+        ("a:\n  ? " + "9" * 200 + "\n  : y\n", "key (an integer of 665 bits) is not a string"),
     ],
 )
 def test_what_toml_cannot_hold_exits_1_at_its_line(

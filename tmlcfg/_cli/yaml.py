@@ -184,6 +184,14 @@ _INT64 = (-(2**63), 2**63 - 1)
 _TOO_BIG = "an integer beyond TOML's range (64-bit: -2**63 to 2**63 - 1)"
 
 
+def _shown(key: Any) -> str:
+    """A YAML key that is not a string, shown short (an integer of 20,000 bits cannot even be printed)."""
+    if type(key) is int and not _INT64[0] <= key <= _INT64[1]:
+        return f"(an integer of {key.bit_length()} bits)"
+    text = repr(key)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _surrogate(text: str) -> str | None:
     """The first lone surrogate in ``text`` (no file can hold one), as ``U+D800``."""
     for c in text:
@@ -201,7 +209,7 @@ def _tomlify(value: Any, path: PathTuple, out: _Out, node: TypeNode | None) -> A
         table = {}
         for k, v in value.items():
             if not isinstance(k, str):
-                out.add(path, f"key {k!r} is not a string; TOML keys are")
+                out.add(path, f"key {_shown(k)} is not a string; TOML keys are")
                 continue
             bad = _surrogate(k)
             if bad is not None:

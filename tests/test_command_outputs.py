@@ -194,3 +194,10 @@ def test_upgrade_in_place_replaces_no_file_when_writing_any_fails(
     assert sorted(p.name for p in here.iterdir() if p.name.startswith(".")) == []
     for name in names:
         assert (here / name).read_text() == "steps = 3\n"
+
+
+@pytest.mark.parametrize("text", ["steps = 3\r\n", "num_steps = 3\r\n"])
+def test_upgrade_o_keeps_the_byte_order_mark(here: pathlib.Path, capsys: pytest.CaptureFixture[str], text: str) -> None:
+    (here / "bom.toml").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert _run(["upgrade", OLD, "bom.toml", "-o", "out.toml"], capsys)[0] == 0
+    assert (here / "out.toml").read_bytes() == b"\xef\xbb\xbfnum_steps = 3\r\n"

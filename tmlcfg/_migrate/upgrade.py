@@ -453,7 +453,9 @@ def upgrade_files(cls: type, files: list[str], mode: str) -> str:
         raise ConfigError(problems, target=cls.__name__)
     if mode == "text":
         (name,) = files
-        return changed[0][2] if changed else texts[name]
+        if changed:
+            return changed[0][2]
+        return ("\ufeff" if _has_bom(name) else "") + texts[name]  # the file as it is, byte-order mark and all
     out: list[str] = []
     if mode == "in-place":
         # every new text on disk beside its file before any file is replaced: all or nothing

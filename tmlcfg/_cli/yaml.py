@@ -72,6 +72,7 @@ def _loader() -> Any:
             # id(node) -> (expanded size, expanded depth); the nodes live as long as the loader
             self.measured: dict[int, tuple[int, int]] = {}
             self.path: list[str | int] = []
+            self.lines: dict[PathTuple, int] = {}  # each value's line (a mapping value's: its key's)
 
         def refuse(self, message: str, line: int) -> _Refused:
             return _Refused(message, tuple(self.path), line)
@@ -90,6 +91,9 @@ def _loader() -> Any:
             steps: list[str | int] = [] if parent is None else [step if isinstance(step, (str, int)) else "?"]
             self.path += steps
             level = len(self.path)
+            if steps != ["?"]:
+                mark = getattr(index, "start_mark", None)
+                self.lines.setdefault(tuple(self.path), (mark.line + 1) if mark is not None else line)
             if level > MAX_DEPTH and isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 raise self.refuse(f"nested more than {MAX_DEPTH} levels deep", line)
             try:
@@ -124,6 +128,16 @@ def _loader() -> Any:
                 )
             self.measured[id(node)] = (size, depth)
 
+    def construct_int(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.SafeLoader.construct_yaml_int(loader, node)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            line = node.start_mark.line + 1
+            at = [path for path, n in loader.lines.items() if n == line]
+            message = f"{_TOO_BIG} (too long even to read); quote it, or write a float"
+            raise _Refused(message, at[-1] if at else (), line) from None
+
+    Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
     Loader.add_implicit_resolver(_NUMBER_TAG, re.compile(_NUMBER_1_2), list("-+0123456789."))
     Loader.add_constructor(_NUMBER_TAG, lambda loader, node: _Number(loader.construct_scalar(node)))
     _LOADER = Loader
@@ -140,30 +154,82 @@ def _number(value: str, node: TypeNode | None) -> Any:
     if float in accepts and _FLOAT_TEXT.fullmatch(value):
         return float(value)
     if int in accepts and float not in accepts and _INT_TEXT.fullmatch(value):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # more digits than Python converts: left as text, which the check refuses
+            return str(value)
     return str(value)
 
 
-def _tomlify(value: Any, path: PathTuple, problems: list[Problem], source: str, node: TypeNode | None) -> Any:
-    """Nulls dropped, keys checked to be strings, order kept, numbers read by the field types."""
+class _Out:
+    """Where problems go while converting: the list, the file, and the line of each path."""
+
+    __slots__ = ("lines", "problems", "source")
+
+    def __init__(self, source: str, lines: dict[PathTuple, int]) -> None:
+        self.problems: list[Problem] = []
+        self.source = source
+        self.lines = lines
+
+    def add(self, path: PathTuple, message: str, line_of: PathTuple | None = None) -> None:
+        line = self.lines.get(path if line_of is None else line_of)
+        self.problems.append(Problem(format_path(path), message, self.source, line))
+
+
+_INT64 = (-(2**63), 2**63 - 1)
+_TOO_BIG = "an integer beyond TOML's range (64-bit: -2**63 to 2**63 - 1)"
+
+
+def _shown(key: Any) -> str:
+    """A YAML key that is not a string, shown short (an integer of 20,000 bits cannot even be printed)."""
+    if type(key) is int and not _INT64[0] <= key <= _INT64[1]:
+        return f"(an integer of {key.bit_length()} bits)"
+    text = repr(key)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _surrogate(text: str) -> str | None:
+    """The first lone surrogate in ``text`` (no file can hold one), as ``U+D800``."""
+    for c in text:
+        if 0xD800 <= ord(c) <= 0xDFFF:
+            return f"U+{ord(c):04X}"
+    return None
+
+
+def _tomlify(value: Any, path: PathTuple, out: _Out, node: TypeNode | None) -> Any:
+    """Nulls dropped, keys checked to be strings, order kept, numbers read by the field types.
+
+    What TOML cannot hold (a lone surrogate, an integer beyond 64 bits) is a problem at its line.
+    """
     if isinstance(value, dict):
-        out = {}
+        table = {}
         for k, v in value.items():
             if not isinstance(k, str):
-                problems.append(Problem(format_path(path), f"key {k!r} is not a string; TOML keys are", source))
+                out.add(path, f"key {_shown(k)} is not a string; TOML keys are")
+                continue
+            bad = _surrogate(k)
+            if bad is not None:
+                out.add(path, f"a key holds a lone surrogate ({bad}), which no TOML file can; fix the key", (*path, k))
                 continue
             if v is not None:
-                out[str(k)] = _tomlify(v, (*path, k), problems, source, child(node, k))
-        return out
+                table[str(k)] = _tomlify(v, (*path, k), out, child(node, k))
+        return table
     if isinstance(value, list):
         if any(v is None for v in value):
-            problems.append(Problem(format_path(path), "a list holds null, which TOML cannot write", source))
-        return [_tomlify(v, (*path, i), problems, source, child(node, i)) for i, v in enumerate(value) if v is not None]
+            out.add(path, "a list holds null, which TOML cannot write")
+        return [_tomlify(v, (*path, i), out, child(node, i)) for i, v in enumerate(value) if v is not None]
     if isinstance(value, str):
-        return _number(value, node) if isinstance(value, _Number) or node is not None else value
-    if value is None or isinstance(value, (bool, int, float, dt.date, dt.time)):
+        bad = _surrogate(value)
+        if bad is not None:
+            out.add(path, f"the text holds a lone surrogate ({bad}), which no TOML file can; fix the value")
+            return value
+        value = _number(value, node) if isinstance(value, _Number) or node is not None else value
+    if type(value) is int and not _INT64[0] <= value <= _INT64[1]:
+        out.add(path, f"{_TOO_BIG}; quote it, or write a float")
         return value
-    problems.append(Problem(format_path(path), f"{type(value).__name__} has no TOML form", source))
+    if value is None or isinstance(value, (bool, int, float, str, dt.date, dt.time)):
+        return value
+    out.add(path, f"{type(value).__name__} has no TOML form")
     return None
 
 
@@ -173,6 +239,11 @@ def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
     With ``cls``, a string in a number field that reads as that number
     becomes it, as pydantic made it; without, an unquoted ``1e-3`` is a float.
     """
+    return yaml_to_toml_lines(path, cls)[0]
+
+
+def yaml_to_toml_lines(path: str | os.PathLike[str], cls: type | None = None) -> tuple[str, dict[PathTuple, int]]:
+    """:func:`yaml_to_toml`, and the YAML file's line of each path, to report problems where the user wrote them."""
     yaml = _yaml()
     source = os.fspath(path)
     node: TypeNode | None = None
@@ -182,7 +253,11 @@ def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
         node = ConfigNode(require_spec(cls))
     try:
         with open(source, encoding="utf-8") as f:
-            data = yaml.load(f, Loader=_loader())  # a SafeLoader subclass
+            loader = _loader()(f)  # a SafeLoader subclass
+            try:
+                data = loader.get_single_data()
+            finally:
+                loader.dispose()
     except FileNotFoundError:
         raise ConfigError([Problem("", "file not found; check the path", source)]) from None
     except (OSError, UnicodeDecodeError) as e:
@@ -204,8 +279,9 @@ def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError([Problem("", "the document is not a mapping of keys to values", source)])
-    problems: list[Problem] = []
-    converted = _tomlify(data, (), problems, source, node)
-    if problems:
-        raise ConfigError(problems)
-    return write_toml(converted, keep_references=True)  # ${USER} stays a reference, as it was in YAML
+    out = _Out(source, loader.lines)
+    converted = _tomlify(data, (), out, node)
+    if out.problems:
+        raise ConfigError(out.problems)
+    # ${USER} stays a reference, as it was in YAML
+    return write_toml(converted, keep_references=True), loader.lines

@@ -399,7 +399,9 @@ def _options(parser: argparse.ArgumentParser) -> None:
 def add_command(sub: Any) -> None:
     """The ``port`` subcommand; options may come before, between or after the paths."""
     help = "rewrite pydantic config classes as tmlcfg configs (needs the port extra)"
-    parser = sub.add_parser("port", help=help, description=help)
+    # the paths are read after the options (REMAINDER), which argparse would show as "..."
+    usage = "tmlcfg port [-h] [--in-place | -o OUT_DIR] [--base DOTTED_NAME] PATH [PATH ...]"
+    parser = sub.add_parser("port", help=help, description=help, usage=usage)
     _options(parser)
     parser.add_argument("paths", nargs=argparse.REMAINDER, metavar="PATH", help=".py files or directories")
     parser.set_defaults(run=run, output=None)

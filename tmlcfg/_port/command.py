@@ -48,6 +48,8 @@ class Source:
     tree: cst.Module | None = None
     code: str | None = None
     ported: list[str] = field(default_factory=list)
+    #: ported class -> where it will behave otherwise than pydantic did
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +79,8 @@ class Result:
                     + (f"ported {', '.join(source.ported)}" if source.ported else "no config classes")
                 )
                 lines.extend(todos)
+                for name in source.ported:
+                    lines.extend(f"  {name}: {note}" for note in source.notes.get(name, ()))
         return "".join(f"{line}\n" for line in lines)
 
 
@@ -219,7 +223,7 @@ def port(paths: list[str], bases: list[str]) -> Result:
                 problems.append(Problem("", "cannot rewrite: nested too deeply", str(source.path)))
                 parsed.remove(source)
                 continue
-            source.code, source.ported = outcome.code, outcome.ported
+            source.code, source.ported, source.notes = outcome.code, outcome.ported, outcome.notes
             for name, reason in outcome.unportable.items():
                 unportable[f"{info.name}.{name}"] = (source, info.classes[name].line, reason)
         fresh = {q: r for q, (_, _, r) in unportable.items() if q not in project.blocked}
@@ -283,16 +287,29 @@ def _survey(project: Any, infos: list[Any]) -> None:
 
     from .._port import validators
     from .._port.index import dotted
+    from .._port.settings import extra_said
 
+    factories: dict[str, set[str]] = {}
     for info in infos:
         for statement in info.tree.body:
-            if not isinstance(statement, cst.ClassDef) or not project.index.is_config(
-                f"{info.name}.{statement.name.value}"
-            ):
+            if not isinstance(statement, cst.ClassDef):
+                continue
+            qualname = f"{info.name}.{statement.name.value}"
+            if not (project.index.is_config(qualname) or project.index.is_base(qualname)):
+                continue
+            extra = extra_said(statement, functools.partial(_qualify, project.index, info))
+            if extra is not None:
+                project.extra[qualname] = extra
+            if not project.index.is_config(qualname):
                 continue
             body = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else []
             for item in body:
                 if isinstance(item, cst.SimpleStatementLine) and isinstance(item.body[0], cst.AnnAssign):
+                    made = _required_or_made_by(project.index, info, item.body[0])
+                    if made == "":
+                        project.need_arguments.add(qualname)
+                    elif made is not None:
+                        factories.setdefault(qualname, set()).add(made)
                     target, annotation = item.body[0].target, item.body[0].annotation.annotation
                     project.references.setdefault(f"{info.name}.{statement.name.value}", set()).update(
                         _named_classes(project.index, info, annotation)
@@ -311,6 +328,57 @@ def _survey(project: Any, infos: list[Any]) -> None:
                     except validators.Untranslatable:
                         continue
                     project.checked.add(f"{info.name}.{statement.name.value}")
+    _needing_arguments(project, factories)
+
+
+def _needing_arguments(project: Any, factories: dict[str, set[str]]) -> None:
+    """Classes that cannot be built without arguments: a required field of their own or inherited, or a
+    default made by such a class (which the port makes required)."""
+    index = project.index
+    changed = True
+    while changed:
+        changed = False
+        for module in index.modules.values():
+            for info in module.classes.values():
+                if info.qualname in project.need_arguments or not index.is_config(info.qualname):
+                    continue
+                parents = {index.resolve(module, b) for b in info.bases}
+                if parents & project.need_arguments or factories.get(info.qualname, set()) & project.need_arguments:
+                    project.need_arguments.add(info.qualname)
+                    changed = True
+
+
+def _required_or_made_by(index: Any, info: Any, assign: Any) -> str | None:
+    """ "" for a required field (pydantic's sense, Optional aside), the class that makes its default, or None."""
+    import libcst as cst
+
+    from .._port.index import dotted
+
+    annotation = assign.annotation.annotation
+    head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
+    written = info.tree.code_for_node(annotation)
+    if index.resolve(info, dotted(head)) == "typing.ClassVar" or not isinstance(assign.target, cst.Name):
+        return None
+    if assign.target.value.startswith("_"):
+        return None
+    value = assign.value
+    optional = "Optional" in written or "None" in written
+    if value is None:
+        return None if optional else ""
+    if isinstance(value, cst.Call) and index.resolve(info, dotted(value.func)) == "pydantic.Field":
+        args = {
+            a.keyword.value if a.keyword else ("default" if i == 0 else "?"): a.value for i, a in enumerate(value.args)
+        }
+        if "default_factory" in args:
+            made = index.resolve(info, dotted(args["default_factory"]))
+            return made if index.is_config(made) else None
+        if "default" not in args or isinstance(args["default"], cst.Ellipsis):
+            return None if optional else ""
+        value = args["default"]
+    if isinstance(value, cst.Call) and not value.args:
+        made = index.resolve(info, dotted(value.func))
+        return made if index.is_config(made) else None
+    return None
 
 
 def _named_classes(index: Any, info: Any, annotation: Any) -> set[str]:

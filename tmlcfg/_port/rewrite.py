@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from .._port import settings as settings_module
 from .._port import validators
-from .._port.fields import FieldPorter, with_todos
+from .._port.fields import TODO, FieldPorter, with_todos
 from .._port.index import Index, ModuleInfo, dotted
+from .._port.settings import Settings
 from .._port.types import Needs, Shape, Types, Unportable
 
-_FORBID = frozenset({"pydantic.Extra.forbid", "'forbid'", '"forbid"'})
 #: pydantic model methods and the tmlcfg call that replaces each.
 _USES = {
     "dict": "tmlcfg.to_dict(cfg)",
@@ -39,6 +40,10 @@ class Project:
     list_fields: set[str] = field(default_factory=set)
     #: config class -> the config classes its fields name
     references: dict[str, set[str]] = field(default_factory=dict)
+    #: class -> what its own settings say of unknown keys (forbid, ignore, allow)
+    extra: dict[str, str] = field(default_factory=dict)
+    #: config classes with a required field: their factory is no default
+    need_arguments: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -47,6 +52,8 @@ class Outcome:
     ported: list[str] = field(default_factory=list)
     #: class name -> why it was not ported
     unportable: dict[str, str] = field(default_factory=dict)
+    #: class name -> where the port will be stricter than pydantic was, or otherwise differ
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
 
 class ModuleRewriter(FieldPorter, cst.CSTTransformer):
@@ -61,6 +68,13 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
         self.outcome = Outcome("")
         self.depth = 0
         self.quiet = False
+        self.notes: list[str] = []
+        self.project_needs_arguments = project.need_arguments
+        # the module reads pydantic itself, not its v1 copy
+        self.v2 = any(
+            (v == "pydantic" or v.startswith("pydantic.")) and not v.startswith("pydantic.v1")
+            for v in info.imports.values()
+        )
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
         return self.index.resolve(self.info, dotted(node))
@@ -184,6 +198,7 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
         if not self.index.is_config(qualname):
             return updated
         imports = set(self.needs.imports)
+        self.notes = []
         try:
             if qualname in self.project.blocked:
                 raise Unportable(self.project.blocked[qualname])
@@ -194,6 +209,7 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
             self.outcome.unportable[original.name.value] = reason
             return with_todos(updated, [f"{original.name.value} cannot be ported: {reason}"])
         self.outcome.ported.append(original.name.value)
+        self.outcome.notes[original.name.value] = self.notes
         return ported
 
     def _bases(self, node: cst.ClassDef) -> list[cst.Arg]:
@@ -208,11 +224,12 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
 
     def _port_class(self, node: cst.ClassDef, qualname: str) -> cst.ClassDef:
         todos: list[str] = []
+        settings = Settings(todos=todos)
         for keyword in node.keywords:
-            if keyword.keyword is not None and keyword.keyword.value == "extra":
-                self._config_setting(f"extra = {self.code(keyword.value)}", keyword.value, todos)
-            else:
+            key = keyword.keyword.value if keyword.keyword is not None else ""
+            if not settings_module.known(key):
                 raise Unportable(f"tmlcfg has no counterpart of the class keyword {self.code(keyword)}")
+            self._setting(key, keyword.value, f"{key} = {self.code(keyword.value)}", settings, "the class said")
         bases = self._bases(node)
         body: list[cst.BaseStatement] = []
         checks: list[cst.BaseStatement] = []
@@ -225,8 +242,15 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
             if pending:
                 statement, pending = validators.lead(statement, pending), []
             if isinstance(statement, cst.ClassDef) and statement.name.value == "Config":
-                self._config_class(statement, todos)
+                self._config_class(statement, settings)
                 pending = [line for line in statement.leading_lines if line.comment is not None]
+                continue
+            if self._model_config(statement, settings):
+                pending = [line for line in getattr(statement, "leading_lines", ()) if line.comment is not None]
+                continue
+            if isinstance(statement, cst.FunctionDef) and self._computed(statement) is not None:
+                statement = self._computed(statement) or statement
+                body.append(statement)
                 continue
             if isinstance(statement, cst.FunctionDef):
                 found = validators.find(statement, self.qualify)
@@ -250,6 +274,10 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
                     body.extend(methods)
                     continue
             if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.AnnAssign):
+                private = self._private(statement)
+                if private:
+                    pending = [*statement.leading_lines, *private]
+                    continue
                 statement = self._field(statement, fields)
             body.append(statement)
         if checks:
@@ -274,7 +302,28 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
             changes["lpar"] = cst.MaybeSentinel.DEFAULT
             changes["rpar"] = cst.MaybeSentinel.DEFAULT
         ported = node.with_changes(**changes)
+        self._stricter(node, qualname, settings, fields)
         return with_todos(ported, todos)
+
+    def _stricter(self, node: cst.ClassDef, qualname: str, settings: Settings, fields: dict[str, Shape]) -> None:
+        """Notes on what pydantic let through and tmlcfg will not."""
+        extra = settings.extra
+        for ancestor in [qualname, *self._ancestors(node)]:
+            extra = extra or self.project.extra.get(self.index.canonical(ancestor))
+        if (extra or "ignore") == "ignore":
+            self.notes.append(
+                "stricter: pydantic ignored unknown keys (extra='ignore'); tmlcfg refuses them, so a stale key "
+                "in a file is now an error (find them with `tmlcfg convert --check`)"
+            )
+        lax = {
+            "int": '"7" and 7.0 read as 7',
+            "float": '"0.5" read as 0.5',
+            "bool": '"true", "yes" and 1 read as True',
+        }
+        for kind, what in lax.items():
+            names = [n for n, shape in fields.items() if shape.inner().kind == kind]
+            if names:
+                self.notes.append(f"stricter: pydantic's lax mode let {what} ({', '.join(names)}); tmlcfg refuses")
 
     def _post_init(self, node: cst.ClassDef, checks: list[cst.BaseStatement]) -> cst.FunctionDef:
         inherited = any(self.index.canonical(q) in self.project.checked for q in self._ancestors(node))
@@ -298,13 +347,14 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
                 todo.extend(q for b in info.bases if (q := self.index.resolve(module, b)))
         return out
 
-    def _config_setting(self, text: str, value: cst.BaseExpression, todos: list[str]) -> None:
-        if not text.startswith("extra ="):
-            todos.append(f"class Config said `{text}`; tmlcfg has no such setting, check what relied on it")
-        elif (self.qualify(value) or self.code(value)) not in _FORBID:
-            todos.append(f"class Config said `{text}`; tmlcfg always refuses unknown keys")
+    def _setting(
+        self, key: str, value: cst.BaseExpression, spelled: str, settings: Settings, where: str = "class Config said"
+    ) -> None:
+        resolved = self.qualify(value) or self.code(value).strip()
+        settings_module.weigh(key, resolved, spelled, settings, where)
 
-    def _config_class(self, node: cst.ClassDef, todos: list[str]) -> None:
+    def _config_class(self, node: cst.ClassDef, settings: Settings) -> None:
+        todos = settings.todos if settings.todos is not None else []
         statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
         for statement in statements:
             if validators.is_docstring(statement):
@@ -317,13 +367,83 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
                 if isinstance(small, cst.Pass):
                     continue
                 small = small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-                if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                    self._config_setting(self.code(small).strip(), small.value, todos)
+                if (
+                    isinstance(small, cst.Assign)
+                    and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)
+                ):
+                    key = small.targets[0].target.value
+                    self._setting(key, small.value, self.code(small).strip(), settings)
                 else:
                     todos.append(
                         f"class Config said `{self.code(small).strip()}`; tmlcfg has no such setting, "
                         "check what relied on it"
                     )
+
+    def _model_config(self, statement: cst.BaseStatement, settings: Settings) -> bool:
+        """v2's ``model_config = ConfigDict(...)`` (or a dict) weighed setting by setting; False if not one."""
+        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+            return False
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target, value = small.targets[0].target, small.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            target, value = small.target, small.value
+        else:
+            return False
+        if not (isinstance(target, cst.Name) and target.value == "model_config"):
+            return False
+        pairs: list[tuple[str, cst.BaseExpression]] = []
+        if isinstance(value, cst.Call) and all(a.keyword is not None for a in value.args):
+            pairs = [(a.keyword.value, a.value) for a in value.args if a.keyword is not None]
+        elif isinstance(value, cst.Dict) and all(
+            isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) for e in value.elements
+        ):
+            for element in value.elements:
+                assert isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString)
+                pairs.append((str(element.key.evaluated_value), element.value))
+        else:
+            raise Unportable(f"its settings `{self.code(value).strip()}` cannot be read; spell them as ConfigDict(...)")
+        for key, setting in pairs:
+            self._setting(key, setting, f"{key}={self.code(setting)}", settings, "model_config said")
+        return True
+
+    def _computed(self, node: cst.FunctionDef) -> cst.FunctionDef | None:
+        """A ``@computed_field`` property without the decorator (noted: pydantic dumped it); None if not one."""
+        kept = [d for d in node.decorators if self.qualify(_called(d.decorator)) != "pydantic.computed_field"]
+        if len(kept) == len(node.decorators):
+            return None
+        self.notes.append(
+            f"{node.name.value}: a computed_field, which pydantic's model_dump wrote; tmlcfg.to_dict and the "
+            "files tmlcfg writes leave it out (it stays a property)"
+        )
+        if not kept:
+            kept = [cst.Decorator(cst.Name("property"))]
+        return node.with_changes(decorators=kept)
+
+    def _private(self, line: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
+        """A ``PrivateAttr`` (or a ``_name`` attribute) as comment lines under a TODO; [] for a field."""
+        assign = line.body[0]
+        assert isinstance(assign, cst.AnnAssign)
+        value = assign.value
+        is_private = isinstance(value, cst.Call) and self.qualify(value.func) == "pydantic.PrivateAttr"
+        name = assign.target.value if isinstance(assign.target, cst.Name) else ""
+        if not (is_private or (name.startswith("_") and not name.endswith("__"))):
+            return []
+        text = self.code(line.with_changes(leading_lines=[])).strip()
+        return [
+            cst.EmptyLine(
+                comment=cst.Comment(
+                    f"{TODO}private attribute {name}: a config is frozen and holds only its fields; "
+                    "keep this state outside it"
+                )
+            ),
+            *(cst.EmptyLine(comment=cst.Comment(f"# {part}".rstrip())) for part in text.splitlines()),
+        ]
+
+
+def _called(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.func if isinstance(node, cst.Call) else node
 
 
 def _names_in(node: cst.ClassDef, classes: set[str]) -> set[str]:

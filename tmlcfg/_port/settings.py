@@ -6,7 +6,10 @@ reason the class cannot be a config at all, or a TODO for a person.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import libcst as cst
 
 from .._port.types import Unportable
 
@@ -87,3 +90,47 @@ def weigh(key: str, value: str, spelled: str, settings: Settings, where: str = "
         todos.append(f"{where} `{spelled}`; {_VALUES[key]}; tmlcfg has no such setting, check what relied on it")
         return
     todos.append(f"{where} `{spelled}`; tmlcfg has no such setting, check what relied on it")
+
+
+def known(key: str) -> bool:
+    """A pydantic setting (which may also be given as a class keyword)."""
+    return key in ("extra", "arbitrary_types_allowed") or key in _NATURAL or key in _VALUES
+
+
+def extra_said(node: cst.ClassDef, resolve: Callable[[cst.BaseExpression], str | None]) -> str | None:
+    """What a class's own settings say of unknown keys (forbid, ignore, allow), or None where they are silent."""
+    found: list[cst.BaseExpression] = [k.value for k in node.keywords if k.keyword and k.keyword.value == "extra"]
+    statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
+    for statement in statements:
+        if isinstance(statement, cst.ClassDef) and statement.name.value == "Config":
+            inner = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else []
+            for line in inner:
+                for small in line.body if isinstance(line, cst.SimpleStatementLine) else ():
+                    if isinstance(small, cst.Assign) and any(
+                        isinstance(t.target, cst.Name) and t.target.value == "extra" for t in small.targets
+                    ):
+                        found.append(small.value)
+        elif isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if not isinstance(small, (cst.Assign, cst.AnnAssign)) or small.value is None:
+                    continue
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                if not any(isinstance(t, cst.Name) and t.value == "model_config" for t in targets):
+                    continue
+                value = small.value
+                if isinstance(value, cst.Call):
+                    found.extend(a.value for a in value.args if a.keyword and a.keyword.value == "extra")
+                elif isinstance(value, cst.Dict):
+                    found.extend(
+                        e.value
+                        for e in value.elements
+                        if isinstance(e, cst.DictElement)
+                        and isinstance(e.key, cst.SimpleString)
+                        and e.key.evaluated_value == "extra"
+                    )
+    for value in found:
+        spelled = resolve(value) or (str(value.evaluated_value) if isinstance(value, cst.SimpleString) else "")
+        word = spelled.rpartition(".")[2]
+        if word in ("forbid", "ignore", "allow"):
+            return word
+    return None

@@ -31,9 +31,11 @@ class Unportable(Exception):
 class Shape:
     """What a translated type holds, for translating its default: kind and the shapes inside."""
 
-    kind: str  # float, int, str, bool, tuple, mapping, frozenset, optional, config, other
+    kind: str  # float, int, str, bool, path, tuple, mapping, frozenset, optional, config, variant, choice, other
     args: list[Shape] = field(default_factory=list)
     config: str | None = None
+    #: for a choice (a union tmlcfg cannot hold, such as ``int | tuple[int, int]``): each member's spelling
+    texts: list[str] = field(default_factory=list)
 
     @property
     def optional(self) -> bool:
@@ -56,6 +58,8 @@ class Needs:
     forward: bool = False
     #: the field being translated held a SecretStr
     secret: bool = False
+    #: notes on the field being translated: where it will behave otherwise than pydantic did
+    notes: list[str] = field(default_factory=list)
 
 
 class Types:
@@ -113,6 +117,9 @@ class Types:
         name = self.resolve(node)
         if name is None:
             return self.code(node), OTHER
+        _refuse_runtime_objects(name, self.code(node))
+        if name == "pathlib.Path":
+            return self.code(node), Shape("path")
         if name in NUMBERS:
             return NUMBERS[name], Shape("float" if "Float" in name else "int")
         if name in STRICT:
@@ -145,6 +152,8 @@ class Types:
 
     def _subscript(self, node: cst.Subscript) -> tuple[str, Shape]:
         name = self.resolve(node.value)
+        if name is not None:
+            _refuse_runtime_objects(name, self.code(node))
         items = self._items(node)
         if name in _LISTS and len(items) == 1:
             inner, shape = self.translate(items[0])
@@ -171,14 +180,40 @@ class Types:
             return self._union(items)
         if name == "typing.Annotated":
             inner, shape = self.translate(items[0])
-            return f"Annotated[{', '.join([inner, *(self.code(i) for i in items[1:])])}]", shape
+            metadata = [self.code(i) for i in items[1:] if not (self.resolve(_called(i)) or "").startswith("pydantic.")]
+            for item in items[1:]:
+                made = self.resolve(_called(item)) or ""
+                if made.startswith("pydantic.") and made != "pydantic.Field":
+                    self.needs.todos.append(f"{self.code(item)} in its Annotated type is not run by tmlcfg")
+            if not metadata:
+                return inner, shape
+            self.needs.imports.add(("typing", "Annotated"))
+            return f"Annotated[{', '.join([inner, *metadata])}]", shape
         return self.code(node), OTHER
 
     def _union(self, items: list[cst.BaseExpression]) -> tuple[str, Shape]:
         members = [self.translate(i) for i in items]
         real = [(c, s) for c, s in members if c != "None"]
+        kinds = [s.kind for _, s in real]
+        if "str" in kinds and "path" in kinds:
+            # a file's text is a str either way, and pydantic (v2's smart unions, v1's first match) kept str
+            self.needs.notes.append(
+                f"`{' | '.join(c for c, _ in real)}` became str, as pydantic parsed a file's text; "
+                "a default Path(...) is its text"
+            )
+            real = [(c, s) for c, s in real if s.kind != "path"]
+            kinds = [s.kind for _, s in real]
         text = " | ".join(c for c, _ in real)
-        shape = real[0][1] if len(real) == 1 else OTHER
+        configs = [s for _, s in real if s.kind == "config"]
+        if len(configs) > 1 and len(configs) == len(real):
+            # one of several config classes: a variant field, each named in a file by its tag
+            shape = Shape("variant", configs)
+        elif configs and len(real) > 1:
+            raise Unportable(f"`{text}` mixes config classes with other types, which no TOML table can say")
+        elif len(real) > 1 and any(k in ("tuple", "mapping", "frozenset") for k in kinds):
+            shape = Shape("choice", [s for _, s in real], texts=[c for c, _ in real])
+        else:
+            shape = real[0][1] if len(real) == 1 else OTHER
         if len(real) < len(members):
             return optional(text, shape)
         return text, shape
@@ -213,6 +248,24 @@ class Types:
             else:
                 self.needs.todos.append(f"{key}= of {where} has no tmlcfg counterpart and is not checked")
         return metadata
+
+
+#: what a config cannot hold: values that live only while a program runs
+_RUNTIME = ("torch.", "numpy.", "jax.", "tensorflow.", "pandas.")
+_CALLABLES = frozenset(
+    {"typing.Callable", "collections.abc.Callable", "builtins.object", "typing.Type", "builtins.type"}
+)
+
+
+def _refuse_runtime_objects(name: str, spelled: str) -> None:
+    if name.startswith(_RUNTIME):
+        raise Unportable(f"a field holds {spelled}, which is data of a running program, not configuration")
+    if name in _CALLABLES:
+        raise Unportable(f"a field holds {spelled}, which no file can write")
+
+
+def _called(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.func if isinstance(node, cst.Call) else node
 
 
 def optional(text: str, shape: Shape) -> tuple[str, Shape]:

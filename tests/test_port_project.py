@@ -225,7 +225,7 @@ def test_generated_pydantic_classes_parse_as_their_ports_load(
     with tempfile.TemporaryDirectory() as directory:
         path = pathlib.Path(directory, f"{name}.py")
         path.write_text(source, encoding="utf-8")
-        result = port([str(path)], [f"{name}.BaseConfig"])
+        result = port([str(path)], [f"{name}.BaseConfig"], check=False)
     assert result.problems == []
     code = result.sources[0].code
     assert code is not None and "TODO" not in code

@@ -197,8 +197,12 @@ def _check_syntax(data: bytes) -> tuple[str, int | None] | None:
     return None
 
 
-def port(paths: list[str], bases: list[str]) -> Result:
-    """Every config class under ``paths`` ported; nothing is written."""
+def port(paths: list[str], bases: list[str], *, check: bool = True) -> Result:
+    """Every config class under ``paths`` ported; nothing is written.
+
+    With ``check``, every module is imported as ported in a fresh interpreter without
+    pydantic; a class that fails there is left as it was, named with the reason.
+    """
     _libcst()
     from .._port.index import Index, index_module
     from .._port.rewrite import Project
@@ -214,31 +218,76 @@ def port(paths: list[str], bases: list[str]) -> Result:
     _survey(project, list(infos.values()))
     unportable: dict[str, tuple[Source, int, str]] = {}
     todo = list(parsed)
-    while todo:
-        for source in todo:
-            info = infos[id(source)]
-            try:
-                outcome = _rewrite(info, project)
-            except RecursionError:  # pragma: no cover - the depth check above keeps files shallower
-                problems.append(Problem("", "cannot rewrite: nested too deeply", str(source.path)))
-                parsed.remove(source)
-                continue
-            source.code, source.ported, source.notes = outcome.code, outcome.ported, outcome.notes
-            for name, reason in outcome.unportable.items():
-                unportable[f"{info.name}.{name}"] = (source, info.classes[name].line, reason)
-        fresh = {q: r for q, (_, _, r) in unportable.items() if q not in project.blocked}
-        if not fresh:
+    for _ in range(_ROUNDS if check else 1):
+        while todo:
+            for source in todo:
+                info = infos[id(source)]
+                try:
+                    outcome = _rewrite(info, project)
+                except RecursionError:  # pragma: no cover - the depth check above keeps files shallower
+                    problems.append(Problem("", "cannot rewrite: nested too deeply", str(source.path)))
+                    parsed.remove(source)
+                    continue
+                source.code, source.ported, source.notes = outcome.code, outcome.ported, outcome.notes
+                for name, reason in outcome.unportable.items():
+                    unportable[f"{info.name}.{name}"] = (source, info.classes[name].line, reason)
+            fresh = {q: r for q, (_, _, r) in unportable.items() if q not in project.blocked}
+            if not fresh:
+                break
+            known = set(project.blocked)
+            project.blocked.update(fresh)
+            _block_dependents(index, project)
+            # only the modules holding a class that now stays pydantic are rewritten again
+            again = {q.rpartition(".")[0] for q in project.blocked.keys() - known} | {
+                q.rpartition(".")[0] for q in fresh
+            }
+            todo = [s for s in parsed if infos[id(s)].name in again]
+        if not check:
             break
-        known = set(project.blocked)
-        project.blocked.update(fresh)
-        _block_dependents(index, project)
-        # only the modules holding a class that now stays pydantic are rewritten again
-        again = {q.rpartition(".")[0] for q in project.blocked.keys() - known} | {q.rpartition(".")[0] for q in fresh}
-        todo = [s for s in parsed if infos[id(s)].name in again]
+        # what the rewrite could not foresee, a fresh interpreter finds: such a class is left as it was
+        todo = _verify(parsed, infos, project, problems)
+        if not todo:
+            break
     for qualname, (source, line, reason) in sorted(unportable.items(), key=lambda i: (str(i[1][0].path), i[1][1])):
         name = qualname.rpartition(".")[2]
         problems.append(Problem(name, f"cannot be ported: {reason}", str(source.path), line))
     return Result(sources, problems, skipped, _unused_bases(index, bases))
+
+
+#: how many times the port is checked and its failing classes left out, at most
+_ROUNDS = 6
+
+
+def _verify(parsed: list[Source], infos: dict[int, Any], project: Any, problems: list[Problem]) -> list[Source]:
+    """The sources to rewrite again, because a class of theirs (or one they depend on) failed the check."""
+    from .._port import verify
+
+    modules = [
+        verify.module(s.module, s.relative, s.path, s.code, s.ported, _holds_configs(project.index, infos[id(s)]))
+        for s in parsed
+        if s.code is not None
+    ]
+    failures = verify.check(modules)
+    fresh = {q: r for q, r in failures.classes.items() if q not in project.blocked}
+    by_module = {s.module: s for s in parsed}
+    for name, (line, reason) in failures.modules.items():
+        source = by_module[name]
+        if source.ported:
+            # no class is to blame: the module is left as it was, each class named
+            fresh.update({f"{name}.{c}": reason for c in source.ported if f"{name}.{c}" not in project.blocked})
+        elif not any(p.source == str(source.path) and p.message == reason for p in problems):
+            problems.append(Problem("", reason, str(source.path), line))
+    if not fresh:
+        return []
+    known = set(project.blocked)
+    project.blocked.update(fresh)
+    _block_dependents(project.index, project)
+    again = {q.rpartition(".")[0] for q in project.blocked.keys() - known}
+    return [s for s in parsed if infos[id(s)].name in again]
+
+
+def _holds_configs(index: Any, info: Any) -> bool:
+    return any(index.is_config(c.qualname) for c in info.classes.values())
 
 
 def _unused_bases(index: Any, bases: list[str]) -> list[str]:

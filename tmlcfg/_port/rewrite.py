@@ -238,8 +238,9 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
         pending: list[cst.EmptyLine] = []
         fields: dict[str, Shape] = {}
         statements = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
+        skip_blanks = False
         for statement in statements:
-            if pending:
+            if pending and not (skip_blanks and not body):
                 statement, pending = validators.lead(statement, pending), []
             if isinstance(statement, cst.ClassDef) and statement.name.value == "Config":
                 self._config_class(statement, settings)
@@ -247,10 +248,18 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
                 continue
             if self._model_config(statement, settings):
                 pending = [line for line in getattr(statement, "leading_lines", ()) if line.comment is not None]
+                if not body:
+                    # the class's first line now: no blank line before it
+                    skip_blanks = True
                 continue
-            if isinstance(statement, cst.FunctionDef) and self._computed(statement) is not None:
-                statement = self._computed(statement) or statement
-                body.append(statement)
+            if skip_blanks and not body:
+                own = [line for line in getattr(statement, "leading_lines", ()) if line.comment is not None]
+                statement = statement.with_changes(leading_lines=[*pending, *own])
+                pending = []
+            skip_blanks = False
+            computed = self._computed(statement) if isinstance(statement, cst.FunctionDef) else None
+            if computed is not None:
+                body.append(computed)
                 continue
             if isinstance(statement, cst.FunctionDef):
                 found = validators.find(statement, self.qualify)
@@ -315,15 +324,12 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
                 "stricter: pydantic ignored unknown keys (extra='ignore'); tmlcfg refuses them, so a stale key "
                 "in a file is now an error (find them with `tmlcfg convert --check`)"
             )
-        lax = {
-            "int": '"7" and 7.0 read as 7',
-            "float": '"0.5" read as 0.5',
-            "bool": '"true", "yes" and 1 read as True',
-        }
-        for kind, what in lax.items():
-            names = [n for n, shape in fields.items() if shape.inner().kind == kind]
-            if names:
-                self.notes.append(f"stricter: pydantic's lax mode let {what} ({', '.join(names)}); tmlcfg refuses")
+        lax = [n for n, shape in fields.items() if shape.inner().kind in ("int", "float", "bool")]
+        if lax:
+            self.notes.append(
+                f"stricter: {', '.join(lax)} no longer coerced as pydantic's lax mode did "
+                '("7" or 7.0 for an int, "0.5" for a float, "yes" or 1 for a bool)'
+            )
 
     def _post_init(self, node: cst.ClassDef, checks: list[cst.BaseStatement]) -> cst.FunctionDef:
         inherited = any(self.index.canonical(q) in self.project.checked for q in self._ancestors(node))

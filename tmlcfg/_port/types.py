@@ -194,11 +194,12 @@ class Types:
     def _union(self, items: list[cst.BaseExpression]) -> tuple[str, Shape]:
         members = [self.translate(i) for i in items]
         real = [(c, s) for c, s in members if c != "None"]
+        has_none = len(real) < len(members)
         kinds = [s.kind for _, s in real]
         if "str" in kinds and "path" in kinds:
             # a file's text is a str either way, and pydantic (v2's smart unions, v1's first match) kept str
             self.needs.notes.append(
-                f"`{' | '.join(c for c, _ in real)}` became str, as pydantic parsed a file's text; "
+                f"`{' | '.join(c for c, _ in real)}` became str, the type pydantic gave a file's text; "
                 "a default Path(...) is its text"
             )
             real = [(c, s) for c, s in real if s.kind != "path"]
@@ -214,7 +215,7 @@ class Types:
             shape = Shape("choice", [s for _, s in real], texts=[c for c, _ in real])
         else:
             shape = real[0][1] if len(real) == 1 else OTHER
-        if len(real) < len(members):
+        if has_none:
             return optional(text, shape)
         return text, shape
 

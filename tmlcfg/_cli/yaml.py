@@ -72,6 +72,8 @@ def _loader() -> Any:
             # id(node) -> (expanded size, expanded depth); the nodes live as long as the loader
             self.measured: dict[int, tuple[int, int]] = {}
             self.path: list[str | int] = []
+            #: the line each value starts on, by its path
+            self.lines: dict[PathTuple, int] = {}
 
         def refuse(self, message: str, line: int) -> _Refused:
             return _Refused(message, tuple(self.path), line)
@@ -95,6 +97,7 @@ def _loader() -> Any:
             try:
                 node = super().compose_node(parent, index)
                 self.measure(node, line, level)
+                self.lines.setdefault(tuple(self.path), line)
             finally:
                 del self.path[level - len(steps) :]
             return node
@@ -148,27 +151,159 @@ def _number(value: str, node: TypeNode | None) -> Any:
     return str(value)
 
 
-def _tomlify(value: Any, path: PathTuple, problems: list[Problem], source: str, node: TypeNode | None) -> Any:
-    """Nulls dropped, keys checked to be strings, order kept, numbers read by the field types."""
+def _tomlify(
+    value: Any,
+    path: PathTuple,
+    problems: list[Problem],
+    source: str,
+    node: TypeNode | None,
+    lines: dict[PathTuple, int] | None = None,
+) -> Any:
+    """Nulls dropped (where they mean the default), keys checked to be strings, order kept, numbers read by
+    the field types."""
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             if not isinstance(k, str):
                 problems.append(Problem(format_path(path), f"key {k!r} is not a string; TOML keys are", source))
                 continue
-            if v is not None:
-                out[str(k)] = _tomlify(v, (*path, k), problems, source, child(node, k))
+            if v is None:
+                refused = _null(node, k)
+                if refused is not None:
+                    line = (lines or {}).get((*path, k))
+                    problems.append(Problem(format_path((*path, k)), refused, source, line))
+            else:
+                out[str(k)] = _tomlify(v, (*path, k), problems, source, child(node, k), lines)
         return out
     if isinstance(value, list):
         if any(v is None for v in value):
             problems.append(Problem(format_path(path), "a list holds null, which TOML cannot write", source))
-        return [_tomlify(v, (*path, i), problems, source, child(node, i)) for i, v in enumerate(value) if v is not None]
+        return [
+            _tomlify(v, (*path, i), problems, source, child(node, i), lines)
+            for i, v in enumerate(value)
+            if v is not None
+        ]
     if isinstance(value, str):
         return _number(value, node) if isinstance(value, _Number) or node is not None else value
     if value is None or isinstance(value, (bool, int, float, dt.date, dt.time)):
         return value
     problems.append(Problem(format_path(path), f"{type(value).__name__} has no TOML form", source))
     return None
+
+
+def _null(node: TypeNode | None, key: str) -> str | None:
+    """Why an explicit null cannot be dropped for the field ``key`` of ``node``; None where null is its default.
+
+    pydantic set such a field to None; tmlcfg's default would be another value, silently.
+    """
+    base = _base(node)
+    if not isinstance(base, ConfigNode):
+        return None
+    field = base.spec.by_name.get(key)
+    if field is None or field.group is not None or (field.optional and field.default is None and field.factory is None):
+        # a group's member left null is one not chosen, which is what leaving it out says too
+        return None
+    if field.required:
+        return "null for a required field, which TOML cannot say; give it a value"
+    default = "its default" if field.secret or field.factory is not None else f"its default {field.default!r}"
+    return (
+        f"null, which this field cannot hold: dropping the key would load {default} instead; "
+        "give the value the code should see, or remove the key to mean the default"
+    )
+
+
+def _variants(tp: Any) -> list[type] | None:
+    """The config classes of a union of two or more of them (None aside), else None."""
+    import types
+    import typing
+
+    from .._engine.spec import spec_of
+
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return None
+    members = [a for a in typing.get_args(tp) if a is not type(None)]
+    if len(members) > 1 and all(isinstance(m, type) and spec_of(m) is not None for m in members):
+        return members
+    return None
+
+
+def tag_of(cls: type) -> str:
+    """A variant class's tag: the one it was given, else its derived tag."""
+    from .._base.wording import derived_tag
+    from .._engine.spec import spec_of
+
+    given = getattr(spec_of(cls), "tag", None)
+    return given if isinstance(given, str) else derived_tag(cls.__name__)
+
+
+def _fits(cls: type, table: dict[Any, Any]) -> bool:
+    """The table's keys are fields of ``cls``, its required fields are all there, and a field that can hold
+    only one value (``Literal["x"]``) holds that one."""
+    import typing
+
+    from .._engine.spec import spec_of
+
+    spec = spec_of(cls)
+    assert spec is not None
+    keys = {k for k in table if k != "kind" and table[k] is not None}
+    if not keys <= set(spec.by_name) or any(f.required and f.name not in keys for f in spec.fields):
+        return False
+    hints = typing.get_type_hints(cls)
+    for key in keys:
+        hint = hints.get(key)
+        single = typing.get_origin(hint) is typing.Literal and len(typing.get_args(hint)) == 1
+        if single and table[key] != typing.get_args(hint)[0]:
+            return False
+    return True
+
+
+def choose_variant(table: dict[Any, Any], members: list[type]) -> type | list[type]:
+    """The one member whose fields fit the table's keys, or every member that fits (none, or several)."""
+    fitting = [m for m in members if _fits(m, table)]
+    return fitting[0] if len(fitting) == 1 else fitting
+
+
+def _add_kinds(
+    value: Any, tp: Any, path: PathTuple, lines: dict[PathTuple, int], problems: list[Problem], source: str
+) -> Any:
+    """``kind`` written into each table of a variant field that has none, as pydantic chose the variant."""
+    import typing
+    from collections.abc import Mapping
+
+    from .._engine.spec import spec_of
+
+    members = _variants(tp)
+    if members is not None and isinstance(value, dict):
+        if "kind" in value:
+            chosen = next((m for m in members if tag_of(m) == value["kind"]), None)
+            return value if chosen is None else _add_kinds(value, chosen, path, lines, problems, source)
+        picked = choose_variant(value, members)
+        if isinstance(picked, list):
+            tags = ", ".join(repr(tag_of(m)) for m in (picked or members))
+            how = "several variants" if picked else "none of the variants"
+            problems.append(
+                Problem(
+                    format_path(path),
+                    f"the table fits {how} ({tags}); add `kind: <tag>` to say which",
+                    source,
+                    lines.get(path),
+                )
+            )
+            return value
+        return {"kind": tag_of(picked), **_add_kinds(value, picked, path, lines, problems, source)}
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if isinstance(tp, type) and spec_of(tp) is not None and isinstance(value, dict):
+        hints = typing.get_type_hints(tp, include_extras=False)
+        return {k: _add_kinds(v, hints.get(k), (*path, k), lines, problems, source) for k, v in value.items()}
+    if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
+        inner = [a for a in args if a is not type(None)]
+        return _add_kinds(value, inner[0], path, lines, problems, source) if len(inner) == 1 else value
+    if origin is tuple and isinstance(value, list) and args:
+        item = args[0]
+        return [_add_kinds(v, item, (*path, i), lines, problems, source) for i, v in enumerate(value)]
+    if origin in (Mapping, dict) and isinstance(value, dict) and len(args) == 2:
+        return {k: _add_kinds(v, args[1], (*path, k), lines, problems, source) for k, v in value.items()}
+    return value
 
 
 def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
@@ -184,9 +319,15 @@ def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
         from .._engine.converter import require_spec
 
         node = ConfigNode(require_spec(cls))
+    lines: dict[PathTuple, int] = {}
     try:
         with open(source, encoding="utf-8") as f:
-            data = yaml.load(f, Loader=_loader())  # a SafeLoader subclass
+            loader = _loader()(f)  # a SafeLoader subclass
+            try:
+                data = loader.get_single_data()
+                lines = loader.lines
+            finally:
+                loader.dispose()
     except FileNotFoundError:
         raise ConfigError([Problem("", "file not found; check the path", source)]) from None
     except (OSError, UnicodeDecodeError) as e:
@@ -209,7 +350,9 @@ def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
     if not isinstance(data, dict):
         raise ConfigError([Problem("", "the document is not a mapping of keys to values", source)])
     problems: list[Problem] = []
-    converted = _tomlify(data, (), problems, source, node)
+    if cls is not None:
+        data = _add_kinds(data, cls, (), lines, problems, source)
+    converted = _tomlify(data, (), problems, source, node, lines)
     if problems:
         raise ConfigError(problems)
     return write_toml(converted, keep_references=True)  # ${USER} stays a reference, as it was in YAML

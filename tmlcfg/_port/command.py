@@ -360,9 +360,11 @@ def _survey(project: Any, infos: list[Any]) -> None:
                     elif made is not None:
                         factories.setdefault(qualname, set()).add(made)
                     target, annotation = item.body[0].target, item.body[0].annotation.annotation
-                    project.references.setdefault(f"{info.name}.{statement.name.value}", set()).update(
-                        _named_classes(project.index, info, annotation)
-                    )
+                    named = _named_classes(project.index, info, annotation)
+                    project.references.setdefault(f"{info.name}.{statement.name.value}", set()).update(named)
+                    if len(named) > 1:
+                        # one of several config classes: each will be a variant, named in files by a tag
+                        project.variants.update(named)
                     if isinstance(target, cst.Name):
                         project.field_names.add(target.value)
                         head = annotation.value if isinstance(annotation, cst.Subscript) else annotation

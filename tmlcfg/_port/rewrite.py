@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from .._base.wording import derived_tag
 from .._port import settings as settings_module
 from .._port import validators
 from .._port.fields import TODO, FieldPorter, with_todos
@@ -44,6 +45,8 @@ class Project:
     extra: dict[str, str] = field(default_factory=dict)
     #: config classes with a required field: their factory is no default
     need_arguments: set[str] = field(default_factory=set)
+    #: config classes that are members of a union of config classes (variants)
+    variants: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -239,6 +242,7 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
         fields: dict[str, Shape] = {}
         statements = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
         skip_blanks = False
+        tag: str | None = None
         for statement in statements:
             if pending and not (skip_blanks and not body):
                 statement, pending = validators.lead(statement, pending), []
@@ -283,6 +287,11 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
                     body.extend(methods)
                     continue
             if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.AnnAssign):
+                if qualname in self.project.variants and tag is None:
+                    tag = self._discriminator(statement)
+                    if tag is not None:
+                        pending = [line for line in statement.leading_lines if line.comment is not None]
+                        continue
                 private = self._private(statement)
                 if private:
                     pending = [*statement.leading_lines, *private]
@@ -300,6 +309,8 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
         assert isinstance(node.body, cst.IndentedBlock)
         new_body = node.body.with_changes(body=body, footer=[*footer, *node.body.footer])
         decorator = cst.Decorator(cst.Attribute(cst.Name("tmlcfg"), cst.Name("config")))
+        if tag is not None and tag != derived_tag(node.name.value):
+            decorator = cst.Decorator(cst.parse_expression(f"tmlcfg.config(tag={tag!r})"))
         self.needs.imports.add(("tmlcfg", None))
         changes: dict[str, object] = {
             "bases": bases,
@@ -426,6 +437,21 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
         if not kept:
             kept = [cst.Decorator(cst.Name("property"))]
         return node.with_changes(decorators=kept)
+
+    def _discriminator(self, line: cst.SimpleStatementLine) -> str | None:
+        """The tag a variant's ``kind: Literal["x"]`` field names (the field goes: tmlcfg writes ``kind`` itself)."""
+        assign = line.body[0]
+        assert isinstance(assign, cst.AnnAssign)
+        annotation = assign.annotation.annotation
+        if not (isinstance(assign.target, cst.Name) and assign.target.value == "kind"):
+            return None
+        if not (isinstance(annotation, cst.Subscript) and self.qualify(annotation.value) == "typing.Literal"):
+            return None
+        values = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
+        if len(values) == 1 and isinstance(values[0], cst.SimpleString):
+            tag = values[0].evaluated_value
+            return tag if isinstance(tag, str) else None
+        return None
 
     def _private(self, line: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
         """A ``PrivateAttr`` (or a ``_name`` attribute) as comment lines under a TODO; [] for a field."""

@@ -278,6 +278,8 @@ def translate(
     if body and is_docstring(body[0]):
         body = body[1:]
     others: list[str] = []
+    value: str | None
+    values: str | None
     if validator.kind == "model":
         # v2's model validator in mode 'after' checks the built object, as __attrs_post_init__ does
         if params[:1] != ["self"]:

@@ -303,13 +303,18 @@ def translate(
             body = [s.visit(_InfoData(values)) for s in body]  # type: ignore[misc]
     if body and _returns_input(body[-1], (value, values)):
         body = body[:-1]
+    replaced = _replacement(validator, body, (value, values))
+    if replaced is not None:
+        # v2's after-validator may give the field a new value: the check sets it, as pydantic did
+        body = body[:-1]
     out: list[cst.BaseStatement] = []
     methods: list[cst.FunctionDef] = []
     owner = [cls_name] if validator.kind != "model" else []
     for field in fields:
         rewriter = _Body(value, field, values, [*owner, *extras, *others], node.name.value, module)
         statements: list[cst.BaseStatement] = []
-        for statement in _field_named(body, values, field) if validator.v2 else body:
+        own = body if replaced is None or field is None else [*body, _set(field, replaced)]
+        for statement in _field_named(own, values, field) if validator.v2 else own:
             rewritten = statement.visit(rewriter)
             if isinstance(rewritten, cst.BaseStatement):
                 statements.append(rewritten)
@@ -336,6 +341,30 @@ def translate(
         statements[0] = lead(statements[0], [comment])
         out.extend(statements)
     return out, methods
+
+
+def _replacement(
+    validator: Validator, body: list[cst.BaseStatement], inputs: tuple[str | None, ...]
+) -> cst.BaseExpression | None:
+    """What a v2 after-validator of fields returns at its end instead of the value it was given, if it does."""
+    if not (validator.v2 and validator.kind == "field" and not validator.pre and body):
+        return None
+    last = body[-1]
+    if not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 and isinstance(last.body[0], cst.Return)):
+        return None
+    returned = last.body[0].value
+    if returned is None or (isinstance(returned, cst.Name) and returned.value in inputs):
+        return None
+    return returned
+
+
+def _set(field: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:
+    """``object.__setattr__(self, "field", value)``: the one way a check may set a frozen field."""
+    setter = cst.Attribute(cst.Name("object"), cst.Name("__setattr__"))
+    args = [cst.Arg(cst.Name("self")), cst.Arg(cst.SimpleString(f"\"{field}\"")), cst.Arg(value)]
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    args = [a.with_changes(comma=comma) for a in args[:-1]] + args[-1:]
+    return cst.SimpleStatementLine([cst.Expr(cst.Call(setter, args))])
 
 
 class _InfoData(cst.CSTTransformer):

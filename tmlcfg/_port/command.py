@@ -272,7 +272,13 @@ def _verify(parsed: list[Source], infos: dict[int, Any], project: Any, problems:
     by_module = {s.module: s for s in parsed}
     for name, (line, reason) in failures.modules.items():
         source = by_module[name]
-        if source.ported:
+        holder = verify.class_at(source.code or "", line)
+        held = sorted(project.references.get(f"{name}.{holder}", ())) if holder else []
+        stuck = [q for q in held if q not in project.blocked and _is_ported(parsed, q)]
+        if stuck:
+            # a class left pydantic cannot hold a tmlcfg config: what it holds stays pydantic too
+            fresh.update(dict.fromkeys(stuck, f"{name}.{holder}, which stays pydantic, holds it"))
+        elif source.ported:
             # no class is to blame: the module is left as it was, each class named
             fresh.update({f"{name}.{c}": reason for c in source.ported if f"{name}.{c}" not in project.blocked})
         elif not any(p.source == str(source.path) and p.message == reason for p in problems):
@@ -284,6 +290,11 @@ def _verify(parsed: list[Source], infos: dict[int, Any], project: Any, problems:
     _block_dependents(project.index, project)
     again = {q.rpartition(".")[0] for q in project.blocked.keys() - known}
     return [s for s in parsed if infos[id(s)].name in again]
+
+
+def _is_ported(parsed: list[Source], qualname: str) -> bool:
+    module, _, name = qualname.rpartition(".")
+    return any(s.module == module and name in s.ported for s in parsed)
 
 
 def _holds_configs(index: Any, info: Any) -> bool:
@@ -328,6 +339,19 @@ def _block_dependents(index: Any, project: Any) -> None:
                             blocked[info.qualname] = f"a field holds {name}, which cannot be ported"
                             changed = True
                             break
+        # a class only a class left pydantic holds stays pydantic with it (pydantic could not hold a tmlcfg one)
+        holders: dict[str, set[str]] = {}
+        for holder, names in project.references.items():
+            for name in names:
+                if name != holder:
+                    holders.setdefault(name, set()).add(holder)
+        for name, by in sorted(holders.items()):
+            if name not in blocked and by <= blocked.keys():
+                first = sorted(by)[0]
+                blocked[name] = f"only {first}, which cannot be ported, holds it" + (
+                    f" (and {len(by) - 1} more like it)" if len(by) > 1 else ""
+                )
+                changed = True
 
 
 def _survey(project: Any, infos: list[Any]) -> None:
@@ -479,7 +503,11 @@ def _rewrite(info: Any, project: Any) -> Any:
     tree: cst.Module = info.tree.visit(rewriter)
     if rewriter.outcome.ported:
         before, after = names_used(info.tree), names_used(tree)
-        unused = {name for name in info.imports if before.get(name) and not after.get(name)}
+        unused = {
+            name
+            for name, imported in info.imports.items()
+            if not after.get(name) and (before.get(name) or imported.split(".")[0] == "pydantic")
+        }
         tree = update_imports(tree, unused, needs.imports)
     rewriter.outcome.code = tree.code
     return rewriter.outcome

@@ -106,7 +106,7 @@ class Types:
         if isinstance(node, cst.Name) and node.value == "None":
             return "None", OTHER
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-            return self._union([node.left, node.right])
+            return self._union(_members(node))
         if isinstance(node, cst.SimpleString):
             # a forward reference: the classes are put in order, so it needs no quotes
             self.needs.forward = True
@@ -177,7 +177,7 @@ class Types:
             inner, shape = self.translate(items[0])
             return optional(inner, shape)
         if name == "typing.Union":
-            return self._union(items)
+            return self._union([m for item in items for m in _members(item)])
         if name == "typing.Annotated":
             inner, shape = self.translate(items[0])
             metadata = [self.code(i) for i in items[1:] if not (self.resolve(_called(i)) or "").startswith("pydantic.")]
@@ -209,6 +209,11 @@ class Types:
         if len(configs) > 1 and len(configs) == len(real):
             # one of several config classes: a variant field, each named in a file by its tag
             shape = Shape("variant", configs)
+            self.needs.notes.append(
+                "a variant field now: a file names the variant under `kind`; pydantic-era files have none, and "
+                "`tmlcfg convert --class` writes it, choosing the variant whose fields fit the table's keys as "
+                "pydantic's union did (a table that fits several is refused with its line)"
+            )
         elif configs and len(real) > 1:
             raise Unportable(f"`{text}` mixes config classes with other types, which no TOML table can say")
         elif len(real) > 1 and any(k in ("tuple", "mapping", "frozenset") for k in kinds):
@@ -263,6 +268,13 @@ def _refuse_runtime_objects(name: str, spelled: str) -> None:
         raise Unportable(f"a field holds {spelled}, which is data of a running program, not configuration")
     if name in _CALLABLES:
         raise Unportable(f"a field holds {spelled}, which no file can write")
+
+
+def _members(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The members of ``A | B | C`` (which parses as ``(A | B) | C``), each once."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return [*_members(node.left), *_members(node.right)]
+    return [node]
 
 
 def _called(node: cst.BaseExpression) -> cst.BaseExpression:

@@ -320,7 +320,8 @@ def translate(
                 statements.append(rewritten)
         if rewriter.problem:
             if validator.pre:
-                raise Untranslatable(f"with pre=True it sees the raw input, and {rewriter.problem}")
+                mode = "mode='before'" if validator.v2 else "pre=True"
+                raise Untranslatable(f"with {mode} it sees the raw input, and {rewriter.problem}")
             raise Untranslatable(rewriter.problem)
         if not statements:
             continue
@@ -361,7 +362,7 @@ def _replacement(
 def _set(field: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:
     """``object.__setattr__(self, "field", value)``: the one way a check may set a frozen field."""
     setter = cst.Attribute(cst.Name("object"), cst.Name("__setattr__"))
-    args = [cst.Arg(cst.Name("self")), cst.Arg(cst.SimpleString(f"\"{field}\"")), cst.Arg(value)]
+    args = [cst.Arg(cst.Name("self")), cst.Arg(cst.SimpleString(f'"{field}"')), cst.Arg(value)]
     comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     args = [a.with_changes(comma=comma) for a in args[:-1]] + args[-1:]
     return cst.SimpleStatementLine([cst.Expr(cst.Call(setter, args))])

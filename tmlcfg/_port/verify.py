@@ -44,8 +44,9 @@ def where(e, filename):
     return line
 
 def text(e):
-    first = (str(e).strip().splitlines() or [""])[0]
-    return f"{type(e).__name__}: {first}" if first else type(e).__name__
+    said = " ".join(str(e).split())
+    said = said if len(said) <= 300 else said[:297] + "..."
+    return f"{type(e).__name__}: {said}" if said else type(e).__name__
 
 out = {"modules": {}, "classes": {}}
 for clean in (True, False):

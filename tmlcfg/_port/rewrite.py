@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -310,7 +311,7 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
         new_body = node.body.with_changes(body=body, footer=[*footer, *node.body.footer])
         decorator = cst.Decorator(cst.Attribute(cst.Name("tmlcfg"), cst.Name("config")))
         if tag is not None and tag != derived_tag(node.name.value):
-            decorator = cst.Decorator(cst.parse_expression(f"tmlcfg.config(tag={tag!r})"))
+            decorator = cst.Decorator(cst.parse_expression(f"tmlcfg.config(tag={json.dumps(tag)})"))
         self.needs.imports.add(("tmlcfg", None))
         changes: dict[str, object] = {
             "bases": bases,

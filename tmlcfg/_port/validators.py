@@ -24,7 +24,12 @@ _CHANGES = frozenset({"update", "pop", "setdefault", "clear", "popitem", "__seti
 def lead(statement: cst.BaseStatement, lines: Sequence[cst.EmptyLine]) -> cst.BaseStatement:
     """``statement`` with ``lines`` (comments, blank lines) before the ones it has."""
     own: Sequence[cst.EmptyLine] = getattr(statement, "leading_lines", ())
-    return statement.with_changes(leading_lines=[*lines, *own])
+    joined = [*lines, *own]
+    # no two blank lines where what was removed met what follows
+    at = len(lines)
+    if 0 < at < len(joined) and joined[at - 1].comment is None and joined[at].comment is None:
+        del joined[at]
+    return statement.with_changes(leading_lines=joined)
 
 
 class Untranslatable(Exception):

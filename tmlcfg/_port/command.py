@@ -10,8 +10,6 @@ are config classes, across the files' imports of one another).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import os
 import stat
 import sys
@@ -24,6 +22,9 @@ from .._toml.atomic import write_atomic
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from .._port.index import Index, ModuleInfo
+    from .._port.rewrite import Outcome, Project
 
 INSTALL_HINT = "porting pydantic classes needs libcst: pip install 'tmlcfg[port]'"
 TODO_MARK = "TODO(tmlcfg port):"
@@ -206,6 +207,7 @@ def port(paths: list[str], bases: list[str], *, check: bool = True) -> Result:
     _libcst()
     from .._port.index import Index, index_module
     from .._port.rewrite import Project
+    from .._port.survey import block_dependents, survey
 
     sources, skipped = discover(paths)
     problems: list[Problem] = []
@@ -215,7 +217,7 @@ def port(paths: list[str], bases: list[str], *, check: bool = True) -> Result:
     infos = {id(s): index_module(s.module, s.path, s.tree) for s in parsed if s.tree is not None}
     index = Index(list(infos.values()), bases)
     project = Project(index)
-    _survey(project, list(infos.values()))
+    survey(project, list(infos.values()))
     unportable: dict[str, tuple[Source, int, str]] = {}
     todo = list(parsed)
     for _ in range(_ROUNDS if check else 1):
@@ -236,7 +238,7 @@ def port(paths: list[str], bases: list[str], *, check: bool = True) -> Result:
                 break
             known = set(project.blocked)
             project.blocked.update(fresh)
-            _block_dependents(index, project)
+            block_dependents(index, project)
             # only the modules holding a class that now stays pydantic are rewritten again
             again = {q.rpartition(".")[0] for q in project.blocked.keys() - known} | {
                 q.rpartition(".")[0] for q in fresh
@@ -258,9 +260,12 @@ def port(paths: list[str], bases: list[str], *, check: bool = True) -> Result:
 _ROUNDS = 6
 
 
-def _verify(parsed: list[Source], infos: dict[int, Any], project: Any, problems: list[Problem]) -> list[Source]:
+def _verify(
+    parsed: list[Source], infos: dict[int, ModuleInfo], project: Project, problems: list[Problem]
+) -> list[Source]:
     """The sources to rewrite again, because a class of theirs (or one they depend on) failed the check."""
     from .._port import verify
+    from .._port.survey import block_dependents
 
     modules = [
         verify.module(s.module, s.relative, s.path, s.code, s.ported, _holds_configs(project.index, infos[id(s)]))
@@ -287,7 +292,7 @@ def _verify(parsed: list[Source], infos: dict[int, Any], project: Any, problems:
         return []
     known = set(project.blocked)
     project.blocked.update(fresh)
-    _block_dependents(project.index, project)
+    block_dependents(project.index, project)
     again = {q.rpartition(".")[0] for q in project.blocked.keys() - known}
     return [s for s in parsed if infos[id(s)].name in again]
 
@@ -297,11 +302,11 @@ def _is_ported(parsed: list[Source], qualname: str) -> bool:
     return any(s.module == module and name in s.ported for s in parsed)
 
 
-def _holds_configs(index: Any, info: Any) -> bool:
+def _holds_configs(index: Index, info: ModuleInfo) -> bool:
     return any(index.is_config(c.qualname) for c in info.classes.values())
 
 
-def _unused_bases(index: Any, bases: list[str]) -> list[str]:
+def _unused_bases(index: Index, bases: list[str]) -> list[str]:
     """A --base that no scanned class derives from, which is most likely misspelled."""
     used = {
         index.resolve(module, base)
@@ -316,183 +321,7 @@ def _unused_bases(index: Any, bases: list[str]) -> list[str]:
     ]
 
 
-def _block_dependents(index: Any, project: Any) -> None:
-    """A subclass of a class that stays pydantic, or a class with a field of one, cannot become a
-    tmlcfg config either: found all at once, so a chain of them costs one more pass, not one per link."""
-    blocked: dict[str, str] = project.blocked
-    changed = True
-    while changed:
-        changed = False
-        for module in index.modules.values():
-            for info in module.classes.values():
-                if info.qualname in blocked or not index.is_config(info.qualname):
-                    continue
-                for base in info.bases:
-                    name = index.resolve(module, base)
-                    if name in blocked:
-                        blocked[info.qualname] = f"it derives from {name}, which cannot be ported"
-                        changed = True
-                        break
-                else:
-                    for name in sorted(project.references.get(info.qualname, ())):
-                        if name in blocked:
-                            blocked[info.qualname] = f"a field holds {name}, which cannot be ported"
-                            changed = True
-                            break
-        # a class only a class left pydantic holds stays pydantic with it (pydantic could not hold a tmlcfg one)
-        holders: dict[str, set[str]] = {}
-        for holder, names in project.references.items():
-            for name in names:
-                if name != holder:
-                    holders.setdefault(name, set()).add(holder)
-        for name, by in sorted(holders.items()):
-            if name not in blocked and by <= blocked.keys():
-                first = sorted(by)[0]
-                blocked[name] = f"only {first}, which cannot be ported, holds it" + (
-                    f" (and {len(by) - 1} more like it)" if len(by) > 1 else ""
-                )
-                changed = True
-
-
-def _survey(project: Any, infos: list[Any]) -> None:
-    """Field names, list fields and classes with translatable validators, before any rewrite."""
-    import libcst as cst
-
-    from .._port import validators
-    from .._port.index import dotted
-    from .._port.settings import extra_said
-
-    factories: dict[str, set[str]] = {}
-    for info in infos:
-        for statement in info.tree.body:
-            if not isinstance(statement, cst.ClassDef):
-                continue
-            qualname = f"{info.name}.{statement.name.value}"
-            if not (project.index.is_config(qualname) or project.index.is_base(qualname)):
-                continue
-            extra = extra_said(statement, functools.partial(_qualify, project.index, info))
-            if extra is not None:
-                project.extra[qualname] = extra
-            if not project.index.is_config(qualname):
-                continue
-            body = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else []
-            for item in body:
-                if isinstance(item, cst.SimpleStatementLine) and isinstance(item.body[0], cst.AnnAssign):
-                    made = _required_or_made_by(project.index, info, item.body[0])
-                    if made == "":
-                        project.need_arguments.add(qualname)
-                    elif made is not None:
-                        factories.setdefault(qualname, set()).add(made)
-                    target, annotation = item.body[0].target, item.body[0].annotation.annotation
-                    named = _named_classes(project.index, info, annotation)
-                    project.references.setdefault(f"{info.name}.{statement.name.value}", set()).update(named)
-                    if len(named) > 1:
-                        # one of several config classes: each will be a variant, named in files by a tag
-                        project.variants.update(named)
-                    if isinstance(target, cst.Name):
-                        project.field_names.add(target.value)
-                        head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
-                        if project.index.resolve(info, dotted(head)) in ("typing.List", "builtins.list"):
-                            project.list_fields.add(target.value)
-                if isinstance(item, cst.FunctionDef):
-                    found = validators.find(item, functools.partial(_qualify, project.index, info))
-                    if found is None:
-                        continue
-                    try:
-                        validators.translate(found, info.tree, lambda f: False)
-                    except validators.Untranslatable:
-                        continue
-                    project.checked.add(f"{info.name}.{statement.name.value}")
-    _needing_arguments(project, factories)
-
-
-def _needing_arguments(project: Any, factories: dict[str, set[str]]) -> None:
-    """Classes that cannot be built without arguments: a required field of their own or inherited, or a
-    default made by such a class (which the port makes required)."""
-    index = project.index
-    changed = True
-    while changed:
-        changed = False
-        for module in index.modules.values():
-            for info in module.classes.values():
-                if info.qualname in project.need_arguments or not index.is_config(info.qualname):
-                    continue
-                parents = {index.resolve(module, b) for b in info.bases}
-                if parents & project.need_arguments or factories.get(info.qualname, set()) & project.need_arguments:
-                    project.need_arguments.add(info.qualname)
-                    changed = True
-
-
-def _required_or_made_by(index: Any, info: Any, assign: Any) -> str | None:
-    """ "" for a required field (pydantic's sense, Optional aside), the class that makes its default, or None."""
-    import libcst as cst
-
-    from .._port.index import dotted
-
-    annotation = assign.annotation.annotation
-    head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
-    written = info.tree.code_for_node(annotation)
-    if index.resolve(info, dotted(head)) == "typing.ClassVar" or not isinstance(assign.target, cst.Name):
-        return None
-    if assign.target.value.startswith("_"):
-        return None
-    value = assign.value
-    optional = "Optional" in written or "None" in written
-    if value is None:
-        return None if optional else ""
-    if isinstance(value, cst.Call) and index.resolve(info, dotted(value.func)) == "pydantic.Field":
-        args = {
-            a.keyword.value if a.keyword else ("default" if i == 0 else "?"): a.value for i, a in enumerate(value.args)
-        }
-        if "default_factory" in args:
-            made = index.resolve(info, dotted(args["default_factory"]))
-            return made if index.is_config(made) else None
-        if "default" not in args or isinstance(args["default"], cst.Ellipsis):
-            return None if optional else ""
-        value = args["default"]
-    if isinstance(value, cst.Call) and not value.args:
-        made = index.resolve(info, dotted(value.func))
-        return made if index.is_config(made) else None
-    return None
-
-
-def _named_classes(index: Any, info: Any, annotation: Any) -> set[str]:
-    """The config classes an annotation names, quoted forward references included."""
-    import libcst as cst
-
-    from .._port.index import dotted
-
-    found: set[str] = set()
-
-    class Names(cst.CSTVisitor):
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            self._add(dotted(node))
-            return False
-
-        def visit_Name(self, node: cst.Name) -> None:
-            self._add(node.value)
-
-        def visit_SimpleString(self, node: cst.SimpleString) -> None:
-            with contextlib.suppress(cst.ParserSyntaxError):
-                cst.parse_expression(str(node.evaluated_value)).visit(self)
-
-        def _add(self, name: str | None) -> None:
-            qualname = index.resolve(info, name)
-            if index.is_config(qualname):
-                found.add(qualname)
-
-    annotation.visit(Names())
-    return found
-
-
-def _qualify(index: Any, info: Any, node: Any) -> str | None:
-    from .._port.index import dotted
-
-    name: str | None = index.resolve(info, dotted(node))
-    return name
-
-
-def _rewrite(info: Any, project: Any) -> Any:
+def _rewrite(info: ModuleInfo, project: Project) -> Outcome:
 
     from .._port.imports import names_used, update_imports
     from .._port.rewrite import ModuleRewriter

@@ -370,6 +370,36 @@ def test_unions_of_models_load_as_variants(ported: tuple[pathlib.Path, int, str]
         assert differences(want, got) == [], path.name
 
 
+@needs_variants
+def test_convert_writes_kind_and_refuses_an_ambiguous_table(tmp_path: pathlib.Path) -> None:
+    """The one variant whose fields fit gets its kind; a table that fits two is refused with its YAML line."""
+
+    @tmlcfg.config
+    class Short:
+        x: int = 1
+
+    @tmlcfg.config
+    class LongConfig:
+        x: int = 1
+        y: int = 2
+
+    @tmlcfg.config
+    class Holder:
+        v: Short | LongConfig | None = None  # type: ignore[valid-type,unused-ignore]
+
+    from tmlcfg._cli.yaml import yaml_to_toml
+
+    source = tmp_path / "v.yaml"
+    source.write_text("v:\n  y: 3\n")
+    assert tmlcfg.loads(Holder, yaml_to_toml(source, Holder)) == Holder(v=LongConfig(y=3))
+    source.write_text("# both fit\nv:\n  x: 3\n")
+    with pytest.raises(tmlcfg.ConfigError) as caught:
+        yaml_to_toml(source, Holder)
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line) == ("v", 3)
+    assert "fits several variants ('short', 'long')" in problem.message
+
+
 # -- generated pydantic v2 classes ---------------------------------------------------------------------------
 
 #: (annotation, default as written for pydantic v2); None means required
@@ -394,6 +424,7 @@ _FIELDS = st.sampled_from(
         ("Optional[list[str]]", "None"),
         ("Union[str, Path]", '"out"'),
         ("str", "Mode.A"),
+        ("int | tuple[int, int]", "3"),
     ]
 )
 _HEADER = """\

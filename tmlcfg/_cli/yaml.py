@@ -248,13 +248,23 @@ def _fits(cls: type, table: dict[Any, Any]) -> bool:
     keys = {k for k in table if k != "kind" and table[k] is not None}
     if not keys <= set(spec.by_name) or any(f.required and f.name not in keys for f in spec.fields):
         return False
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     for key in keys:
         hint = hints.get(key)
         single = typing.get_origin(hint) is typing.Literal and len(typing.get_args(hint)) == 1
         if single and table[key] != typing.get_args(hint)[0]:
             return False
     return True
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A config class's field types; none where they cannot be resolved (a class local to a function)."""
+    import typing
+
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:  # a name the class's module does not hold: no kinds to add below it
+        return {}
 
 
 def choose_variant(table: dict[Any, Any], members: list[type]) -> type | list[type]:
@@ -293,7 +303,7 @@ def _add_kinds(
         return {"kind": tag_of(picked), **_add_kinds(value, picked, path, lines, problems, source)}
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if isinstance(tp, type) and spec_of(tp) is not None and isinstance(value, dict):
-        hints = typing.get_type_hints(tp, include_extras=False)
+        hints = _hints(tp)
         return {k: _add_kinds(v, hints.get(k), (*path, k), lines, problems, source) for k, v in value.items()}
     if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
         inner = [a for a in args if a is not type(None)]

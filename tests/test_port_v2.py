@@ -349,6 +349,47 @@ def test_the_variant_is_the_one_whose_fields_fit_the_table() -> None:
     assert choose_variant({}, [Table, Table]) == [Table, Table]
 
 
+def test_kinds_are_written_wherever_a_union_of_configs_is() -> None:
+    """The kind goes into each table of a union of configs: the field's own, in arrays and mappings of them;
+    a table with a kind keeps it; a table that fits none is refused with its line."""
+    from collections.abc import Mapping
+
+    from tmlcfg._base.errors import Problem
+    from tmlcfg._cli.yaml import _add_kinds
+
+    @tmlcfg.config
+    class AdamConfig:
+        lr: float = 1e-3
+        betas: tuple[float, float] = (0.9, 0.999)
+
+    @tmlcfg.config
+    class SgdConfig:
+        lr: float = 0.1
+        momentum: float = 0.0
+
+    union = AdamConfig | SgdConfig
+    problems: list[Problem] = []
+    assert _add_kinds({"momentum": 0.9}, union, (), {}, problems, "f.yaml") == {"kind": "sgd", "momentum": 0.9}
+    assert _add_kinds([{"betas": [0.8, 0.9]}], tuple[union, ...], (), {}, problems, "f.yaml") == [
+        {"kind": "adam", "betas": [0.8, 0.9]}
+    ]
+    assert _add_kinds({"w": {"momentum": 1.0}}, Mapping[str, union], (), {}, problems, "f.yaml") == {
+        "w": {"kind": "sgd", "momentum": 1.0}
+    }
+    assert _add_kinds({"kind": "adam", "lr": 0.1}, union | None, (), {}, problems, "f.yaml") == {
+        "kind": "adam",
+        "lr": 0.1,
+    }
+    assert problems == []
+    _add_kinds({"rho": 0.9}, union, ("opt",), {("opt",): 7}, problems, "f.yaml")
+    [problem] = problems
+    assert (problem.path, problem.line, problem.source) == ("opt", 7, "f.yaml")
+    assert "fits none of the variants ('adam', 'sgd')" in problem.message
+    # a table both fit: the same keys, nothing to tell them apart
+    _add_kinds({"lr": 0.5}, union, ("opt",), {("opt",): 9}, problems, "f.yaml")
+    assert "fits several variants ('adam', 'sgd')" in problems[-1].message and problems[-1].line == 9
+
+
 @needs_variants
 def test_unions_of_models_load_as_variants(ported: tuple[pathlib.Path, int, str], tmp_path: pathlib.Path) -> None:
     """convert --class writes each table's kind; the files then load to what pydantic v2 parsed (plus kind)."""

@@ -336,11 +336,14 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
                 "stricter: pydantic ignored unknown keys (extra='ignore'); tmlcfg refuses them, so a stale key "
                 "in a file is now an error (find them with `tmlcfg convert --check`)"
             )
-        lax = [n for n, shape in fields.items() if shape.inner().kind in ("int", "float", "bool")]
+        # v1 also read a number into a str field
+        kinds = ("int", "float", "bool") if self.v2 else ("int", "float", "bool", "str")
+        lax = [n for n, shape in fields.items() if shape.inner().kind in kinds]
         if lax:
+            examples = '"7" or 7.0 for an int, "0.5" for a float, "yes" or 1 for a bool'
             self.notes.append(
                 f"stricter: {', '.join(lax)} no longer coerced as pydantic's lax mode did "
-                '("7" or 7.0 for an int, "0.5" for a float, "yes" or 1 for a bool)'
+                f"({examples}{'' if self.v2 else ', 5 for a str'})"
             )
 
     def _post_init(self, node: cst.ClassDef, checks: list[cst.BaseStatement]) -> cst.FunctionDef:

@@ -105,7 +105,7 @@ def test_v2_validators_settings_and_fields(tmp_path: pathlib.Path) -> None:
                     raise ValueError("too many rows")
                 # absolute (root)
                 if not os.path.isabs(self.root):
-                    raise ValueError(f"{'root'} must be absolute, got {self.root!r} (size {self.size})")
+                    raise ValueError(f"root must be absolute, got {self.root!r} (size {self.size})")
                 # consistent
                 if not (self.size < 100 or self.pick == "auto"):
                     raise ValueError("big data picks automatically")

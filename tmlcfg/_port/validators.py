@@ -389,6 +389,29 @@ class _FieldName(cst.CSTTransformer):
     def __init__(self, info: str, field: str) -> None:
         self.info, self.field = info, field
 
+    def _is_name(self, node: cst.BaseExpression) -> bool:
+        return (
+            isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and node.value.value == self.info
+            and node.attr.value == "field_name"
+        )
+
+    def leave_FormattedString(self, original: cst.FormattedString, updated: cst.FormattedString) -> cst.FormattedString:
+        """``f"{info.field_name} ..."`` reads ``f"size ..."``: the name written where it was computed."""
+        parts: list[cst.BaseFormattedStringContent] = []
+        for part, new in zip(original.parts, updated.parts, strict=True):
+            if (
+                isinstance(part, cst.FormattedStringExpression)
+                and part.conversion is None
+                and part.format_spec is None
+                and self._is_name(part.expression)
+            ):
+                parts.append(cst.FormattedStringText(self.field))
+            else:
+                parts.append(new)
+        return updated.with_changes(parts=parts)
+
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         value = updated.value
         if isinstance(value, cst.Name) and value.value == self.info and updated.attr.value == "field_name":

@@ -381,3 +381,21 @@ def test_v1_classes_are_told_of_str_coercion_too(tmp_path: pathlib.Path) -> None
     )
     assert "A: stricter: name no longer coerced as pydantic's lax mode did" in result.report()
     assert "5 for a str" in result.report()
+
+
+def test_unknown_keys_are_only_noted_where_pydantic_ignored_them(tmp_path: pathlib.Path) -> None:
+    """pydantic's default (ignore) is noted; forbid, said here or by a scanned base, is not; an unscanned
+    base may have said forbid, so nothing is claimed."""
+    stale = "stricter: pydantic ignored unknown keys"
+    _, result = port_source(tmp_path, "import pydantic\n\n\nclass A(pydantic.BaseModel):\n    x: str = 'a'\n")
+    assert f"A: {stale}" in result.report()
+    source = (
+        "import pydantic\n\n\nclass Base(pydantic.BaseModel):\n    model_config = pydantic.ConfigDict(extra='forbid')"
+        "\n\n\nclass A(Base):\n    x: str = 'a'\n\n\nclass B(Base):\n    model_config = {'extra': 'ignore'}\n"
+    )
+    _, result = port_source(tmp_path, source)
+    assert f"A: {stale}" not in result.report() and f"B: {stale}" in result.report()
+    _, result = port_source(
+        tmp_path, "from mylib import Base\n\n\nclass A(Base):\n    x: str = 'a'\n", bases=("mylib.Base",)
+    )
+    assert stale not in result.report()

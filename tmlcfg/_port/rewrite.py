@@ -12,7 +12,7 @@ from .._base.wording import derived_tag
 from .._port import settings as settings_module
 from .._port import validators
 from .._port.fields import TODO, FieldPorter, with_todos
-from .._port.index import Index, ModuleInfo, dotted
+from .._port.index import PYDANTIC_MODELS, Index, ModuleInfo, dotted
 from .._port.settings import Settings
 from .._port.types import Needs, Shape, Types, Unportable
 
@@ -329,9 +329,12 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
     def _stricter(self, node: cst.ClassDef, qualname: str, settings: Settings, fields: dict[str, Shape]) -> None:
         """Notes on what pydantic let through and tmlcfg will not."""
         extra = settings.extra
-        for ancestor in [qualname, *self._ancestors(node)]:
-            extra = extra or self.project.extra.get(self.index.canonical(ancestor))
-        if (extra or "ignore") == "ignore":
+        ancestors = [self.index.canonical(a) for a in self._ancestors(node)]
+        for ancestor in [qualname, *ancestors]:
+            extra = extra or self.project.extra.get(ancestor)
+        # a base class the port did not read may have said forbid: then nothing is claimed
+        unread = any(self.index.class_info(a) is None and a not in PYDANTIC_MODELS for a in ancestors)
+        if extra == "ignore" or (extra is None and not unread):
             self.notes.append(
                 "stricter: pydantic ignored unknown keys (extra='ignore'); tmlcfg refuses them, so a stale key "
                 "in a file is now an error (find them with `tmlcfg convert --check`)"

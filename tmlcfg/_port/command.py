@@ -1,10 +1,12 @@
-"""``tmlcfg port``: pydantic (v1 API) config classes rewritten as tmlcfg configs, with libcst.
+"""``tmlcfg port``: pydantic config classes (v1 and v2 APIs) rewritten as tmlcfg configs, with libcst.
 
-This module finds the files and writes the results; it imports libcst only when a
-port runs, so the command line starts without it. The rewriting lives in
-``_port_rewrite`` (classes and fields), ``_port_types`` (annotations and
-defaults), ``_port_validators`` (validators) and ``_port_index`` (which classes
-are config classes, across the files' imports of one another).
+This module finds the files, checks the result and writes it; it imports libcst
+only when a port runs, so the command line starts without it. The rewriting
+lives in ``rewrite`` (classes), ``fields`` (fields and their defaults),
+``types`` (annotations), ``settings`` (model settings), ``validators``,
+``survey`` (what is known of every class before any is rewritten) and
+``index`` (which classes are config classes, across the files' imports of one
+another); ``verify`` imports the result in a fresh interpreter without pydantic.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Field types and defaults of pydantic v1 spelled as tmlcfg's: tuples, mappings, ``| None``, bounds."""
+"""Field types and defaults of pydantic spelled as tmlcfg's: tuples, mappings, ``| None``, bounds, unions."""
 
 from __future__ import annotations
 

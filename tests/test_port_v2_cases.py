@@ -399,3 +399,23 @@ def test_unknown_keys_are_only_noted_where_pydantic_ignored_them(tmp_path: pathl
         tmp_path, "from mylib import Base\n\n\nclass A(Base):\n    x: str = 'a'\n", bases=("mylib.Base",)
     )
     assert stale not in result.report()
+
+
+def test_a_part_of_a_project_is_checked_against_the_rest(tmp_path: pathlib.Path) -> None:
+    """Ported alone, a package still imports the project's other modules in the check; a class holding a
+    model of a module left out cannot be a config, and the exit status says so, naming it."""
+    from .port_helpers import BASE, SAMPLE
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["port", "--base", BASE, str(SAMPLE / "tml/projects/home/recap/model"), "-o", str(tmp_path)])
+    assert code == 1
+    report = err.getvalue()
+    assert "ModelConfig: cannot be ported: it does not define: DefinitionError: ModelConfig.large_embeddings: " in (
+        report
+    )
+    assert "No module named" not in report  # the modules not scanned were found where they are
+    # what the class left pydantic holds stays pydantic with it, each named with why
+    assert "DropoutConfig: cannot be ported: tml.projects.home.recap.model.config.MlpConfig, which stays pydantic" in (
+        report
+    )

@@ -167,6 +167,7 @@ def check(modules: list[Module]) -> Failures:
             if m.imported:
                 plan.append([m.name, str(target), _imports_pydantic(m.code), m.classes])
         _packages(top, modules)
+        _reach_originals(top, {m.root for m in modules})
         package = Path(tmlcfg.__file__).parent.parent
         roots = dict.fromkeys([str(top), *(str(m.root) for m in modules), str(package)])
         env = dict(os.environ)
@@ -208,3 +209,13 @@ def _packages(top: Path, modules: list[Module]) -> None:
                 continue
             original = m.root.joinpath(*parts[:depth], "__init__.py")
             init.write_bytes(original.read_bytes() if original.is_file() else b"")
+
+
+def _reach_originals(top: Path, roots: set[Path]) -> None:
+    """Each laid-out package also finds the project's modules that were not scanned, after its own."""
+    for init in sorted(top.rglob("__init__.py")):
+        relative = init.parent.relative_to(top)
+        extra = [str(root / relative) for root in sorted(roots) if (root / relative).is_dir()]
+        if extra:
+            with init.open("a", encoding="utf-8") as f:
+                f.write(f"\n__path__.extend({extra!r})  # added by tmlcfg port's check\n")

@@ -170,15 +170,13 @@ def check(modules: list[Module]) -> Failures:
         _reach_originals(top, {m.root for m in modules})
         package = Path(tmlcfg.__file__).parent.parent
         roots = dict.fromkeys([str(top), *(str(m.root) for m in modules), str(package)])
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join([*roots, *filter(None, [os.environ.get("PYTHONPATH")])])
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        # isolated (-I: no user site, no PYTHON* variables, no current directory on the path), no bytecode
+        # written into the project (-B); the path is the laid-out modules, the project's, and tmlcfg's
         done = subprocess.run(
-            [sys.executable, "-I", "-c", f"import sys; sys.path[:0] = {list(roots)!r}\n{_CHILD}"],
+            [sys.executable, "-I", "-B", "-c", f"import sys; sys.path[:0] = {list(roots)!r}\n{_CHILD}"],
             input=json.dumps(plan),
             capture_output=True,
             text=True,
-            env=env,
             cwd=directory,
             check=False,
         )

@@ -68,7 +68,8 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
         self.project = project
         self.index = project.index
         self.needs = needs
-        self.types = Types(info.tree, self.qualify, self.index.is_config, needs, self.index.is_enum)
+        bounds = next((local for local, full in info.imports.items() if full == "annotated_types"), None)
+        self.types = Types(info.tree, self.qualify, self.index.is_config, needs, self.index.is_enum, bounds)
         self.outcome = Outcome("")
         self.depth = 0
         self.quiet = False

@@ -72,7 +72,10 @@ class Types:
         is_config: Callable[[str], bool],
         needs: Needs,
         is_enum: Callable[[str], bool] = lambda name: False,
+        bounds_module: str | None = None,
     ) -> None:
+        #: the name the module already imports annotated_types by, if it does
+        self.bounds_module = bounds_module
         self.module = module
         self.resolve = resolve
         self.is_config = is_config
@@ -94,7 +97,8 @@ class Types:
         if not metadata:
             return base
         self.needs.imports.add(("typing", "Annotated"))
-        self.needs.imports.add(("annotated_types", None))
+        if self.bounds_module is None:
+            self.needs.imports.add(("annotated_types", None))
         return f"Annotated[{base}, {', '.join(metadata)}]"
 
     def translate(self, node: cst.BaseExpression) -> tuple[str, Shape]:
@@ -248,9 +252,9 @@ class Types:
         metadata = []
         for key, value in keywords.items():
             if key in BOUNDS:
-                metadata.append(f"annotated_types.{BOUNDS[key]}({self.code(value)})")
+                metadata.append(f"{self.bounds_module or 'annotated_types'}.{BOUNDS[key]}({self.code(value)})")
             elif key in LENGTHS:
-                metadata.append(f"annotated_types.{LENGTHS[key]}({self.code(value)})")
+                metadata.append(f"{self.bounds_module or 'annotated_types'}.{LENGTHS[key]}({self.code(value)})")
             else:
                 self.needs.todos.append(f"{key}= of {where} has no tmlcfg counterpart and is not checked")
         return metadata

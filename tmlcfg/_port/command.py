@@ -221,6 +221,7 @@ def port(paths: list[str], bases: list[str], *, check: bool = True) -> Result:
     project = Project(index)
     survey(project, list(infos.values()))
     unportable: dict[str, tuple[Source, int, str]] = {}
+    notes: list[str] = []
     todo = list(parsed)
     for _ in range(_ROUNDS if check else 1):
         while todo:
@@ -249,13 +250,13 @@ def port(paths: list[str], bases: list[str], *, check: bool = True) -> Result:
         if not check:
             break
         # what the rewrite could not foresee, a fresh interpreter finds: such a class is left as it was
-        todo = _verify(parsed, infos, project, problems)
+        todo = _verify(parsed, infos, project, problems, notes)
         if not todo:
             break
     for qualname, (source, line, reason) in sorted(unportable.items(), key=lambda i: (str(i[1][0].path), i[1][1])):
         name = qualname.rpartition(".")[2]
         problems.append(Problem(name, f"cannot be ported: {reason}", str(source.path), line))
-    return Result(sources, problems, skipped, _unused_bases(index, bases))
+    return Result(sources, problems, skipped, [*_unused_bases(index, bases), *notes])
 
 
 #: how many times the port is checked and its failing classes left out, at most
@@ -263,7 +264,7 @@ _ROUNDS = 6
 
 
 def _verify(
-    parsed: list[Source], infos: dict[int, ModuleInfo], project: Project, problems: list[Problem]
+    parsed: list[Source], infos: dict[int, ModuleInfo], project: Project, problems: list[Problem], notes: list[str]
 ) -> list[Source]:
     """The sources to rewrite again, because a class of theirs (or one they depend on) failed the check."""
     from .._port import verify
@@ -275,6 +276,11 @@ def _verify(
         if s.code is not None
     ]
     failures = verify.check(modules)
+    notes[:] = [
+        f"{s.path}: imports only where pydantic can be imported (through what it imports, such as a --base class)"
+        for s in parsed
+        if s.module in failures.with_pydantic
+    ]
     fresh = {q: r for q, r in failures.classes.items() if q not in project.blocked}
     by_module = {s.module: s for s in parsed}
     for name, (line, reason) in failures.modules.items():

@@ -17,7 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 #: The child's program: reads the plan as JSON on stdin, writes what failed as JSON on stdout.
@@ -48,7 +48,7 @@ def text(e):
     said = said if len(said) <= 300 else said[:297] + "..."
     return f"{type(e).__name__}: {said}" if said else type(e).__name__
 
-out = {"modules": {}, "classes": {}}
+out = {"modules": {}, "classes": {}, "with_pydantic": []}
 for clean in (True, False):
     refuse.on = clean
     for module, filename, uses_pydantic, classes in plan:
@@ -63,7 +63,8 @@ for clean in (True, False):
             for name in [m for m in sys.modules if m == module or m.startswith(module + ".")]:
                 del sys.modules[name]
             continue
-        out["modules"].pop(module, None)
+        if out["modules"].pop(module, None) is not None:
+            out["with_pydantic"].append(module)
         for name in classes:
             cls = getattr(loaded, name, None)
             spec = spec_of(cls)
@@ -148,6 +149,8 @@ class Failures:
     classes: dict[str, str]
     #: module -> (line, why it does not import) where no class is to blame
     modules: dict[str, tuple[int | None, str]]
+    #: modules that name no pydantic themselves but import only where pydantic can be (through a base class)
+    with_pydantic: list[str] = field(default_factory=list)
 
 
 def check(modules: list[Module]) -> Failures:
@@ -194,6 +197,7 @@ def check(modules: list[Module]) -> Failures:
         else:
             failures.modules[name] = (what["line"], f"the ported module does not import: {what['error']}")
     failures.classes.update(found["classes"])
+    failures.with_pydantic = sorted(found["with_pydantic"])
     return failures
 
 

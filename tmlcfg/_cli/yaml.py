@@ -99,6 +99,7 @@ def _loader() -> Any:
             try:
                 node = super().compose_node(parent, index)
                 self.measure(node, line, level)
+                self.lines.setdefault(tuple(self.path), line)
             finally:
                 del self.path[level - len(steps) :]
             return node
@@ -197,7 +198,8 @@ def _surrogate(text: str) -> str | None:
 
 
 def _tomlify(value: Any, path: PathTuple, out: _Out, node: TypeNode | None) -> Any:
-    """Nulls dropped, keys checked to be strings, order kept, numbers read by the field types.
+    """Nulls dropped (where they mean the default), keys checked to be strings, order kept, numbers
+    read by the field types.
 
     What TOML cannot hold (a lone surrogate, an integer beyond 64 bits) is a problem at its line.
     """
@@ -211,7 +213,11 @@ def _tomlify(value: Any, path: PathTuple, out: _Out, node: TypeNode | None) -> A
             if bad is not None:
                 out.add(path, f"a key holds a lone surrogate ({bad}), which no TOML file can; fix the key", (*path, k))
                 continue
-            if v is not None:
+            if v is None:
+                refused = _null(node, k)
+                if refused is not None:
+                    out.add((*path, k), refused)
+            else:
                 table[str(k)] = _tomlify(v, (*path, k), out, child(node, k))
         return table
     if isinstance(value, list):
@@ -231,6 +237,131 @@ def _tomlify(value: Any, path: PathTuple, out: _Out, node: TypeNode | None) -> A
         return value
     out.add(path, f"{type(value).__name__} has no TOML form")
     return None
+
+
+def _null(node: TypeNode | None, key: str) -> str | None:
+    """Why an explicit null cannot be dropped for the field ``key`` of ``node``; None where null is its default.
+
+    pydantic set such a field to None; tmlcfg's default would be another value, silently.
+    """
+    base = node.base if node is not None else None
+    if not isinstance(base, ConfigNode):
+        return None
+    field = base.spec.by_name.get(key)
+    if field is None or field.group is not None or (field.optional and field.default is None and field.factory is None):
+        # a group's member left null is one not chosen, which is what leaving it out says too
+        return None
+    if field.required:
+        return "null for a required field, which TOML cannot say; give it a value"
+    default = "its default" if field.secret or field.factory is not None else f"its default {field.default!r}"
+    return (
+        f"null, which this field cannot hold: dropping the key would load {default} instead; "
+        "give the value the code should see, or remove the key to mean the default"
+    )
+
+
+def _variants(tp: Any) -> list[type] | None:
+    """The config classes of a union of two or more of them (None aside), else None."""
+    import types
+    import typing
+
+    from .._engine.spec import spec_of
+
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return None
+    members = [a for a in typing.get_args(tp) if a is not type(None)]
+    if len(members) > 1 and all(isinstance(m, type) and spec_of(m) is not None for m in members):
+        return members
+    return None
+
+
+def tag_of(cls: type) -> str:
+    """A variant class's tag: the one it was given, else its derived tag."""
+    from .._base.wording import derived_tag
+    from .._engine.spec import spec_of
+
+    given = getattr(spec_of(cls), "tag", None)
+    return given if isinstance(given, str) else derived_tag(cls.__name__)
+
+
+def _fits(cls: type, table: dict[Any, Any]) -> bool:
+    """The table's keys are fields of ``cls``, its required fields are all there, and a field that can hold
+    only one value (``Literal["x"]``) holds that one."""
+    import typing
+
+    from .._engine.spec import spec_of
+
+    spec = spec_of(cls)
+    assert spec is not None
+    keys = {k for k in table if k != "kind" and table[k] is not None}
+    if not keys <= set(spec.by_name) or any(f.required and f.name not in keys for f in spec.fields):
+        return False
+    hints = _hints(cls)
+    for key in keys:
+        hint = hints.get(key)
+        single = typing.get_origin(hint) is typing.Literal and len(typing.get_args(hint)) == 1
+        if single and table[key] != typing.get_args(hint)[0]:
+            return False
+    return True
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A config class's field types; none where they cannot be resolved (a class local to a function)."""
+    import typing
+
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:  # a name the class's module does not hold: no kinds to add below it
+        return {}
+
+
+def choose_variant(table: dict[Any, Any], members: list[type]) -> type | list[type]:
+    """The one member whose fields fit the table's keys, or every member that fits (none, or several)."""
+    fitting = [m for m in members if _fits(m, table)]
+    return fitting[0] if len(fitting) == 1 else fitting
+
+
+def _add_kinds(
+    value: Any, tp: Any, path: PathTuple, lines: dict[PathTuple, int], problems: list[Problem], source: str
+) -> Any:
+    """``kind`` written into each table of a variant field that has none, as pydantic chose the variant."""
+    import typing
+    from collections.abc import Mapping
+
+    from .._engine.spec import spec_of
+
+    members = _variants(tp)
+    if members is not None and isinstance(value, dict):
+        if "kind" in value:
+            chosen = next((m for m in members if tag_of(m) == value["kind"]), None)
+            return value if chosen is None else _add_kinds(value, chosen, path, lines, problems, source)
+        picked = choose_variant(value, members)
+        if isinstance(picked, list):
+            tags = ", ".join(repr(tag_of(m)) for m in (picked or members))
+            how = "several variants" if picked else "none of the variants"
+            problems.append(
+                Problem(
+                    format_path(path),
+                    f"the table fits {how} ({tags}); add `kind: <tag>` to say which",
+                    source,
+                    lines.get(path),
+                )
+            )
+            return value
+        return {"kind": tag_of(picked), **_add_kinds(value, picked, path, lines, problems, source)}
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if isinstance(tp, type) and spec_of(tp) is not None and isinstance(value, dict):
+        hints = _hints(tp)
+        return {k: _add_kinds(v, hints.get(k), (*path, k), lines, problems, source) for k, v in value.items()}
+    if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
+        inner = [a for a in args if a is not type(None)]
+        return _add_kinds(value, inner[0], path, lines, problems, source) if len(inner) == 1 else value
+    if origin is tuple and isinstance(value, list) and args:
+        item = args[0]
+        return [_add_kinds(v, item, (*path, i), lines, problems, source) for i, v in enumerate(value)]
+    if origin in (Mapping, dict) and isinstance(value, dict) and len(args) == 2:
+        return {k: _add_kinds(v, args[1], (*path, k), lines, problems, source) for k, v in value.items()}
+    return value
 
 
 def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
@@ -280,6 +411,8 @@ def yaml_to_toml_lines(path: str | os.PathLike[str], cls: type | None = None) ->
     if not isinstance(data, dict):
         raise ConfigError([Problem("", "the document is not a mapping of keys to values", source)])
     out = _Out(source, loader.lines)
+    if cls is not None:
+        data = _add_kinds(data, cls, (), loader.lines, out.problems, source)
     converted = _tomlify(data, (), out, node)
     if out.problems:
         raise ConfigError(out.problems)

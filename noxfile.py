@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import glob
 import os
+import re
+import shutil
+import subprocess
 
 import nox
 
@@ -12,6 +15,33 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.default_venv_backend = "venv"
 
 PYTHONS = ["3.11", "3.12", "3.13"]
+
+
+def _select_pyenv_pythons() -> None:
+    """Under pyenv only the selected Pythons' shims run: add every installed 3.11-3.13, as .ci/run does.
+
+    Without this, ``nox`` on a machine with 3.12 and 3.13 installed through
+    pyenv but not selected cannot find them (pyenv's shim that runs nox sets
+    ``PYENV_VERSION`` to the one Python nox itself runs on).
+    """
+    if shutil.which("pyenv") is None:
+        return
+    try:
+        bare = ["pyenv", "versions", "--bare", "--skip-aliases"]
+        installed = subprocess.run(bare, capture_output=True, text=True, check=True).stdout.split()
+        name = subprocess.run(["pyenv", "version-name"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return
+    wanted = sorted(
+        (v for v in installed if re.fullmatch(r"3\.1[123]\.[0-9]+", v)),
+        key=lambda v: tuple(int(p) for p in v.split(".")),
+    )
+    selected = os.environ.get("PYENV_VERSION") or name.strip()
+    # the Pythons selected now stay first, so that plain `python` is what it was
+    os.environ["PYENV_VERSION"] = ":".join(dict.fromkeys([*selected.split(":"), *wanted]))
+
+
+_select_pyenv_pythons()
 TEST_DEPS = [
     "pytest>=8",
     "coverage[toml]>=7.4",

@@ -125,15 +125,20 @@ def differences(want: Any, got: Any, path: str = "") -> list[str]:
     return []
 
 
-def port_source(directory: pathlib.Path, source: str, *, bases: tuple[str, ...] = ()) -> tuple[str, Any]:
-    """The ported text of one module ``cfg.py`` holding ``source``, and the port's result."""
+def port_source(
+    directory: pathlib.Path, source: str, *, bases: tuple[str, ...] = (), check: bool = False
+) -> tuple[str, Any]:
+    """The ported text of one module ``cfg.py`` holding ``source``, and the port's result.
+
+    Without ``check`` the rewrite alone is tested (the command always checks its output).
+    """
     import textwrap
 
     from tmlcfg._port.command import port
 
     path = directory / "cfg.py"
     path.write_text(textwrap.dedent(source).lstrip("\n"), encoding="utf-8")
-    result = port([str(path)], list(bases))
+    result = port([str(path)], list(bases), check=check)
     code = result.sources[0].code
     assert code is not None, result.problems
     return code, result

@@ -90,12 +90,12 @@ def test_template_schema_docs(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_diff(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """diff prints one line per differing path."""
+    """diff prints one line per differing path, and exits 1 as diff(1) does when there is one."""
     other = tmp_path / "other.toml"
     other.write_text(
         pathlib.Path(LOCAL).read_text().replace("num_epochs = 5", "num_epochs = 6").replace("lr = 0.05", "lr = 0.1")
     )
-    assert main(["diff", TWHIN, LOCAL, str(other)]) == 0
+    assert main(["diff", TWHIN, LOCAL, str(other)]) == 1
     assert capsys.readouterr().out == "training.num_epochs: 5 -> 6\nmodel.translation_optimizer.sgd.lr: 0.05 -> 0.1\n"
 
 
@@ -179,7 +179,7 @@ def test_every_subcommand_takes_its_flags_anywhere(
         out = tmp_path / "out.txt"
         out.unlink(missing_ok=True)
         argv = [command, *(w.format(out=out, other=other, yaml=yaml_file) for w in order)]
-        assert main(argv) == 0, (argv, capsys.readouterr().err)
+        assert main(argv) == (1 if command == "diff" else 0), (argv, capsys.readouterr().err)
         assert capsys.readouterr() == ("", "")
         results.add(out.read_text(encoding="utf-8"))
     (result,) = results

@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmlcfg
+from tmlcfg._base.frozen import FrozenDict
 from tmlcfg.optimizers import AdamConfig, OptimizerConfig
 
 from .strategies import Generated, classes_with_instances
@@ -316,7 +317,9 @@ def _holds(value: Any, tp: Any) -> bool:
             and (tp is not Tag or type(value.name) is str)
         )
     if origin in (dict, Mapping):
-        return type(value) is dict and all(type(k) is str and _holds(v, args[1]) for k, v in value.items())
+        # a Mapping of field types is tmlcfg's own FrozenDict; one of a user's classes, a dict
+        kinds = (dict,) if origin is dict else (dict, FrozenDict)
+        return type(value) in kinds and all(type(k) is str and _holds(v, args[1]) for k, v in value.items())
     if origin is tuple and args[-1] is not Ellipsis:
         return type(value) is tuple and len(value) == len(args) and all(map(_holds, value, args))
     kind = tuple if origin is tuple else origin

@@ -128,12 +128,12 @@ def test_substitution_rules(value: str, env: dict[str, str], expected: str) -> N
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        ("${A", "'${A'"),
-        ("${A-x}", "'${A-x}'"),
-        ("${U:-${A}}", "'${U:-${A}'"),
-        ("x ${} y", "'${}'"),
-        ("${1A}", "'${1A}'"),
-        ("${A:-{}", "'${A:-{}'"),
+        ("${A", "${A at character 1 of the value: no closing }"),
+        ("${A-x}", "${A...} at character 1 of the value: the name must be followed by } or :-default}"),
+        ("${U:-${A}}", "${U:-...} at character 1 of the value: the default (not shown) must end with }"),
+        ("x ${} y", "at character 3 of the value: ${ must be followed by a variable name"),
+        ("${1A}", "at character 1 of the value: ${ must be followed by a variable name"),
+        ("${A:-{}", "${A:-...} at character 1 of the value: the default (not shown) must end with }"),
     ],
 )
 def test_malformed_references_are_problems(value: str, shown: str) -> None:
@@ -142,7 +142,42 @@ def test_malformed_references_are_problems(value: str, shown: str) -> None:
         tmlcfg.loads(Run, f"\nname = '{value}'\n", source="exp.toml", env={"A": "a", "U": "u"})
     (problem,) = info.value.problems
     assert (problem.path, problem.source, problem.line) == ("name", "exp.toml", 2)
-    assert problem.message.startswith(f"malformed reference {shown}; write ${{NAME}} or ${{NAME:-default}}")
+    assert problem.message.startswith(f"malformed reference {shown}")
+    assert "; write ${NAME} or ${NAME:-default}" in problem.message
+
+
+SECRET = "sk-live-S3CRET"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        f"${{TOKEN:-{SECRET}${{X}}}}",
+        f"${{TOKEN:-{SECRET}",
+        f"${{TOKEN:-{SECRET}{{}}",
+        f"${{TOKEN:-a$${SECRET}${{",
+        f"${{{SECRET}}}",
+        f"${{ {SECRET}}}",
+        f"prefix {SECRET} ${{",
+        f"${{A}}{SECRET}${{B-{SECRET}}}",
+        f"${{TOKEN:-{SECRET}}}${{TOKEN:-{SECRET}",
+    ],
+)
+@pytest.mark.parametrize("secret", [True, False])
+def test_a_malformed_reference_never_shows_the_text_around_it(value: str, secret: bool) -> None:
+    """A default or a would-be name may be a key written inline: no part of it is in the message."""
+
+    @tmlcfg.config
+    class Keys:
+        token: str = tmlcfg.field(default="", secret=secret)
+
+    with pytest.raises(tmlcfg.ConfigError) as info:
+        tmlcfg.loads(Keys, f"token = '{value}'\n", env={"A": "a"})
+    text = str(info.value)
+    assert "malformed reference" in text
+    for n in range(4, len(SECRET) + 1):
+        for start in range(len(SECRET) - n + 1):
+            assert SECRET[start : start + n] not in text
 
 
 def test_malformed_reference_is_shown_shortened() -> None:

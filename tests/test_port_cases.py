@@ -96,7 +96,7 @@ def test_config_settings_beyond_extra_forbid_are_noted(tmp_path: pathlib.Path) -
 
 
         # TODO(tmlcfg port): class Config said `extra = "allow"`; tmlcfg always refuses unknown keys
-        # TODO(tmlcfg port): class Config said `use_enum_values = True`; tmlcfg has no such setting, check what relied on it
+        # TODO(tmlcfg port): class Config said `use_enum_values = True`; pydantic held enum fields as their values; tmlcfg holds the members; tmlcfg has no such setting, check what relied on it
         @tmlcfg.config
         class Loose(Plain):
             y: tuple[str, ...] = ("a",)
@@ -767,7 +767,6 @@ def test_less_common_types_and_defaults(tmp_path: pathlib.Path) -> None:
         XS = [1]
 
 
-        # TODO(tmlcfg port): class Config said `validate_assignment = True`; tmlcfg has no such setting, check what relied on it
         # TODO(tmlcfg port): class Config had `def schema_extra(schema): pass`; tmlcfg has no such setting, check what relied on it
         @tmlcfg.config
         class Edge:
@@ -1045,7 +1044,6 @@ def test_star_imports_loops_and_more_validator_corners(tmp_path: pathlib.Path) -
                 break
 
 
-        # TODO(tmlcfg port): class Config said `frozen = True`; tmlcfg has no such setting, check what relied on it
         @tmlcfg.config
         class Corner:
             a: int = 1

@@ -14,8 +14,8 @@ from tmlcfg.__main__ import main
 
 pytest.importorskip("libcst")
 
-MODEL = 'import pydantic\n\n\nclass A(pydantic.BaseModel):\n    """Docs."""\n\n    x: int = None\n'
-PORTED = 'import tmlcfg\n\n\n@tmlcfg.config\nclass A:\n    """Docs."""\n\n    x: int | None = None\n'
+MODEL = 'import pydantic\n\n\nclass A(pydantic.BaseModel, extra="forbid"):\n    """Docs."""\n\n    x: str = None\n'
+PORTED = 'import tmlcfg\n\n\n@tmlcfg.config\nclass A:\n    """Docs."""\n\n    x: str | None = None\n'
 PLAIN = "import os\n\nVALUE = os.sep\n"
 
 
@@ -227,7 +227,7 @@ def test_files_that_are_not_utf8(capsys: pytest.CaptureFixture[str], tmp_path: p
     latin = tmp_path / "latin.py"
     latin.write_bytes(b"# -*- coding: latin-1 -*-\n" + MODEL.replace('"""Docs."""', '"""Caf\xe9."""').encode("latin-1"))
     assert run(capsys, "--in-place", str(latin))[0] == 0
-    assert latin.read_bytes().decode("latin-1").endswith('"""Caf\xe9."""\n\n    x: int | None = None\n')
+    assert latin.read_bytes().decode("latin-1").endswith('"""Caf\xe9."""\n\n    x: str | None = None\n')
 
 
 def test_symlinks_and_special_files_inside_directories_are_skipped(

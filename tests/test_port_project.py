@@ -140,6 +140,16 @@ def test_the_only_todos_are_untranslatable_validators_and_uses_of_models(ported:
         assert any(call in t for t in uses), call
 
 
+def test_the_report_names_the_modules_that_still_need_pydantic(ported: tuple[pathlib.Path, str]) -> None:
+    """Modules that still reach the project's pydantic base class are said; the others import without it."""
+    _, report = ported
+    needing = sorted(re.findall(r"tmlcfg port: (\S+\.py): imports only where pydantic can be imported", report))
+    assert needing, report
+    for path in needing:
+        text = pathlib.Path(path).read_text(encoding="utf-8")
+        assert "base_config" in text or "BaseConfig" in text, path
+
+
 def test_a_second_run_changes_nothing(ported: tuple[pathlib.Path, str], tmp_path: pathlib.Path) -> None:
     """port on its own output writes every file byte for byte as it was."""
     out, report = ported
@@ -225,7 +235,7 @@ def test_generated_pydantic_classes_parse_as_their_ports_load(
     with tempfile.TemporaryDirectory() as directory:
         path = pathlib.Path(directory, f"{name}.py")
         path.write_text(source, encoding="utf-8")
-        result = port([str(path)], [f"{name}.BaseConfig"])
+        result = port([str(path)], [f"{name}.BaseConfig"], check=False)
     assert result.problems == []
     code = result.sources[0].code
     assert code is not None and "TODO" not in code

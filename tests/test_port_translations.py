@@ -28,9 +28,14 @@ CLASSES = [
         id="config-extra-forbid-removed",
     ),
     pytest.param(
-        "class C(pydantic.BaseModel):\n    x: int = 1\n\n    class Config:\n        allow_mutation = False\n",
-        "# TODO(tmlcfg port): class Config said `allow_mutation = False`; tmlcfg has no such setting, check what relied on it\n@tmlcfg.config\nclass C:\n    x: int = 1\n",
+        "class C(pydantic.BaseModel):\n    x: int = 1\n\n    class Config:\n        anystr_lower = True\n",
+        "# TODO(tmlcfg port): class Config said `anystr_lower = True`; pydantic lowered every str; tmlcfg has no such setting, check what relied on it\n@tmlcfg.config\nclass C:\n    x: int = 1\n",
         id="config-other-setting-noted",
+    ),
+    pytest.param(
+        "class C(pydantic.BaseModel):\n    x: int = 1\n\n    class Config:\n        allow_mutation = False\n",
+        "@tmlcfg.config\nclass C:\n    x: int = 1\n",
+        id="config-setting-every-config-has",
     ),
     pytest.param(
         "class C(Inner):\n    x: int = 1\n",

@@ -158,8 +158,11 @@ def test_overrides_apply_last() -> None:
     assert run.name == "my-run" and run.tags == ("a", "b") and run.tables == (Table(name="u", dim=2),)
     with pytest.raises(tmlcfg.ConfigError) as info:
         tmlcfg.load(Run, overrides=["nam=x", "tables[3].dim=1", "started=7"])
+    # one override that cannot be set hides none of the others' problems
     assert [str(p) for p in info.value.problems] == [
-        "override: tables: no array is given here to index with [3]; set the whole array"
+        "override: tables: no array is given here to index with [3]; set the whole array",
+        "override: nam: unknown key; did you mean 'name'?",
+        "override: started: expected date, got int 7",
     ]
     with pytest.raises(tmlcfg.ConfigError) as info:
         tmlcfg.load(Run, overrides=["nam=x", "started=7"])

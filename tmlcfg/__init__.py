@@ -5,6 +5,7 @@ import typing as _typing
 from ._base.errors import ConfigError, DefinitionError, Problem, TmlcfgError
 from ._base.frozen import FrozenDict, StrictFrozenSet
 from ._base.lazy import lazy_attributes as _lazy_attributes
+from ._base.version import __version__ as __version__
 from ._engine.converter import converter, from_dict, register_hooks, to_dict
 from ._engine.define import config
 from ._engine.fields import field

@@ -39,8 +39,7 @@ def progress(step: int, total: int, loss: float, width: int = 30) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    experiment = tmlcfg.from_argv(TwhinConfig, ["--config", str(HERE / "local.toml"), *args])
+    experiment = tmlcfg.from_argv(TwhinConfig, argv, config_files=[HERE / "local.toml"])
     training = experiment.training
     lr = get_optimizer_algorithm_config(experiment.model.translation_optimizer).lr
     run = init(experiment.runtime.wandb or WandbConfig(), experiment)

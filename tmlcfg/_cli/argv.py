@@ -38,7 +38,7 @@ def field_help(cls: type, config: Any | None = None, width: int | None = None) -
             path = (*prefix, f.name)
             if f.group is not None and f.group.name not in seen_groups:
                 seen_groups.add(f.group.name)
-                rows.append(_group_row(f.group, prefix, parent))
+                rows.append(_group_row(f.group, spec, prefix, parent))
             if parent is not None:
                 value = getattr(parent, f.name)
             else:  # the enclosing table is unset: show what naming it would give
@@ -68,15 +68,23 @@ def field_help(cls: type, config: Any | None = None, width: int | None = None) -
     return _columns(rows, width if width is not None else shutil.get_terminal_size().columns)
 
 
-def _group_row(group: Group, prefix: PathTuple, parent: Any) -> tuple[str, str, str]:
-    names = " | ".join(format_path((*prefix, m)) for m in group.members)
+def _group_row(group: Group, spec: ClassSpec, prefix: PathTuple, parent: Any) -> tuple[str, str, str]:
+    """The row of a one_of group: its config members (whose fields follow) or its table, never a field's own path.
+
+    A member that is not a config has a row of its own, so it is named only in the text.
+    """
+    tables = [m for m in group.members if isinstance(spec.by_name[m].node, ConfigNode)]
+    names = " | ".join(format_path((*prefix, m)) for m in tables) or format_path(prefix) or "(top level)"
     kind = "one of" if group.exactly_one else "at most one of"
     if parent is not None:
         chosen = [m for m in group.members if getattr(parent, m) is not None]
         state = ", ".join(chosen) if chosen else "none"
     else:
         state = group.default_member or "none"
-    doc = "alternatives: set " + ("one" if group.exactly_one else "at most one") + "; naming one drops the others"
+    doc = "alternatives: set " + ("one" if group.exactly_one else "at most one")
+    if len(tables) < len(group.members):
+        doc += " of " + ", ".join(group.members)
+    doc += "; naming one drops the others"
     if group.default_member is not None:
         doc += f"; {group.default_member} when none is named"
     return (names, f"{kind} = {state}", doc)
@@ -90,6 +98,27 @@ def _paragraphs(text: str | None, width: int) -> str | None:
     return "\n\n".join(textwrap.fill(p, max(width - 2, 40)) for p in paragraphs if p)
 
 
+# words (paths, type names) are never broken, at a hyphen or anywhere else
+_WHOLE: dict[str, Any] = {"break_long_words": False, "break_on_hyphens": False}
+
+
+class WholeWords(argparse.HelpFormatter):
+    """argparse's help, with no word (``--in-place``, a path) broken at a hyphen or anywhere else."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, **_WHOLE)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return textwrap.fill(" ".join(text.split()), width, initial_indent=indent, subsequent_indent=indent, **_WHOLE)
+
+
+class _ScriptHelp(argparse.RawDescriptionHelpFormatter):
+    """A script's help: its description and field list kept as laid out, options' help wrapped whole."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, **_WHOLE)
+
+
 def _columns(rows: list[tuple[str, str, str]], width: int) -> str:
     """Paths in a left column (up to a third of the width), type and value beside them, docs below, all wrapped."""
     width = max(width - 2, 40)  # argparse leaves the same margin
@@ -100,11 +129,12 @@ def _columns(rows: list[tuple[str, str, str]], width: int) -> str:
         if len(path) <= column:
             first = f"  {path.ljust(column)}  "
         else:
-            out.extend(textwrap.wrap(path, width, initial_indent="  ", subsequent_indent="    "))
+            # a path is never cut: one longer than the terminal runs past its edge, whole
+            out.extend(textwrap.wrap(path, width, initial_indent="  ", subsequent_indent="    ", **_WHOLE))
             first = indent
-        out.extend(textwrap.wrap(kind, width, initial_indent=first, subsequent_indent=indent))
+        out.extend(textwrap.wrap(kind, width, initial_indent=first, subsequent_indent=indent, **_WHOLE))
         if doc:
-            out.extend(textwrap.wrap(doc, width, initial_indent=indent, subsequent_indent=indent))
+            out.extend(textwrap.wrap(doc, width, initial_indent=indent, subsequent_indent=indent, **_WHOLE))
     return "\n".join(out)
 
 
@@ -138,11 +168,19 @@ def annotate(text: str, where: dict[PathTuple, str]) -> str:
     return "\n".join(lines)
 
 
-def from_argv(cls: type[_C], argv: Sequence[str] | None = None, *, run_dir: str | os.PathLike[str] | None = None) -> _C:
+def from_argv(
+    cls: type[_C],
+    argv: Sequence[str] | None = None,
+    *,
+    config_files: Sequence[str | os.PathLike[str]] = (),
+    run_dir: str | os.PathLike[str] | None = None,
+) -> _C:
     """The config for a training script: ``--config FILE`` (repeatable) and ``path=value`` overrides.
 
-    Flags may come anywhere among the overrides. ``--help`` lists every field
-    path with its type, the value the given files and overrides make (secrets
+    ``config_files`` are the script's own files (a ``local.toml`` beside it,
+    say), read first: the ``--config`` files given on the command line layer
+    over them, then the overrides. Flags may come anywhere among the overrides.
+    ``--help`` lists every field path with its type, the value the given files and overrides make (secrets
     masked) and its doc, wrapped to the terminal (``COLUMNS``);
     ``--print-config`` prints the resolved TOML (``--origins`` adds where each
     value came from) and exits. Bad input prints the report and exits with 2.
@@ -151,6 +189,10 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None, *, run_dir: str 
     line, secrets masked, and where each value came from).
     """
     spec = require_spec(cls)
+    if isinstance(config_files, (str, bytes, os.PathLike)) or not isinstance(config_files, Sequence):
+        raise TypeError(
+            f"config_files takes a list of paths, e.g. [HERE / 'local.toml']; got {type(config_files).__name__}"
+        )
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else cls.__name__
     width = shutil.get_terminal_size().columns
     history = ""
@@ -165,7 +207,7 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None, *, run_dir: str 
     parser = argparse.ArgumentParser(
         prog=prog,
         description=_paragraphs(spec.doc, width),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_ScriptHelp,
         add_help=False,
     )
     # --help is a flag, read after every other word, so that it can show what --config files make
@@ -178,20 +220,21 @@ def from_argv(cls: type[_C], argv: Sequence[str] | None = None, *, run_dir: str 
     args = parser.parse_intermixed_args(argv)
     if args.origins and not args.print_config and not args.help:
         parser.error("--origins only goes with --print-config")
+    files = [*config_files, *args.config]
     try:
-        config, layers = load_layers(cls, *args.config, overrides=args.overrides)
+        config, layers = load_layers(cls, *files, overrides=args.overrides)
     except ConfigError as e:
         if args.help:
             heading = f"fields of {cls.__name__} (set with path=value), with their defaults"
             # the defaults alone may fail (a required field): that is no fault of the command line
-            heading += ": the files and overrides given have problems" if args.config or args.overrides else ":"
+            heading += ": the files and overrides given have problems" if files or args.overrides else ":"
             parser.epilog = f"{_paragraphs(heading, width)}\n{field_help(cls, width=width)}" + history
             write_stdout(parser.format_help())
             raise SystemExit(0) from None
         print(e, file=sys.stderr)
         raise SystemExit(2) from None
     if args.help:
-        used = "the values used" if args.config or args.overrides else "their defaults"
+        used = "the values used" if files or args.overrides else "their defaults"
         heading = f"fields of {cls.__name__} (set with path=value), with {used}:"
         parser.epilog = f"{_paragraphs(heading, width)}\n{field_help(cls, config, width)}" + history
         write_stdout(parser.format_help())

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from .._base.errors import ConfigError, DefinitionError, Problem, UsageError
-from .._cli.argv import annotate, write_stdout
+from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
+from .._base.version import __version__
+from .._cli.argv import WholeWords, annotate, write_stdout
 from .._cli.reference import markdown_reference
 from .._cli.template import template
 from .._engine.converter import require_spec, unstructure
@@ -117,42 +119,115 @@ def _show(args: argparse.Namespace) -> str:
     return pretty_print(config)
 
 
-def _diff(args: argparse.Namespace) -> str:
+def _diff(args: argparse.Namespace) -> tuple[str, int]:
     cls = import_class(args.target)
     a: Any = load_layers(cls, args.a)[0]
     b: Any = load_layers(cls, args.b)[0]
-    return "".join(f"{d}\n" for d in diff(a, b))
+    found = diff(a, b)
+    return "".join(f"{d}\n" for d in found), 1 if found else 0  # as diff(1): 1 when the files differ
 
 
 def _convert(args: argparse.Namespace) -> str:
-    from .._cli.yaml import yaml_to_toml
+    from .._cli.yaml import yaml_to_toml_lines
 
     # the class whose field types decide what YAML 1.1's strings such as 1e-3 become
     named = args.cls or args.check
     cls = import_class(named) if named else None
-    text = yaml_to_toml(args.file, cls)
+    text, lines = yaml_to_toml_lines(args.file, cls)
     if args.check:
-        loads(import_class(args.check), text, source=args.file, env=os.environ)
+        try:
+            loads(import_class(args.check), text, env=os.environ)
+        except ConfigError as e:
+            # the problems are in the YAML file the user wrote: its lines, not the generated TOML's
+            problems = [Problem(p.path, p.message, args.file, _yaml_line(lines, p.path)) for p in e.problems]
+            problems.sort(key=lambda p: p.line or 0)
+            raise ConfigError(problems, target=e.target) from None
     return text
+
+
+def _yaml_line(lines: dict[PathTuple, int], path: str) -> int | None:
+    from .._toml.positions import line_for
+
+    try:
+        steps = parse_path(path) if path else ()
+    except PathSyntaxError:  # pragma: no cover - tmlcfg's own paths parse
+        return None
+    return line_for(lines, steps) if steps else None
 
 
 def _upgrade(args: argparse.Namespace) -> str:
     from .._migrate.upgrade import upgrade_files
 
-    return upgrade_files(import_class(args.target), args.files, args.mode or "diff")
+    mode = args.mode or "diff"
+    if args.output is not None:
+        if args.mode is not None:
+            raise UsageError(f"-o writes the upgraded file; it does not go with --{args.mode}")
+        if len(args.files) != 1:
+            raise UsageError("-o writes one upgraded file: give one FILE, or --in-place to rewrite several")
+        mode = "text"
+    return upgrade_files(import_class(args.target), args.files, mode)
+
+
+def _imported(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except Exception:
+        return None
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The files the command will read: its experiment files, and the config class's own module."""
+    names: list[str] = []
+    if args.command in ("check", "show"):
+        names = _split(args.inputs)[0]
+    elif args.command == "diff":
+        names = [args.a, args.b]
+    elif args.command == "convert":
+        names = [args.file]
+    elif args.command == "upgrade":
+        names = list(args.files)
+    for target in (getattr(args, "target", None), getattr(args, "cls", None), getattr(args, "check", None)):
+        # the command has imported it already: this only looks up the module it ran
+        module = _imported(target.partition(":")[0]) if isinstance(target, str) else None
+        source = getattr(module, "__file__", None)
+        if isinstance(source, str):
+            names.append(source)
+    return names
+
+
+def _refuse_input_as_output(args: argparse.Namespace) -> None:
+    """A usage error if ``-o`` names a file the command reads, however it is reached (symlink, hard link)."""
+    for name in _inputs(args):
+        try:
+            same = os.path.samefile(name, args.output)
+        except (OSError, ValueError):  # either one missing: they cannot be the same file
+            continue
+        if same:
+            what = "would replace" if os.path.abspath(name) == os.path.abspath(args.output) else "is the same file as"
+            raise UsageError(f"-o {args.output}: {what} the input {name}; write the output to another file")
+
+
+_INPUTS = "TOML experiment files, layered in order, and path=value overrides, applied last"
 
 
 def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The command's parser, and each subcommand's own (which parses its words, flags anywhere among them)."""
-    parser = argparse.ArgumentParser(prog="tmlcfg", description="Check, show and document tmlcfg experiment files.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = argparse.ArgumentParser(
+        prog="tmlcfg", description="Check, show and document tmlcfg experiment files.", formatter_class=WholeWords
+    )
+    parser.add_argument("--version", action="version", version=f"tmlcfg {__version__}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="what to do; `tmlcfg COMMAND --help` tells more"
+    )
     commands: dict[str, argparse.ArgumentParser] = {}
 
     def command(name: str, help: str, run: Any, takes_class: bool = True) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
+        p = sub.add_parser(name, help=help, description=help, formatter_class=WholeWords)
         if takes_class:
             p.add_argument(
-                "target", metavar="module:Class", help="the config class, e.g. examples.twhin.config:TwhinConfig"
+                "target",
+                metavar="module:Class",
+                help="the config class, importable from here, e.g. tmlcfg.training:TrainingConfig",
             )
         p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
         p.set_defaults(run=run, command=name)
@@ -160,9 +235,9 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
         return p
 
     p = command("check", "validate experiment files (layered in order) and path=value overrides", _check)
-    p.add_argument("inputs", nargs="*", metavar="FILE | path=value")
+    p.add_argument("inputs", nargs="*", metavar="FILE | path=value", help=_INPUTS)
     p = command("show", "print the resolved config as TOML, secrets masked", _show)
-    p.add_argument("inputs", nargs="*", metavar="FILE | path=value")
+    p.add_argument("inputs", nargs="*", metavar="FILE | path=value", help=_INPUTS)
     p.add_argument("--origins", action="store_true", help="say where each value came from")
     command("template", "print a commented TOML template of every field", lambda a: template(import_class(a.target)))
     command(
@@ -172,14 +247,14 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParse
     )
     command("docs", "print a Markdown reference of every field", lambda a: markdown_reference(import_class(a.target)))
     p = command("diff", "print the paths where two experiment files differ", _diff)
-    p.add_argument("a", metavar="A")
-    p.add_argument("b", metavar="B")
+    p.add_argument("a", metavar="A", help="the first experiment file")
+    p.add_argument("b", metavar="B", help="the experiment file to compare with A")
     p = command("convert", "convert a pydantic-era YAML experiment file to TOML", _convert, takes_class=False)
-    p.add_argument("file", metavar="FILE.yaml")
+    p.add_argument("file", metavar="FILE.yaml", help="the YAML experiment file to convert")
     p.add_argument("--class", dest="cls", metavar="module:Class", help="read values by this class's field types")
     p.add_argument("--check", metavar="module:Class", help="also validate the result as this class")
     p = command("upgrade", "rewrite files to the class's current names (a diff unless --in-place)", _upgrade)
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help="experiment files (TOML) to upgrade")
     how = p.add_mutually_exclusive_group()
     how.add_argument("--in-place", action="store_const", const="in-place", dest="mode", help="rewrite the files")
     how.add_argument("--check", action="store_const", const="check", dest="mode", help="exit 1 if any would change")
@@ -216,10 +291,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = lambda message, *_, **__: print(
                 f"tmlcfg {args.command}: warning: {message}", file=sys.stderr
             )
-            # a subcommand gives its text, or its text and exit status (1: ``runs diff`` found differences)
+            # a subcommand gives its text, or its text and exit status (1: the files or runs differ)
             result = args.run(args)
             text, status = result if isinstance(result, tuple) else (result, 0)
             status = int(status)
+            if args.output is not None:
+                _refuse_input_as_output(args)  # after the run, which imported the class's module
             _write(text, args.output)
     except UsageError as e:
         print(f"tmlcfg {args.command}: {e}", file=sys.stderr)

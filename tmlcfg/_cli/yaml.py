@@ -72,6 +72,7 @@ def _loader() -> Any:
             # id(node) -> (expanded size, expanded depth); the nodes live as long as the loader
             self.measured: dict[int, tuple[int, int]] = {}
             self.path: list[str | int] = []
+            self.lines: dict[PathTuple, int] = {}  # each value's line (a mapping value's: its key's)
 
         def refuse(self, message: str, line: int) -> _Refused:
             return _Refused(message, tuple(self.path), line)
@@ -90,11 +91,15 @@ def _loader() -> Any:
             steps: list[str | int] = [] if parent is None else [step if isinstance(step, (str, int)) else "?"]
             self.path += steps
             level = len(self.path)
+            if steps != ["?"]:
+                mark = getattr(index, "start_mark", None)
+                self.lines.setdefault(tuple(self.path), (mark.line + 1) if mark is not None else line)
             if level > MAX_DEPTH and isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 raise self.refuse(f"nested more than {MAX_DEPTH} levels deep", line)
             try:
                 node = super().compose_node(parent, index)
                 self.measure(node, line, level)
+                self.lines.setdefault(tuple(self.path), line)
             finally:
                 del self.path[level - len(steps) :]
             return node
@@ -124,6 +129,16 @@ def _loader() -> Any:
                 )
             self.measured[id(node)] = (size, depth)
 
+    def construct_int(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.SafeLoader.construct_yaml_int(loader, node)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            line = node.start_mark.line + 1
+            at = [path for path, n in loader.lines.items() if n == line]
+            message = f"{_TOO_BIG} (too long even to read); quote it, or write a float"
+            raise _Refused(message, at[-1] if at else (), line) from None
+
+    Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
     Loader.add_implicit_resolver(_NUMBER_TAG, re.compile(_NUMBER_1_2), list("-+0123456789."))
     Loader.add_constructor(_NUMBER_TAG, lambda loader, node: _Number(loader.construct_scalar(node)))
     _LOADER = Loader
@@ -140,31 +155,213 @@ def _number(value: str, node: TypeNode | None) -> Any:
     if float in accepts and _FLOAT_TEXT.fullmatch(value):
         return float(value)
     if int in accepts and float not in accepts and _INT_TEXT.fullmatch(value):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # more digits than Python converts: left as text, which the check refuses
+            return str(value)
     return str(value)
 
 
-def _tomlify(value: Any, path: PathTuple, problems: list[Problem], source: str, node: TypeNode | None) -> Any:
-    """Nulls dropped, keys checked to be strings, order kept, numbers read by the field types."""
+class _Out:
+    """Where problems go while converting: the list, the file, and the line of each path."""
+
+    __slots__ = ("lines", "problems", "source")
+
+    def __init__(self, source: str, lines: dict[PathTuple, int]) -> None:
+        self.problems: list[Problem] = []
+        self.source = source
+        self.lines = lines
+
+    def add(self, path: PathTuple, message: str, line_of: PathTuple | None = None) -> None:
+        line = self.lines.get(path if line_of is None else line_of)
+        self.problems.append(Problem(format_path(path), message, self.source, line))
+
+
+_INT64 = (-(2**63), 2**63 - 1)
+_TOO_BIG = "an integer beyond TOML's range (64-bit: -2**63 to 2**63 - 1)"
+
+
+def _shown(key: Any) -> str:
+    """A YAML key that is not a string, shown short (an integer of 20,000 bits cannot even be printed)."""
+    if type(key) is int and not _INT64[0] <= key <= _INT64[1]:
+        return f"(an integer of {key.bit_length()} bits)"
+    text = repr(key)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _surrogate(text: str) -> str | None:
+    """The first lone surrogate in ``text`` (no file can hold one), as ``U+D800``."""
+    for c in text:
+        if 0xD800 <= ord(c) <= 0xDFFF:
+            return f"U+{ord(c):04X}"
+    return None
+
+
+def _tomlify(value: Any, path: PathTuple, out: _Out, node: TypeNode | None) -> Any:
+    """Nulls dropped (where they mean the default), keys checked to be strings, order kept, numbers
+    read by the field types.
+
+    What TOML cannot hold (a lone surrogate, an integer beyond 64 bits) is a problem at its line.
+    """
     if isinstance(value, dict):
-        out = {}
+        table = {}
         for k, v in value.items():
             if not isinstance(k, str):
-                problems.append(Problem(format_path(path), f"key {k!r} is not a string; TOML keys are", source))
+                out.add(path, f"key {_shown(k)} is not a string; TOML keys are")
                 continue
-            if v is not None:
-                out[str(k)] = _tomlify(v, (*path, k), problems, source, child(node, k))
-        return out
+            bad = _surrogate(k)
+            if bad is not None:
+                out.add(path, f"a key holds a lone surrogate ({bad}), which no TOML file can; fix the key", (*path, k))
+                continue
+            if v is None:
+                refused = _null(node, k)
+                if refused is not None:
+                    out.add((*path, k), refused)
+            else:
+                table[str(k)] = _tomlify(v, (*path, k), out, child(node, k))
+        return table
     if isinstance(value, list):
         if any(v is None for v in value):
-            problems.append(Problem(format_path(path), "a list holds null, which TOML cannot write", source))
-        return [_tomlify(v, (*path, i), problems, source, child(node, i)) for i, v in enumerate(value) if v is not None]
+            out.add(path, "a list holds null, which TOML cannot write")
+        return [_tomlify(v, (*path, i), out, child(node, i)) for i, v in enumerate(value) if v is not None]
     if isinstance(value, str):
-        return _number(value, node) if isinstance(value, _Number) or node is not None else value
-    if value is None or isinstance(value, (bool, int, float, dt.date, dt.time)):
+        bad = _surrogate(value)
+        if bad is not None:
+            out.add(path, f"the text holds a lone surrogate ({bad}), which no TOML file can; fix the value")
+            return value
+        value = _number(value, node) if isinstance(value, _Number) or node is not None else value
+    if type(value) is int and not _INT64[0] <= value <= _INT64[1]:
+        out.add(path, f"{_TOO_BIG}; quote it, or write a float")
         return value
-    problems.append(Problem(format_path(path), f"{type(value).__name__} has no TOML form", source))
+    if value is None or isinstance(value, (bool, int, float, str, dt.date, dt.time)):
+        return value
+    out.add(path, f"{type(value).__name__} has no TOML form")
     return None
+
+
+def _null(node: TypeNode | None, key: str) -> str | None:
+    """Why an explicit null cannot be dropped for the field ``key`` of ``node``; None where null is its default.
+
+    pydantic set such a field to None; tmlcfg's default would be another value, silently.
+    """
+    base = node.base if node is not None else None
+    if not isinstance(base, ConfigNode):
+        return None
+    field = base.spec.by_name.get(key)
+    if field is None or field.group is not None or (field.optional and field.default is None and field.factory is None):
+        # a group's member left null is one not chosen, which is what leaving it out says too
+        return None
+    if field.required:
+        return "null for a required field, which TOML cannot say; give it a value"
+    default = "its default" if field.secret or field.factory is not None else f"its default {field.default!r}"
+    return (
+        f"null, which this field cannot hold: dropping the key would load {default} instead; "
+        "give the value the code should see, or remove the key to mean the default"
+    )
+
+
+def _variants(tp: Any) -> list[type] | None:
+    """The config classes of a union of two or more of them (None aside), else None."""
+    import types
+    import typing
+
+    from .._engine.spec import spec_of
+
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return None
+    members = [a for a in typing.get_args(tp) if a is not type(None)]
+    if len(members) > 1 and all(isinstance(m, type) and spec_of(m) is not None for m in members):
+        return members
+    return None
+
+
+def tag_of(cls: type) -> str:
+    """A variant class's tag: the one it was given, else its derived tag."""
+    from .._base.wording import derived_tag
+    from .._engine.spec import spec_of
+
+    given = getattr(spec_of(cls), "tag", None)
+    return given if isinstance(given, str) else derived_tag(cls.__name__)
+
+
+def _fits(cls: type, table: dict[Any, Any]) -> bool:
+    """The table's keys are fields of ``cls``, its required fields are all there, and a field that can hold
+    only one value (``Literal["x"]``) holds that one."""
+    import typing
+
+    from .._engine.spec import spec_of
+
+    spec = spec_of(cls)
+    assert spec is not None
+    keys = {k for k in table if k != "kind" and table[k] is not None}
+    if not keys <= set(spec.by_name) or any(f.required and f.name not in keys for f in spec.fields):
+        return False
+    hints = _hints(cls)
+    for key in keys:
+        hint = hints.get(key)
+        single = typing.get_origin(hint) is typing.Literal and len(typing.get_args(hint)) == 1
+        if single and table[key] != typing.get_args(hint)[0]:
+            return False
+    return True
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A config class's field types; none where they cannot be resolved (a class local to a function)."""
+    import typing
+
+    try:
+        return typing.get_type_hints(cls)
+    except Exception:  # a name the class's module does not hold: no kinds to add below it
+        return {}
+
+
+def choose_variant(table: dict[Any, Any], members: list[type]) -> type | list[type]:
+    """The one member whose fields fit the table's keys, or every member that fits (none, or several)."""
+    fitting = [m for m in members if _fits(m, table)]
+    return fitting[0] if len(fitting) == 1 else fitting
+
+
+def _add_kinds(
+    value: Any, tp: Any, path: PathTuple, lines: dict[PathTuple, int], problems: list[Problem], source: str
+) -> Any:
+    """``kind`` written into each table of a variant field that has none, as pydantic chose the variant."""
+    import typing
+    from collections.abc import Mapping
+
+    from .._engine.spec import spec_of
+
+    members = _variants(tp)
+    if members is not None and isinstance(value, dict):
+        if "kind" in value:
+            chosen = next((m for m in members if tag_of(m) == value["kind"]), None)
+            return value if chosen is None else _add_kinds(value, chosen, path, lines, problems, source)
+        picked = choose_variant(value, members)
+        if isinstance(picked, list):
+            tags = ", ".join(repr(tag_of(m)) for m in (picked or members))
+            how = "several variants" if picked else "none of the variants"
+            problems.append(
+                Problem(
+                    format_path(path),
+                    f"the table fits {how} ({tags}); add `kind: <tag>` to say which",
+                    source,
+                    lines.get(path),
+                )
+            )
+            return value
+        return {"kind": tag_of(picked), **_add_kinds(value, picked, path, lines, problems, source)}
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if isinstance(tp, type) and spec_of(tp) is not None and isinstance(value, dict):
+        hints = _hints(tp)
+        return {k: _add_kinds(v, hints.get(k), (*path, k), lines, problems, source) for k, v in value.items()}
+    if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
+        inner = [a for a in args if a is not type(None)]
+        return _add_kinds(value, inner[0], path, lines, problems, source) if len(inner) == 1 else value
+    if origin is tuple and isinstance(value, list) and args:
+        item = args[0]
+        return [_add_kinds(v, item, (*path, i), lines, problems, source) for i, v in enumerate(value)]
+    if origin in (Mapping, dict) and isinstance(value, dict) and len(args) == 2:
+        return {k: _add_kinds(v, args[1], (*path, k), lines, problems, source) for k, v in value.items()}
+    return value
 
 
 def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
@@ -173,6 +370,11 @@ def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
     With ``cls``, a string in a number field that reads as that number
     becomes it, as pydantic made it; without, an unquoted ``1e-3`` is a float.
     """
+    return yaml_to_toml_lines(path, cls)[0]
+
+
+def yaml_to_toml_lines(path: str | os.PathLike[str], cls: type | None = None) -> tuple[str, dict[PathTuple, int]]:
+    """:func:`yaml_to_toml`, and the YAML file's line of each path, to report problems where the user wrote them."""
     yaml = _yaml()
     source = os.fspath(path)
     node: TypeNode | None = None
@@ -182,7 +384,11 @@ def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
         node = ConfigNode(require_spec(cls))
     try:
         with open(source, encoding="utf-8") as f:
-            data = yaml.load(f, Loader=_loader())  # a SafeLoader subclass
+            loader = _loader()(f)  # a SafeLoader subclass
+            try:
+                data = loader.get_single_data()
+            finally:
+                loader.dispose()
     except FileNotFoundError:
         raise ConfigError([Problem("", "file not found; check the path", source)]) from None
     except (OSError, UnicodeDecodeError) as e:
@@ -204,8 +410,11 @@ def yaml_to_toml(path: str | os.PathLike[str], cls: type | None = None) -> str:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError([Problem("", "the document is not a mapping of keys to values", source)])
-    problems: list[Problem] = []
-    converted = _tomlify(data, (), problems, source, node)
-    if problems:
-        raise ConfigError(problems)
-    return write_toml(converted, keep_references=True)  # ${USER} stays a reference, as it was in YAML
+    out = _Out(source, loader.lines)
+    if cls is not None:
+        data = _add_kinds(data, cls, (), loader.lines, out.problems, source)
+    converted = _tomlify(data, (), out, node)
+    if out.problems:
+        raise ConfigError(out.problems)
+    # ${USER} stays a reference, as it was in YAML
+    return write_toml(converted, keep_references=True), loader.lines

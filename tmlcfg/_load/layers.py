@@ -49,6 +49,10 @@ class Layer:
         from .._migrate.ways import move_lines
 
         move_lines(self.lines(), moves)
+        for path, names in list(self.substituted.items()):  # "via ${VAR}" follows the value
+            for new, old in moves.items():
+                if path[: len(old)] == old:
+                    self.substituted.setdefault((*new, *path[len(old) :]), names)
         self.renamed.update(moves)
 
     def owns(self, path: PathTuple, anchors: tuple[PathTuple, ...] = ()) -> bool:
@@ -112,10 +116,6 @@ def _resolve(
 ) -> _C:
     """Substitute, merge and structure the layers; ``layers`` gains the overrides' layer."""
     spec = require_spec(cls)
-    if plan_of(cls) is not None:
-        from .._migrate.ways import migrate_layers
-
-        overrides = migrate_layers(cls, layers, list(overrides))
     unset: list[Problem] = []
     data: dict[str, Any] = {}
     node = ConfigNode(spec) if len(layers) > 1 or overrides else None
@@ -130,18 +130,25 @@ def _resolve(
             except Invalid as e:
                 raise ConfigError(_locate([layer], e.problems), target=cls.__name__) from None
             unset += _locate([layer], raw)
+    plan = plan_of(cls)
+    if plan is not None:
+        from .._migrate.apply import translate
+        from .._migrate.ways import migrate_layers
+
+        # after substitution: a convert sees the value, never the ${VAR} that gives it
+        overrides = migrate_layers(cls, layers, list(overrides))
+        # a removed key is ignored, and so is a variable it names that is not set
+        unset = [p for p in unset if not _removed(translate, plan, p.path)]
+    for layer in layers:
         # one file alone needs no merging (and no copy: structuring never edits its input)
         data = layer.data if len(layers) == 1 and not overrides else merge(node, data, layer.data)
+    unset_overrides: list[Problem] = []  # overrides that could not be set, reported with the rest
     if overrides:
-        bad: list[RawProblem] = []
         for path, value in overrides:
             try:
                 set_path(ConfigNode(spec), data, path, value)
             except Invalid as e:
-                bad += e.problems
-        if bad:
-            problems = [Problem(format_path(p), m, "override") for p, m, _ in bad]
-            raise ConfigError(problems, target=cls.__name__)
+                unset_overrides += [Problem(format_path(p), m, "override") for p, m, _ in e.problems]
         layers.append(Layer("override", None, {}, tuple(p for p, _ in overrides)))
     if not layers:
         layers.append(Layer(None, None, {}))
@@ -150,13 +157,21 @@ def _resolve(
     except ConfigError as e:
         # a value left as ${VAR} may also have the wrong type: say it once, as unset
         seen = {p.path for p in unset}
-        problems = unset + [p for p in e.problems if p.path not in seen]
+        problems = unset + unset_overrides + [p for p in e.problems if p.path not in seen]
         order = {layer.source: rank for rank, layer in enumerate(layers)}
         problems.sort(key=lambda p: (order.get(p.source, 0), p.line or 0))
         raise ConfigError(problems, target=cls.__name__) from None
-    if unset:
-        raise ConfigError(unset, target=cls.__name__)
+    if unset or unset_overrides:
+        raise ConfigError(unset + unset_overrides, target=cls.__name__)
     return result
+
+
+def _removed(translate: Any, plan: Any, path: str) -> bool:
+    try:
+        t = translate(plan, parse_path(path))
+    except PathSyntaxError:  # pragma: no cover - tmlcfg's own paths parse
+        return False
+    return t.use is not None and t.use.new is None
 
 
 def check_env(env: object) -> None:
@@ -277,11 +292,22 @@ def load_layers(
         env = os.environ
     check_env(env)
     layers = [_read(p, cls.__name__) for p in paths]
+    parsed: list[tuple[PathTuple, Any]] = []
+    malformed: list[Problem] = []  # one bad override hides nothing of the others
+    for text in overrides:
+        try:
+            parsed.append(parse_override(text))
+        except ConfigError as e:
+            malformed += e.problems
     try:
-        parsed = [parse_override(text) for text in overrides]
+        config = _resolve(cls, layers, env, parsed)
     except ConfigError as e:
-        raise ConfigError(e.problems, target=cls.__name__) from None
-    return _resolve(cls, layers, env, parsed), layers
+        if not malformed:
+            raise
+        raise ConfigError([*malformed, *e.problems], target=cls.__name__) from None
+    if malformed:
+        raise ConfigError(malformed, target=cls.__name__)
+    return config, layers
 
 
 def loads_prepared(

@@ -53,16 +53,18 @@ class Renamed:
 
 
 class Removed:
-    """``removed(old, reason=...)``: the key is accepted, ignored, and the reason shown."""
+    """``removed(old, reason=..., secret=...)``: the key is accepted, ignored, and the reason shown."""
 
-    __slots__ = ("old", "reason")
+    __slots__ = ("old", "reason", "secret")
 
-    def __init__(self, old: str, reason: str) -> None:
+    def __init__(self, old: str, reason: str, secret: bool = False) -> None:
         self.old = old
         self.reason = reason
+        self.secret = secret
 
     def __repr__(self) -> str:
-        return f"removed({self.old!r}, reason={self.reason!r})"
+        extra = ", secret=True" if self.secret else ""
+        return f"removed({self.old!r}, reason={self.reason!r}{extra})"
 
 
 def renamed(old: str, new: str, *, convert: Callable[[Any], Any] | None = None) -> Renamed:
@@ -88,9 +90,14 @@ def renamed(old: str, new: str, *, convert: Callable[[Any], Any] | None = None) 
     return Renamed(old, new, convert)
 
 
-def removed(old: str, *, reason: str) -> Removed:
-    """Declare that the key at path ``old`` is gone: it is accepted and ignored, and ``reason`` shown."""
-    return Removed(old, reason)
+def removed(old: str, *, reason: str, secret: bool = False) -> Removed:
+    """Declare that the key at path ``old`` is gone: it is accepted and ignored, and ``reason`` shown.
+
+    ``secret=True`` says its value was a secret (an API key written inline, say):
+    ``tmlcfg upgrade`` then never shows it. A removed key below a secret field
+    is masked without it.
+    """
+    return Removed(old, reason, secret)
 
 
 @attrs.define(eq=False)
@@ -105,6 +112,8 @@ class Rule:
     #: How many leading keys of ``old`` are current configs: their tables stay when emptied,
     #: since naming a table (a group member's, say) can mean something of itself.
     kept: int = 0
+    #: A removal's value is a secret: declared so, or the key was last in what is a secret field now.
+    secret: bool = attrs.field(init=False, default=False)
 
 
 # How to reach the nested configs below a field: ("config", plan), ("items", walker),
@@ -197,6 +206,8 @@ def _rules(spec: ClassSpec, name: str, declared: list[Renamed | Removed]) -> tup
         else:
             if not isinstance(m.reason, str) or not m.reason.strip():
                 raise DefinitionError(f"{name}: {m!r}: give a reason, shown to whoever still uses the key")
+            if not isinstance(m.secret, bool):
+                raise DefinitionError(f"{name}: {m!r}: secret= takes True or False")
             targets[old] = None
         by_old[old] = m
     # where each old path ends up (new path or None, converts in order, the migration that ends it),
@@ -228,9 +239,27 @@ def _rules(spec: ClassSpec, name: str, declared: list[Renamed | Removed]) -> tup
             if not isinstance(found, FieldSpec):
                 raise DefinitionError(f"{name}: {last!r}: the new path must be a field: {found}")
         reason = last.reason if isinstance(last, Removed) else None
-        rules.append(Rule(old, target, converts, reason, by_old[old], _kept(spec, old)))
+        rule = Rule(old, target, converts, reason, by_old[old], _kept(spec, old))
+        if isinstance(last, Removed):
+            where = _path(spec, name, last, last.old, "old")
+            rule.secret = last.secret or _in_secret(spec, where) or _in_secret(spec, old)
+        rules.append(rule)
     rules.sort(key=lambda r: -len(r.old))
     return tuple(rules)
+
+
+def _in_secret(spec: ClassSpec, path: PathTuple) -> bool:
+    """Whether a table on the way to ``path`` is a current secret field (which covers everything below it)."""
+    current: ClassSpec | None = spec
+    for step in path[:-1]:
+        f = current.by_name.get(str(step)) if current is not None else None
+        if f is None:
+            return False
+        if f.secret:
+            return True
+        node = f.node.inner if isinstance(f.node, ConstrainedNode) else f.node
+        current = node.spec if isinstance(node, ConfigNode) else None
+    return False
 
 
 def _kept(spec: ClassSpec, old: PathTuple) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from .._base.errors import ConfigError, Problem
 from .._base.keypaths import PathTuple, format_path
 from .._engine.converter import require_spec
-from .apply import Use, migrate, translate
+from .apply import Use, get_path, migrate, translate
 from .plan import plan_of
 
 
@@ -54,13 +54,22 @@ def upgrade_text(cls: type, text: str, source: str | None = None) -> tuple[str, 
         raise ConfigError(problems, target=cls.__name__)
     if not result.uses:
         return text, []
+    referenced = [
+        Problem(format_path(u.old), _REFERENCE_CONVERTED, source, line_for(lines, u.old))
+        for u in result.uses
+        if u.converts and _holds_dollar(get_path(data, u.old)[1])
+    ]
+    if referenced:
+        raise ConfigError(referenced, target=cls.__name__)
     tomlkit = _tomlkit()
     unfaithful = Problem("", "tmlcfg upgrade could not rewrite this file faithfully; edit the old keys by hand", source)
     try:
         doc = tomlkit.parse(text)
         for use in result.uses:
             _apply(tomlkit, doc, use)
-        out: str = doc.as_string()
+        out: str = _restore_comments(text, doc.as_string(), _own_lines(text, result.uses, lines))
+        if "\r\n" in text and text.count("\n") == text.count("\r\n"):  # a file with Windows line endings
+            out = out.replace("\r\n", "\n").replace("\n", "\r\n")
         # a safety net: what the file now says must be exactly what migrating the old one gave
         written = tomllib.loads(out)
     except RecursionError:
@@ -71,6 +80,78 @@ def upgrade_text(cls: type, text: str, source: str | None = None) -> tuple[str, 
     if migrate(plan, written).uses or not same_plain(written, result.data):
         raise ConfigError([unfaithful], target=cls.__name__)
     return out, result.uses
+
+
+_REFERENCE_CONVERTED = (
+    "its value holds $, a ${VAR} reference perhaps, which is converted only once substituted when "
+    "the file is loaded: tmlcfg upgrade cannot write the converted value; rename the key by hand"
+)
+
+
+def _holds_dollar(value: Any) -> bool:
+    if isinstance(value, str):
+        return "$" in value
+    if isinstance(value, dict):
+        return any(_holds_dollar(k) or _holds_dollar(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_dollar(v) for v in value)
+    return False
+
+
+def _own_lines(text: str, uses: list[Use], lines: dict[PathTuple, int]) -> set[int]:
+    """The lines of each old key and its value: their comments go (or move) with the key."""
+    from .lexical import scan
+
+    shape = scan(text)
+    own: set[int] = set()
+    for use in uses:
+        line = lines.get(use.old)
+        if line is not None:
+            own.update(range(line, shape.value_end(line) + 1))
+    return own
+
+
+def _restore_comments(before: str, after: str, own: set[int]) -> str:
+    """``after`` with every comment of ``before`` it lost put back, where its line was; but those on ``own`` lines.
+
+    tomlkit drops a table's comments (on its header, on lines of its own) with
+    the table, when a removal empties it; the comments stay, as lines of their own.
+    """
+    import collections
+
+    from .lexical import ending, scan
+
+    kept = collections.Counter(c.text for c in scan(after).comments)
+    lost: list[tuple[int, str]] = []
+    for comment in scan(before).comments:
+        if kept[comment.text] > 0:
+            kept[comment.text] -= 1
+        elif comment.line not in own:
+            lost.append((comment.line, comment.text))
+    if not lost:
+        return after
+    old_lines = before.splitlines(keepends=True)
+    new_lines = after.splitlines(keepends=True)
+    eol = ending(old_lines[0]) if old_lines and ending(old_lines[0]) else "\n"
+    if new_lines and not ending(new_lines[-1]):
+        new_lines[-1] += eol
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    inserts: dict[int, list[str]] = {}
+    opcodes = matcher.get_opcodes()
+    for line, text in lost:
+        for _, i1, i2, j1, j2 in opcodes:
+            if i1 <= line - 1 < i2:
+                original = old_lines[line - 1]
+                alone = original.lstrip().startswith("#")
+                # where the line was among those that replaced its neighbours
+                at = j1 + min(line - 1 - i1, j2 - j1)
+                inserts.setdefault(at, []).append((original.rstrip("\r\n") if alone else text) + eol)
+                break
+    out: list[str] = []
+    for j, new in enumerate([*new_lines, ""]):
+        out += inserts.get(j, [])
+        out.append(new)
+    return "".join(out)
 
 
 def same_plain(a: Any, b: Any) -> bool:
@@ -122,13 +203,47 @@ def _get(doc: Any, path: PathTuple) -> Any:
     return node
 
 
+def _delete(tomlkit: Any, doc: Any, path: PathTuple) -> None:
+    """Delete the key at ``path``; from an inline table, keeping the spacing its other keys had."""
+    *parent_path, key = path
+    parent = _get(doc, tuple(parent_path))
+    if not isinstance(parent, tomlkit.items.InlineTable) or not parent_path:
+        del parent[key]
+        return
+    body = parent.value.body
+    keys = [i for i, (k, _) in enumerate(body) if k is not None]
+    lead = "".join(v.as_string() for _, v in body[: keys[0]])
+    sep = "".join(v.as_string() for _, v in body[keys[0] + 1 : keys[1]]) if len(keys) > 1 else ", "
+    tail = "".join(v.as_string() for _, v in body[keys[-1] + 1 :])
+    pairs = [k.as_string() + k.sep + v.as_string() for k, v in body if k is not None and k.key != key]
+    rebuilt = tomlkit.parse("v = " + ("{" + lead + sep.join(pairs) + tail + "}" if pairs else "{}"))["v"]
+    for name in ("indent", "comment_ws", "comment", "trail"):
+        setattr(rebuilt.trivia, name, getattr(parent.trivia, name))
+    _put(doc, tuple(parent_path), rebuilt)
+
+
+def _put(doc: Any, path: PathTuple, item: Any) -> None:
+    """``item`` in place of what is at ``path``, under the same key as written."""
+    *up, name = path
+    holder = _get(doc, tuple(up))
+    container = _container(holder) if isinstance(name, str) else None
+    key = _key_of(container, name) if container is not None and isinstance(name, str) else None
+    if container is None or key is None or not isinstance(name, str):
+        holder[name] = item
+    elif not key.is_dotted():
+        container._replace(name, key, item)
+    else:  # a dotted key's head: the new item is written under its plain name
+        container._replace(name, _spaced_like(None, name), item)
+
+
 def _apply(tomlkit: Any, doc: Any, use: Use) -> None:
     *parent_path, key = use.old
     parent = _get(doc, tuple(parent_path))
     item = parent[key]
     if use.new is None:
-        del parent[key]
+        _delete(tomlkit, doc, use.old)
         _prune(doc, use.old, use.span, use.kept)
+        _keep_named(tomlkit, doc, use.old)
         return
     new_item = item
     if use.converts:
@@ -144,8 +259,9 @@ def _apply(tomlkit: Any, doc: Any, use: Use) -> None:
         container._replace(key, _spaced_like(old_key, str(new_key)), new_item)
         _renamed(new_item)
         return
-    del parent[key]
+    _delete(tomlkit, doc, use.old)
     _prune(doc, use.old, use.span, use.kept)
+    _keep_named(tomlkit, doc, use.old)
     target = doc
     for step in new_parent_path:
         if step not in target:
@@ -165,10 +281,26 @@ def _fit(tomlkit: Any, target: Any, item: Any) -> None:
         trivia.indent = " " if len(target) else ""
         trivia.comment = trivia.comment_ws = ""  # a comment cannot sit inside braces
         return
+    if not trivia.trail.endswith("\n"):  # moved out of an inline table: a line of its own
+        trivia.trail += "\n"
     container = _container(target)
     body = container.body if container is not None else []
     indents = [v.trivia.indent for k, v in body if k is not None and hasattr(v, "trivia")]
     trivia.indent = indents[-1] if indents else ""
+
+
+def _keep_named(tomlkit: Any, doc: Any, old: PathTuple) -> None:
+    """A table left empty but kept (a current config's) that only dotted keys made is written ``name = {}``.
+
+    Otherwise it would vanish from the text (``sgd.nesterov = true`` alone names ``sgd``).
+    """
+    for depth in range(len(old) - 1, 0, -1):
+        try:
+            table = _get(doc, old[:depth])
+        except (KeyError, IndexError, TypeError):
+            continue
+        if isinstance(table, tomlkit.items.Table) and table.is_super_table() and len(table) == 0:
+            _put(doc, old[:depth], tomlkit.inline_table())
 
 
 def _renamed(item: Any) -> None:
@@ -202,25 +334,43 @@ def unified_diff(cls: type, before: str, after: str, name: str) -> str:
 
 
 def _masked(cls: type, text: str) -> list[str]:
+    """The lines of ``text`` with every secret's whole value, all its lines, shown as ``"***"``."""
     from .._toml.positions import key_lines
+    from .lexical import ending, key_part, scan
 
     lines = text.splitlines(keepends=True)
-    for path, number in key_lines(text).items():
-        line = lines[number - 1]
-        if _secret(cls, path) and "=" in line:
-            key = line.split("=", 1)[0]
-            lines[number - 1] = f'{key}= "***"' + ("\n" if line.endswith("\n") else "")
+    found = key_lines(text)
+    if not any(_secret(cls, path) for path in found):
+        return lines
+    shape = scan(text)
+    for path, number in found.items():
+        if not _secret(cls, path) or number > len(lines):
+            continue
+        key = key_part(lines[number - 1])
+        if key is None:  # a table's header: the keys below it are masked one by one
+            continue
+        lines[number - 1] = f'{key}= "***"' + ending(lines[number - 1])
+        for more in range(number + 1, min(shape.value_end(number), len(lines)) + 1):
+            lines[more - 1] = "***" + ending(lines[more - 1])
     return lines
 
 
 def _secret(cls: type, path: PathTuple) -> bool:
-    """Whether ``path`` is at or below a secret field (a secret config covers all below it)."""
+    """Whether ``path`` is at or below a secret field (a secret config covers all below it).
+
+    A removed key is secret when declared ``removed(..., secret=True)``, or
+    when the table it was last in (before a chain of renames ended in its
+    removal) is secret now.
+    """
     from .._engine.nodes import ConfigNode, TypeNode
     from .._engine.walk import child
 
     plan = plan_of(cls)
     if plan is not None:
-        path = translate(plan, path).path  # an old key is as secret as the field it now names
+        t = translate(plan, path)  # an old key is as secret as the field it now names
+        if t.use is not None and t.use.new is None:
+            return (t.rule is not None and t.rule.secret) or (len(path) > 1 and _secret(cls, path[:-1]))
+        path = t.path
     node: TypeNode | None = ConfigNode(require_spec(cls))
     for step in path:
         base = node.base if node is not None else None
@@ -244,45 +394,82 @@ def describe(use: Use) -> str:
     return f"renamed to {format_path(use.new)}"
 
 
-def upgrade_files(cls: type, files: list[str], mode: str) -> str:
-    """What ``tmlcfg upgrade`` prints; ``mode`` is ``diff``, ``in-place`` or ``check``.
+def _has_bom(name: str) -> bool:
+    try:
+        with open(name, "rb") as f:
+            return f.read(3) == b"\xef\xbb\xbf"
+    except OSError:  # pragma: no cover - it was just read
+        return False
 
-    Every file is read and upgraded before any is written, so a problem in one
-    leaves all as they were; the problems of all files come in one
+
+def _unwritable(name: str, target: str) -> list[Problem]:
+    """Why ``name`` cannot be rewritten in place (nothing is written), or nothing."""
+    from .._toml.atomic import check_target
+
+    try:
+        real, _ = check_target(name, target=target)
+    except ConfigError as e:
+        return [Problem(p.path, f"{p.message}; no file was rewritten", p.source, p.line) for p in e.problems]
+    if not os.access(real, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+        return [Problem("", "is read-only; make it writable or leave it out (no file was rewritten)", name)]
+    return []
+
+
+def upgrade_files(cls: type, files: list[str], mode: str) -> str:
+    """What ``tmlcfg upgrade`` prints; ``mode`` is ``diff``, ``in-place``, ``check`` or ``text``.
+
+    Every file is read and upgraded, and for ``in-place`` every file to
+    rewrite is checked to be writable, before any is written, so a problem in
+    one leaves all as they were; the problems of all files come in one
     :class:`ConfigError`. ``check`` raises one listing every old key, located,
-    when any file would change.
+    when any file would change. ``text`` gives the one file's upgraded text.
     """
-    from .._toml.atomic import write_atomic
+    from .._toml.atomic import write_all_atomic
     from .._toml.files import read_text, without_bom
     from .._toml.positions import key_lines
 
     problems: list[Problem] = []
     changed: list[tuple[str, str, str, list[Use], dict[PathTuple, int]]] = []
+    texts: dict[str, str] = {}
     for name in files:
         if os.path.exists(name) and not os.path.isfile(name):
             problems.append(Problem("", "is not a regular file; nothing was read or written", name))
             continue
         try:
-            text = without_bom(read_text(name, cls.__name__))
+            raw = read_text(name, cls.__name__)
+            text = without_bom(raw)
             new, uses = upgrade_text(cls, text, name)
+            texts[name] = text
+            if new != text and raw != text:
+                new = "\ufeff" + new  # the reader drops a byte-order mark; a rewrite keeps it
         except ConfigError as e:
             problems += e.problems
             continue
         if new != text:
             changed.append((name, text, new, uses, key_lines(text) if mode == "check" else {}))
+    if mode == "in-place":
+        for name, *_ in changed:
+            problems += _unwritable(name, cls.__name__)
     if problems:
         raise ConfigError(problems, target=cls.__name__)
+    if mode == "text":
+        (name,) = files
+        if changed:
+            return changed[0][2]
+        return ("\ufeff" if _has_bom(name) else "") + texts[name]  # the file as it is, byte-order mark and all
     out: list[str] = []
+    if mode == "in-place":
+        # every new text on disk beside its file before any file is replaced: all or nothing
+        write_all_atomic([(name, new) for name, _, new, _, _ in changed], target=cls.__name__)
     for name, old, new, uses, lines in changed:
         if mode == "in-place":
-            write_atomic(name, new, target=cls.__name__)
             out.append(f"upgraded {name}: {len(uses)} key{'s' if len(uses) != 1 else ''}\n")
         elif mode == "check":
             hint = f"run `tmlcfg upgrade {cls.__module__}:{cls.__qualname__} --in-place {name}`"
             found = [Problem(format_path(u.old), f"{describe(u)}; {hint}", name, lines.get(u.old)) for u in uses]
             problems += sorted(found, key=lambda p: p.line or 0)
         else:
-            out.append(unified_diff(cls, old, new, name))
+            out.append(unified_diff(cls, old, new.removeprefix("\ufeff"), name))
     if problems:
         raise ConfigError(problems, target=cls.__name__)
     return "".join(out)

@@ -11,6 +11,7 @@ from typing import Any
 
 from .._base.errors import ConfigError, Problem, RawProblem, to_problem
 from .._base.keypaths import PathTuple, format_path
+from .._engine.spec import FieldSpec, field_at
 from .apply import (
     Translated,
     Use,
@@ -133,6 +134,7 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
                 problems.append(Problem(format_path(use.new), message, later.source, later.lines().get(use.new)))
     out: list[tuple[PathTuple, Any]] = []
     current: list[tuple[PathTuple, Any]] = []  # given under today's names
+    overrides = _spread(plan, overrides)
     direct = [path for path, _ in overrides]
     for path, value in overrides:
         t = translate(plan, path)
@@ -181,6 +183,42 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
                 problems.append(Problem(format_path(use.new), message, "override"))
     if problems:
         raise ConfigError(problems, target=cls.__name__)
+    return out
+
+
+def _spread(plan: Plan, overrides: list[tuple[PathTuple, Any]]) -> list[tuple[PathTuple, Any]]:
+    """Overrides giving a table at a path on the way to an old key, as one override per key in it.
+
+    ``old.deep={key='x'}`` then migrates as ``old.deep.key=x`` does.
+    """
+    from .plan import declared_paths
+
+    olds = [old for old, _, _ in declared_paths(plan.cls)]
+    if not olds:
+        return overrides
+    out: list[tuple[PathTuple, Any]] = []
+    for path, value in overrides:
+        n = len(path)
+        now = translate(plan, path).path
+        if isinstance(value, Mapping) and value and any(len(old) > n and old[:n] in (path, now) for old in olds):
+            if now and isinstance(field_at(plan.spec, now), FieldSpec):
+                out.append((path, {}))  # a table given whole replaces what the files gave, as before
+            out += _leaves(path, value)
+        else:
+            out.append((path, value))
+    return out
+
+
+def _leaves(path: PathTuple, value: Any) -> list[tuple[PathTuple, Any]]:
+    """Each key of a table, however deep, with its value (a table with keys is spread, depth-first)."""
+    out: list[tuple[PathTuple, Any]] = []
+    stack = [(path, value)]
+    while stack:
+        here, v = stack.pop()
+        if isinstance(v, Mapping) and v:
+            stack += reversed([((*here, k), item) for k, item in v.items()])
+        else:
+            out.append((here, v))
     return out
 
 

@@ -1,17 +1,17 @@
-"""``tmlcfg port``: pydantic (v1 API) config classes rewritten as tmlcfg configs, with libcst.
+"""``tmlcfg port``: pydantic config classes (v1 and v2 APIs) rewritten as tmlcfg configs, with libcst.
 
-This module finds the files and writes the results; it imports libcst only when a
-port runs, so the command line starts without it. The rewriting lives in
-``_port_rewrite`` (classes and fields), ``_port_types`` (annotations and
-defaults), ``_port_validators`` (validators) and ``_port_index`` (which classes
-are config classes, across the files' imports of one another).
+This module finds the files, checks the result and writes it; it imports libcst
+only when a port runs, so the command line starts without it. The rewriting
+lives in ``rewrite`` (classes), ``fields`` (fields and their defaults),
+``types`` (annotations), ``settings`` (model settings), ``validators``,
+``survey`` (what is known of every class before any is rewritten) and
+``index`` (which classes are config classes, across the files' imports of one
+another); ``verify`` imports the result in a fresh interpreter without pydantic.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import os
 import stat
 import sys
@@ -24,6 +24,9 @@ from .._toml.atomic import write_atomic
 
 if TYPE_CHECKING:
     import libcst as cst
+
+    from .._port.index import Index, ModuleInfo
+    from .._port.rewrite import Outcome, Project
 
 INSTALL_HINT = "porting pydantic classes needs libcst: pip install 'tmlcfg[port]'"
 TODO_MARK = "TODO(tmlcfg port):"
@@ -48,6 +51,8 @@ class Source:
     tree: cst.Module | None = None
     code: str | None = None
     ported: list[str] = field(default_factory=list)
+    #: ported class -> where it will behave otherwise than pydantic did
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +82,8 @@ class Result:
                     + (f"ported {', '.join(source.ported)}" if source.ported else "no config classes")
                 )
                 lines.extend(todos)
+                for name in source.ported:
+                    lines.extend(f"  {name}: {note}" for note in source.notes.get(name, ()))
         return "".join(f"{line}\n" for line in lines)
 
 
@@ -193,11 +200,16 @@ def _check_syntax(data: bytes) -> tuple[str, int | None] | None:
     return None
 
 
-def port(paths: list[str], bases: list[str]) -> Result:
-    """Every config class under ``paths`` ported; nothing is written."""
+def port(paths: list[str], bases: list[str], *, check: bool = True) -> Result:
+    """Every config class under ``paths`` ported; nothing is written.
+
+    With ``check``, every module is imported as ported in a fresh interpreter without
+    pydantic; a class that fails there is left as it was, named with the reason.
+    """
     _libcst()
     from .._port.index import Index, index_module
     from .._port.rewrite import Project
+    from .._port.survey import block_dependents, survey
 
     sources, skipped = discover(paths)
     problems: list[Problem] = []
@@ -207,37 +219,102 @@ def port(paths: list[str], bases: list[str]) -> Result:
     infos = {id(s): index_module(s.module, s.path, s.tree) for s in parsed if s.tree is not None}
     index = Index(list(infos.values()), bases)
     project = Project(index)
-    _survey(project, list(infos.values()))
+    survey(project, list(infos.values()))
     unportable: dict[str, tuple[Source, int, str]] = {}
+    notes: list[str] = []
     todo = list(parsed)
-    while todo:
-        for source in todo:
-            info = infos[id(source)]
-            try:
-                outcome = _rewrite(info, project)
-            except RecursionError:  # pragma: no cover - the depth check above keeps files shallower
-                problems.append(Problem("", "cannot rewrite: nested too deeply", str(source.path)))
-                parsed.remove(source)
-                continue
-            source.code, source.ported = outcome.code, outcome.ported
-            for name, reason in outcome.unportable.items():
-                unportable[f"{info.name}.{name}"] = (source, info.classes[name].line, reason)
-        fresh = {q: r for q, (_, _, r) in unportable.items() if q not in project.blocked}
-        if not fresh:
+    for _ in range(_ROUNDS if check else 1):
+        while todo:
+            for source in todo:
+                info = infos[id(source)]
+                try:
+                    outcome = _rewrite(info, project)
+                except RecursionError:  # pragma: no cover - the depth check above keeps files shallower
+                    problems.append(Problem("", "cannot rewrite: nested too deeply", str(source.path)))
+                    parsed.remove(source)
+                    continue
+                source.code, source.ported, source.notes = outcome.code, outcome.ported, outcome.notes
+                for name, reason in outcome.unportable.items():
+                    unportable[f"{info.name}.{name}"] = (source, info.classes[name].line, reason)
+            fresh = {q: r for q, (_, _, r) in unportable.items() if q not in project.blocked}
+            if not fresh:
+                break
+            known = set(project.blocked)
+            project.blocked.update(fresh)
+            block_dependents(index, project)
+            # only the modules holding a class that now stays pydantic are rewritten again
+            again = {q.rpartition(".")[0] for q in project.blocked.keys() - known} | {
+                q.rpartition(".")[0] for q in fresh
+            }
+            todo = [s for s in parsed if infos[id(s)].name in again]
+        if not check:
             break
-        known = set(project.blocked)
-        project.blocked.update(fresh)
-        _block_dependents(index, project)
-        # only the modules holding a class that now stays pydantic are rewritten again
-        again = {q.rpartition(".")[0] for q in project.blocked.keys() - known} | {q.rpartition(".")[0] for q in fresh}
-        todo = [s for s in parsed if infos[id(s)].name in again]
+        # what the rewrite could not foresee, a fresh interpreter finds: such a class is left as it was
+        todo = _verify(parsed, infos, project, problems, notes)
+        if not todo:
+            break
     for qualname, (source, line, reason) in sorted(unportable.items(), key=lambda i: (str(i[1][0].path), i[1][1])):
         name = qualname.rpartition(".")[2]
         problems.append(Problem(name, f"cannot be ported: {reason}", str(source.path), line))
-    return Result(sources, problems, skipped, _unused_bases(index, bases))
+    return Result(sources, problems, skipped, [*_unused_bases(index, bases), *notes])
 
 
-def _unused_bases(index: Any, bases: list[str]) -> list[str]:
+#: how many times the port is checked and its failing classes left out, at most
+_ROUNDS = 6
+
+
+def _verify(
+    parsed: list[Source], infos: dict[int, ModuleInfo], project: Project, problems: list[Problem], notes: list[str]
+) -> list[Source]:
+    """The sources to rewrite again, because a class of theirs (or one they depend on) failed the check."""
+    from .._port import verify
+    from .._port.survey import block_dependents
+
+    modules = [
+        verify.module(s.module, s.relative, s.path, s.code, s.ported, _holds_configs(project.index, infos[id(s)]))
+        for s in parsed
+        if s.code is not None
+    ]
+    failures = verify.check(modules)
+    notes[:] = [
+        f"{s.path}: imports only where pydantic can be imported (through what it imports, such as a --base class)"
+        for s in parsed
+        if s.module in failures.with_pydantic
+    ]
+    fresh = {q: r for q, r in failures.classes.items() if q not in project.blocked}
+    by_module = {s.module: s for s in parsed}
+    for name, (line, reason) in failures.modules.items():
+        source = by_module[name]
+        holder = verify.class_at(source.code or "", line)
+        held = sorted(project.references.get(f"{name}.{holder}", ())) if holder else []
+        stuck = [q for q in held if q not in project.blocked and _is_ported(parsed, q)]
+        if stuck:
+            # a class left pydantic cannot hold a tmlcfg config: what it holds stays pydantic too
+            fresh.update(dict.fromkeys(stuck, f"{name}.{holder}, which stays pydantic, holds it"))
+        elif source.ported:
+            # no class is to blame: the module is left as it was, each class named
+            fresh.update({f"{name}.{c}": reason for c in source.ported if f"{name}.{c}" not in project.blocked})
+        elif not any(p.source == str(source.path) and p.message == reason for p in problems):
+            problems.append(Problem("", reason, str(source.path), line))
+    if not fresh:
+        return []
+    known = set(project.blocked)
+    project.blocked.update(fresh)
+    block_dependents(project.index, project)
+    again = {q.rpartition(".")[0] for q in project.blocked.keys() - known}
+    return [s for s in parsed if infos[id(s)].name in again]
+
+
+def _is_ported(parsed: list[Source], qualname: str) -> bool:
+    module, _, name = qualname.rpartition(".")
+    return any(s.module == module and name in s.ported for s in parsed)
+
+
+def _holds_configs(index: Index, info: ModuleInfo) -> bool:
+    return any(index.is_config(c.qualname) for c in info.classes.values())
+
+
+def _unused_bases(index: Index, bases: list[str]) -> list[str]:
     """A --base that no scanned class derives from, which is most likely misspelled."""
     used = {
         index.resolve(module, base)
@@ -252,104 +329,7 @@ def _unused_bases(index: Any, bases: list[str]) -> list[str]:
     ]
 
 
-def _block_dependents(index: Any, project: Any) -> None:
-    """A subclass of a class that stays pydantic, or a class with a field of one, cannot become a
-    tmlcfg config either: found all at once, so a chain of them costs one more pass, not one per link."""
-    blocked: dict[str, str] = project.blocked
-    changed = True
-    while changed:
-        changed = False
-        for module in index.modules.values():
-            for info in module.classes.values():
-                if info.qualname in blocked or not index.is_config(info.qualname):
-                    continue
-                for base in info.bases:
-                    name = index.resolve(module, base)
-                    if name in blocked:
-                        blocked[info.qualname] = f"it derives from {name}, which cannot be ported"
-                        changed = True
-                        break
-                else:
-                    for name in sorted(project.references.get(info.qualname, ())):
-                        if name in blocked:
-                            blocked[info.qualname] = f"a field holds {name}, which cannot be ported"
-                            changed = True
-                            break
-
-
-def _survey(project: Any, infos: list[Any]) -> None:
-    """Field names, list fields and classes with translatable validators, before any rewrite."""
-    import libcst as cst
-
-    from .._port import validators
-    from .._port.index import dotted
-
-    for info in infos:
-        for statement in info.tree.body:
-            if not isinstance(statement, cst.ClassDef) or not project.index.is_config(
-                f"{info.name}.{statement.name.value}"
-            ):
-                continue
-            body = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else []
-            for item in body:
-                if isinstance(item, cst.SimpleStatementLine) and isinstance(item.body[0], cst.AnnAssign):
-                    target, annotation = item.body[0].target, item.body[0].annotation.annotation
-                    project.references.setdefault(f"{info.name}.{statement.name.value}", set()).update(
-                        _named_classes(project.index, info, annotation)
-                    )
-                    if isinstance(target, cst.Name):
-                        project.field_names.add(target.value)
-                        head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
-                        if project.index.resolve(info, dotted(head)) in ("typing.List", "builtins.list"):
-                            project.list_fields.add(target.value)
-                if isinstance(item, cst.FunctionDef):
-                    found = validators.find(item, functools.partial(_qualify, project.index, info))
-                    if found is None:
-                        continue
-                    try:
-                        validators.translate(found, info.tree, lambda f: False)
-                    except validators.Untranslatable:
-                        continue
-                    project.checked.add(f"{info.name}.{statement.name.value}")
-
-
-def _named_classes(index: Any, info: Any, annotation: Any) -> set[str]:
-    """The config classes an annotation names, quoted forward references included."""
-    import libcst as cst
-
-    from .._port.index import dotted
-
-    found: set[str] = set()
-
-    class Names(cst.CSTVisitor):
-        def visit_Attribute(self, node: cst.Attribute) -> bool:
-            self._add(dotted(node))
-            return False
-
-        def visit_Name(self, node: cst.Name) -> None:
-            self._add(node.value)
-
-        def visit_SimpleString(self, node: cst.SimpleString) -> None:
-            with contextlib.suppress(cst.ParserSyntaxError):
-                cst.parse_expression(str(node.evaluated_value)).visit(self)
-
-        def _add(self, name: str | None) -> None:
-            qualname = index.resolve(info, name)
-            if index.is_config(qualname):
-                found.add(qualname)
-
-    annotation.visit(Names())
-    return found
-
-
-def _qualify(index: Any, info: Any, node: Any) -> str | None:
-    from .._port.index import dotted
-
-    name: str | None = index.resolve(info, dotted(node))
-    return name
-
-
-def _rewrite(info: Any, project: Any) -> Any:
+def _rewrite(info: ModuleInfo, project: Project) -> Outcome:
 
     from .._port.imports import names_used, update_imports
     from .._port.rewrite import ModuleRewriter
@@ -360,7 +340,11 @@ def _rewrite(info: Any, project: Any) -> Any:
     tree: cst.Module = info.tree.visit(rewriter)
     if rewriter.outcome.ported:
         before, after = names_used(info.tree), names_used(tree)
-        unused = {name for name in info.imports if before.get(name) and not after.get(name)}
+        unused = {
+            name
+            for name, imported in info.imports.items()
+            if not after.get(name) and (before.get(name) or imported.split(".")[0] == "pydantic")
+        }
         tree = update_imports(tree, unused, needs.imports)
     rewriter.outcome.code = tree.code
     return rewriter.outcome
@@ -399,7 +383,9 @@ def _options(parser: argparse.ArgumentParser) -> None:
 def add_command(sub: Any) -> None:
     """The ``port`` subcommand; options may come before, between or after the paths."""
     help = "rewrite pydantic config classes as tmlcfg configs (needs the port extra)"
-    parser = sub.add_parser("port", help=help, description=help)
+    # the paths are read after the options (REMAINDER), which argparse would show as "..."
+    usage = "tmlcfg port [-h] [--in-place | -o OUT_DIR] [--base DOTTED_NAME] PATH [PATH ...]"
+    parser = sub.add_parser("port", help=help, description=help, usage=usage)
     _options(parser)
     parser.add_argument("paths", nargs=argparse.REMAINDER, metavar="PATH", help=".py files or directories")
     parser.set_defaults(run=run, output=None)

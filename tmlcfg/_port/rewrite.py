@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 
+from .._base.wording import derived_tag
+from .._port import settings as settings_module
 from .._port import validators
-from .._port.index import Index, ModuleInfo, dotted
-from .._port.types import BOUNDS, LENGTHS, Needs, Shape, Types, Unportable, convert_default, optional
+from .._port.fields import TODO, FieldPorter, with_todos
+from .._port.index import PYDANTIC_MODELS, Index, ModuleInfo, dotted
+from .._port.settings import Settings
+from .._port.types import Needs, Shape, Types, Unportable
 
-TODO = "# TODO(tmlcfg port): "
-_FIELD_KEYS = {"description": "doc", "one_of": "one_of", "at_most_one_of": "at_most_one_of"}
-_FORBID = frozenset({"pydantic.Extra.forbid", "'forbid'", '"forbid"'})
 #: pydantic model methods and the tmlcfg call that replaces each.
 _USES = {
     "dict": "tmlcfg.to_dict(cfg)",
@@ -40,6 +42,12 @@ class Project:
     list_fields: set[str] = field(default_factory=set)
     #: config class -> the config classes its fields name
     references: dict[str, set[str]] = field(default_factory=dict)
+    #: class -> what its own settings say of unknown keys (forbid, ignore, allow)
+    extra: dict[str, str] = field(default_factory=dict)
+    #: config classes with a required field: their factory is no default
+    need_arguments: set[str] = field(default_factory=set)
+    #: config classes that are members of a union of config classes (variants)
+    variants: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -48,29 +56,11 @@ class Outcome:
     ported: list[str] = field(default_factory=list)
     #: class name -> why it was not ported
     unportable: dict[str, str] = field(default_factory=dict)
+    #: class name -> where the port will be stricter than pydantic was, or otherwise differ
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _todo(text: str) -> cst.EmptyLine:
-    return cst.EmptyLine(comment=cst.Comment(TODO + " ".join(text.split())))
-
-
-def _with_todos(node: cst.CSTNodeT, texts: Sequence[str]) -> cst.CSTNodeT:
-    """``node`` with a TODO line for each text it does not already carry (a second run adds none)."""
-    leading = list(getattr(node, "leading_lines", ()))
-    have = {line.comment.value for line in leading if line.comment is not None}
-    new = [line for line in (_todo(t) for t in dict.fromkeys(texts)) if line.comment and line.comment.value not in have]
-    if not new:
-        return node
-    return node.with_changes(leading_lines=[*leading, *new])
-
-
-def _arg(keyword: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(
-        value, keyword=cst.Name(keyword), equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
-    )
-
-
-class ModuleRewriter(cst.CSTTransformer):
+class ModuleRewriter(FieldPorter, cst.CSTTransformer):
     """Ports the config classes of one module and leaves a TODO at each use of the pydantic API."""
 
     def __init__(self, info: ModuleInfo, project: Project, needs: Needs) -> None:
@@ -78,10 +68,18 @@ class ModuleRewriter(cst.CSTTransformer):
         self.project = project
         self.index = project.index
         self.needs = needs
-        self.types = Types(info.tree, self.qualify, self.index.is_config, needs, self.index.is_enum)
+        bounds = next((local for local, full in info.imports.items() if full == "annotated_types"), None)
+        self.types = Types(info.tree, self.qualify, self.index.is_config, needs, self.index.is_enum, bounds)
         self.outcome = Outcome("")
         self.depth = 0
         self.quiet = False
+        self.notes: list[str] = []
+        self.project_needs_arguments = project.need_arguments
+        # the module reads pydantic itself, not its v1 copy
+        self.v2 = any(
+            (v == "pydantic" or v.startswith("pydantic.")) and not v.startswith("pydantic.v1")
+            for v in info.imports.values()
+        )
 
     def qualify(self, node: cst.BaseExpression) -> str | None:
         return self.index.resolve(self.info, dotted(node))
@@ -150,7 +148,7 @@ class ModuleRewriter(cst.CSTTransformer):
     ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
         if self._forward_refs(updated):
             return cst.RemoveFromParent()
-        return _with_todos(updated, self._uses(updated))
+        return with_todos(updated, self._uses(updated))
 
     def _forward_refs(self, line: cst.SimpleStatementLine) -> bool:
         """``C.update_forward_refs()`` of a config class: the port puts classes in order instead."""
@@ -172,7 +170,7 @@ class ModuleRewriter(cst.CSTTransformer):
         return updated.with_changes(body=_in_order(updated.body, set(self.outcome.ported)))
 
     def _leave_compound(self, updated: cst.CSTNodeT, header: cst.CSTNode | None) -> cst.CSTNodeT:
-        return updated if header is None else _with_todos(updated, self._uses(header))
+        return updated if header is None else with_todos(updated, self._uses(header))
 
     def leave_If(self, original: cst.If, updated: cst.If) -> cst.If:
         return self._leave_compound(updated, updated.test)
@@ -205,6 +203,7 @@ class ModuleRewriter(cst.CSTTransformer):
         if not self.index.is_config(qualname):
             return updated
         imports = set(self.needs.imports)
+        self.notes = []
         try:
             if qualname in self.project.blocked:
                 raise Unportable(self.project.blocked[qualname])
@@ -213,8 +212,9 @@ class ModuleRewriter(cst.CSTTransformer):
             self.needs.imports = imports  # what the class would have needed, it does not
             reason = str(e)
             self.outcome.unportable[original.name.value] = reason
-            return _with_todos(updated, [f"{original.name.value} cannot be ported: {reason}"])
+            return with_todos(updated, [f"{original.name.value} cannot be ported: {reason}"])
         self.outcome.ported.append(original.name.value)
+        self.outcome.notes[original.name.value] = self.notes
         return ported
 
     def _bases(self, node: cst.ClassDef) -> list[cst.Arg]:
@@ -229,11 +229,12 @@ class ModuleRewriter(cst.CSTTransformer):
 
     def _port_class(self, node: cst.ClassDef, qualname: str) -> cst.ClassDef:
         todos: list[str] = []
+        settings = Settings(todos=todos)
         for keyword in node.keywords:
-            if keyword.keyword is not None and keyword.keyword.value == "extra":
-                self._config_setting(f"extra = {self.code(keyword.value)}", keyword.value, todos)
-            else:
+            key = keyword.keyword.value if keyword.keyword is not None else ""
+            if not settings_module.known(key):
                 raise Unportable(f"tmlcfg has no counterpart of the class keyword {self.code(keyword)}")
+            self._setting(key, keyword.value, f"{key} = {self.code(keyword.value)}", settings, "the class said")
         bases = self._bases(node)
         body: list[cst.BaseStatement] = []
         checks: list[cst.BaseStatement] = []
@@ -242,12 +243,29 @@ class ModuleRewriter(cst.CSTTransformer):
         pending: list[cst.EmptyLine] = []
         fields: dict[str, Shape] = {}
         statements = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
+        skip_blanks = False
+        tag: str | None = None
         for statement in statements:
-            if pending:
+            if pending and not (skip_blanks and not body):
                 statement, pending = validators.lead(statement, pending), []
             if isinstance(statement, cst.ClassDef) and statement.name.value == "Config":
-                self._config_class(statement, todos)
+                self._config_class(statement, settings)
                 pending = [line for line in statement.leading_lines if line.comment is not None]
+                continue
+            if self._model_config(statement, settings):
+                pending = [line for line in getattr(statement, "leading_lines", ()) if line.comment is not None]
+                if not body:
+                    # the class's first line now: no blank line before it
+                    skip_blanks = True
+                continue
+            if skip_blanks and not body:
+                own = [line for line in getattr(statement, "leading_lines", ()) if line.comment is not None]
+                statement = statement.with_changes(leading_lines=[*pending, *own])
+                pending = []
+            skip_blanks = False
+            computed = self._computed(statement) if isinstance(statement, cst.FunctionDef) else None
+            if computed is not None:
+                body.append(computed)
                 continue
             if isinstance(statement, cst.FunctionDef):
                 found = validators.find(statement, self.qualify)
@@ -271,6 +289,15 @@ class ModuleRewriter(cst.CSTTransformer):
                     body.extend(methods)
                     continue
             if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.AnnAssign):
+                if qualname in self.project.variants and tag is None:
+                    tag = self._discriminator(statement)
+                    if tag is not None:
+                        pending = [line for line in statement.leading_lines if line.comment is not None]
+                        continue
+                private = self._private(statement)
+                if private:
+                    pending = [*statement.leading_lines, *private]
+                    continue
                 statement = self._field(statement, fields)
             body.append(statement)
         if checks:
@@ -284,6 +311,8 @@ class ModuleRewriter(cst.CSTTransformer):
         assert isinstance(node.body, cst.IndentedBlock)
         new_body = node.body.with_changes(body=body, footer=[*footer, *node.body.footer])
         decorator = cst.Decorator(cst.Attribute(cst.Name("tmlcfg"), cst.Name("config")))
+        if tag is not None and tag != derived_tag(node.name.value):
+            decorator = cst.Decorator(cst.parse_expression(f"tmlcfg.config(tag={json.dumps(tag)})"))
         self.needs.imports.add(("tmlcfg", None))
         changes: dict[str, object] = {
             "bases": bases,
@@ -295,7 +324,31 @@ class ModuleRewriter(cst.CSTTransformer):
             changes["lpar"] = cst.MaybeSentinel.DEFAULT
             changes["rpar"] = cst.MaybeSentinel.DEFAULT
         ported = node.with_changes(**changes)
-        return _with_todos(ported, todos)
+        self._stricter(node, qualname, settings, fields)
+        return with_todos(ported, todos)
+
+    def _stricter(self, node: cst.ClassDef, qualname: str, settings: Settings, fields: dict[str, Shape]) -> None:
+        """Notes on what pydantic let through and tmlcfg will not."""
+        extra = settings.extra
+        ancestors = [self.index.canonical(a) for a in self._ancestors(node)]
+        for ancestor in [qualname, *ancestors]:
+            extra = extra or self.project.extra.get(ancestor)
+        # a base class the port did not read may have said forbid: then nothing is claimed
+        unread = any(self.index.class_info(a) is None and a not in PYDANTIC_MODELS for a in ancestors)
+        if extra == "ignore" or (extra is None and not unread):
+            self.notes.append(
+                "stricter: pydantic ignored unknown keys (extra='ignore'); tmlcfg refuses them, so a stale key "
+                "in a file is now an error (find them with `tmlcfg convert --check`)"
+            )
+        # v1 also read a number into a str field
+        kinds = ("int", "float", "bool") if self.v2 else ("int", "float", "bool", "str")
+        lax = [n for n, shape in fields.items() if shape.inner().kind in kinds]
+        if lax:
+            examples = '"7" or 7.0 for an int, "0.5" for a float, "yes" or 1 for a bool'
+            self.notes.append(
+                f"stricter: {', '.join(lax)} no longer coerced as pydantic's lax mode did "
+                f"({examples}{'' if self.v2 else ', 5 for a str'})"
+            )
 
     def _post_init(self, node: cst.ClassDef, checks: list[cst.BaseStatement]) -> cst.FunctionDef:
         inherited = any(self.index.canonical(q) in self.project.checked for q in self._ancestors(node))
@@ -319,13 +372,14 @@ class ModuleRewriter(cst.CSTTransformer):
                 todo.extend(q for b in info.bases if (q := self.index.resolve(module, b)))
         return out
 
-    def _config_setting(self, text: str, value: cst.BaseExpression, todos: list[str]) -> None:
-        if not text.startswith("extra ="):
-            todos.append(f"class Config said `{text}`; tmlcfg has no such setting, check what relied on it")
-        elif (self.qualify(value) or self.code(value)) not in _FORBID:
-            todos.append(f"class Config said `{text}`; tmlcfg always refuses unknown keys")
+    def _setting(
+        self, key: str, value: cst.BaseExpression, spelled: str, settings: Settings, where: str = "class Config said"
+    ) -> None:
+        resolved = self.qualify(value) or self.code(value).strip()
+        settings_module.weigh(key, resolved, spelled, settings, where)
 
-    def _config_class(self, node: cst.ClassDef, todos: list[str]) -> None:
+    def _config_class(self, node: cst.ClassDef, settings: Settings) -> None:
+        todos = settings.todos if settings.todos is not None else []
         statements = node.body.body if isinstance(node.body, cst.IndentedBlock) else []
         for statement in statements:
             if validators.is_docstring(statement):
@@ -338,147 +392,98 @@ class ModuleRewriter(cst.CSTTransformer):
                 if isinstance(small, cst.Pass):
                     continue
                 small = small.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-                if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                    self._config_setting(self.code(small).strip(), small.value, todos)
+                if (
+                    isinstance(small, cst.Assign)
+                    and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)
+                ):
+                    key = small.targets[0].target.value
+                    self._setting(key, small.value, self.code(small).strip(), settings)
                 else:
                     todos.append(
                         f"class Config said `{self.code(small).strip()}`; tmlcfg has no such setting, "
                         "check what relied on it"
                     )
 
-    # -- fields ---------------------------------------------------------------------------------------------
+    def _model_config(self, statement: cst.BaseStatement, settings: Settings) -> bool:
+        """v2's ``model_config = ConfigDict(...)`` (or a dict) weighed setting by setting; False if not one."""
+        if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+            return False
+        small = statement.body[0]
+        if isinstance(small, cst.Assign) and len(small.targets) == 1:
+            target, value = small.targets[0].target, small.value
+        elif isinstance(small, cst.AnnAssign) and small.value is not None:
+            target, value = small.target, small.value
+        else:
+            return False
+        if not (isinstance(target, cst.Name) and target.value == "model_config"):
+            return False
+        pairs: list[tuple[str, cst.BaseExpression]] = []
+        if isinstance(value, cst.Call) and all(a.keyword is not None for a in value.args):
+            pairs = [(a.keyword.value, a.value) for a in value.args if a.keyword is not None]
+        elif isinstance(value, cst.Dict) and all(
+            isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString) for e in value.elements
+        ):
+            for element in value.elements:
+                assert isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString)
+                pairs.append((str(element.key.evaluated_value), element.value))
+        else:
+            raise Unportable(f"its settings `{self.code(value).strip()}` cannot be read; spell them as ConfigDict(...)")
+        for key, setting in pairs:
+            self._setting(key, setting, f"{key}={self.code(setting)}", settings, "model_config said")
+        return True
 
-    def _field(self, line: cst.SimpleStatementLine, fields: dict[str, Shape]) -> cst.SimpleStatementLine:
+    def _computed(self, node: cst.FunctionDef) -> cst.FunctionDef | None:
+        """A ``@computed_field`` property without the decorator (noted: pydantic dumped it); None if not one."""
+        kept = [d for d in node.decorators if self.qualify(_called(d.decorator)) != "pydantic.computed_field"]
+        if len(kept) == len(node.decorators):
+            return None
+        self.notes.append(
+            f"{node.name.value}: a computed_field, which pydantic's model_dump wrote; tmlcfg.to_dict and the "
+            "files tmlcfg writes leave it out (it stays a property)"
+        )
+        if not kept:
+            kept = [cst.Decorator(cst.Name("property"))]
+        return node.with_changes(decorators=kept)
+
+    def _discriminator(self, line: cst.SimpleStatementLine) -> str | None:
+        """The tag a variant's ``kind: Literal["x"]`` field names (the field goes: tmlcfg writes ``kind`` itself)."""
         assign = line.body[0]
         assert isinstance(assign, cst.AnnAssign)
-        if not isinstance(assign.target, cst.Name):
-            return line
-        name = assign.target.value
         annotation = assign.annotation.annotation
-        if self.qualify(annotation.value if isinstance(annotation, cst.Subscript) else annotation) == "typing.ClassVar":
-            return line
-        if name == "__root__":
-            raise Unportable("a __root__ model is a value, not a table of fields; tmlcfg configs are tables")
-        todos_before = len(self.needs.todos)
+        if not (isinstance(assign.target, cst.Name) and assign.target.value == "kind"):
+            return None
+        if not (isinstance(annotation, cst.Subscript) and self.qualify(annotation.value) == "typing.Literal"):
+            return None
+        values = [e.slice.value for e in annotation.slice if isinstance(e.slice, cst.Index)]
+        if len(values) == 1 and isinstance(values[0], cst.SimpleString):
+            tag = values[0].evaluated_value
+            return tag if isinstance(tag, str) else None
+        return None
+
+    def _private(self, line: cst.SimpleStatementLine) -> list[cst.EmptyLine]:
+        """A ``PrivateAttr`` (or a ``_name`` attribute) as comment lines under a TODO; [] for a field."""
+        assign = line.body[0]
+        assert isinstance(assign, cst.AnnAssign)
         value = assign.value
-        call = value if isinstance(value, cst.Call) and self.qualify(value.func) == "pydantic.Field" else None
-        default: cst.BaseExpression | None = None
-        factory: cst.BaseExpression | None = None
-        keep: dict[str, cst.Arg] = {}
-        bounds: dict[str, cst.BaseExpression] = {}
-        if call is not None:
-            for i, arg in enumerate(call.args):
-                key = arg.keyword.value if arg.keyword is not None else ("default" if i == 0 else "?")
-                if key == "default":
-                    default = None if isinstance(arg.value, cst.Ellipsis) else arg.value
-                elif key == "default_factory":
-                    factory = arg.value
-                elif key in _FIELD_KEYS:
-                    keep[_FIELD_KEYS[key]] = arg
-                elif key in BOUNDS or key in LENGTHS:
-                    bounds[key] = arg.value
-                elif key == "alias":
-                    raise Unportable(
-                        f"field {name} is read from the key {self.code(arg.value)}; rename the field to its key first"
-                    )
-                elif key not in ("title", "example", "examples"):
-                    self.needs.todos.append(f"Field({key}=...) of {name} has no tmlcfg counterpart")
-        else:
-            default = value
-        self.needs.secret = False
-        text, shape = self.types.translate(annotation)
-        if bounds:
-            inner = text.removesuffix(" | None") if shape.optional else text
-            text = self.types.annotated(inner, self.types.bounds(bounds, name))
-            if shape.optional:
-                text += " | None"
-        required = default is None and factory is None
-        grouped = "one_of" in keep or "at_most_one_of" in keep
-        is_none = isinstance(default, cst.Name) and default.value == "None"
-        if is_none or (required and (shape.optional or grouped)):
-            # pydantic v1 made such a field optional; tmlcfg says so in the type
-            text, shape = optional(text, shape)
-            default, required = cst.Name("None"), False
-        elif "at_most_one_of" in keep and (default is not None or factory is not None):
-            raise Unportable(
-                f"field {name} is in an at_most_one_of group with a default; tmlcfg's members default to "
-                "None (a group with a default choice is a one_of)"
-            )
-        elif shape.optional and not grouped and not required:
-            # TOML has no null: a field with another default is never None in a file
-            text, shape = text.removesuffix(" | None"), shape.inner()
-        fields[name] = shape
-        default, factory = self._default(default, factory, shape)
-        arguments: list[tuple[str, cst.BaseExpression]] = []
-        if default is not None:
-            arguments.append(("default", default))
-        if factory is not None:
-            arguments.append(("factory", factory))
-        arguments.extend((key, arg.value) for key, arg in keep.items())
-        if self.needs.secret:
-            arguments.append(("secret", cst.Name("True")))
-        new_annotation = annotation if text == self.code(annotation) else cst.parse_expression(text)
-        new = assign.with_changes(annotation=assign.annotation.with_changes(annotation=new_annotation))
-        if not arguments:
-            new = new.with_changes(value=None, equal=cst.MaybeSentinel.DEFAULT)
-        elif len(arguments) == 1 and arguments[0][0] == "default":
-            new = new.with_changes(value=arguments[0][1])
-        else:
-            self.needs.imports.add(("tmlcfg", None))
-            args = [_arg(k, v) for k, v in arguments]
-            func = cst.Attribute(cst.Name("tmlcfg"), cst.Name("field"))
-            if call is not None:
-                args = _keep_layout(call.args, args)
-                new = new.with_changes(value=call.with_changes(func=func, args=args))
-            else:
-                new = new.with_changes(value=cst.Call(func, _keep_layout([], args)))
-        todos = self.needs.todos[todos_before:]
-        del self.needs.todos[todos_before:]
-        return _with_todos(line.with_changes(body=[new, *line.body[1:]]), [f"{name}: {t}" for t in todos])
-
-    def _default(
-        self, default: cst.BaseExpression | None, factory: cst.BaseExpression | None, shape: Shape
-    ) -> tuple[cst.BaseExpression | None, cst.BaseExpression | None]:
-        inner = shape.inner()
-        if factory is not None:
-            made = self.qualify(factory)
-            if made == "builtins.list" and inner.kind == "tuple":
-                return cst.Tuple([]), None
-            if made == "builtins.set" and inner.kind == "frozenset":
-                return cst.parse_expression("frozenset()"), None
-            if isinstance(factory, cst.Lambda):
-                return None, factory.with_changes(body=convert_default(factory.body, shape))
-            return None, factory
-        if default is None:
-            return None, None
-        if isinstance(default, cst.Call) and not default.args:
-            made = self.qualify(default.func)
-            if made is not None and (self.index.is_config(made) or made == "builtins.dict"):
-                return None, default.func
-            if made == "builtins.list" and inner.kind == "tuple":
-                return cst.Tuple([]), None
-            if made == "builtins.set" and inner.kind == "frozenset":
-                return cst.parse_expression("frozenset()"), None
-        if isinstance(default, cst.Dict) and not default.elements and inner.kind == "mapping":
-            return None, cst.Name("dict")
-        return convert_default(default, shape), None
+        is_private = isinstance(value, cst.Call) and self.qualify(value.func) == "pydantic.PrivateAttr"
+        name = assign.target.value if isinstance(assign.target, cst.Name) else ""
+        if not (is_private or (name.startswith("_") and not name.endswith("__"))):
+            return []
+        text = self.code(line.with_changes(leading_lines=[])).strip()
+        return [
+            cst.EmptyLine(
+                comment=cst.Comment(
+                    f"{TODO}private attribute {name}: a config is frozen and holds only its fields; "
+                    "keep this state outside it"
+                )
+            ),
+            *(cst.EmptyLine(comment=cst.Comment(f"# {part}".rstrip())) for part in text.splitlines()),
+        ]
 
 
-def _keep_layout(old: Sequence[cst.Arg], new: list[cst.Arg]) -> list[cst.Arg]:
-    """New arguments laid out as the old ones were: the same commas and line breaks, in order."""
-    out = []
-    for i, arg in enumerate(new):
-        last = i == len(new) - 1
-        if last and old:
-            arg = arg.with_changes(comma=old[-1].comma, whitespace_after_arg=old[-1].whitespace_after_arg)
-        elif last:
-            arg = arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        elif i < len(old) - 1:
-            arg = arg.with_changes(comma=old[i].comma, whitespace_after_arg=old[i].whitespace_after_arg)
-        else:
-            arg = arg.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        out.append(arg)
-    return out
+def _called(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.func if isinstance(node, cst.Call) else node
 
 
 def _names_in(node: cst.ClassDef, classes: set[str]) -> set[str]:

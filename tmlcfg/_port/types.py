@@ -1,4 +1,4 @@
-"""Field types and defaults of pydantic v1 spelled as tmlcfg's: tuples, mappings, ``| None``, bounds."""
+"""Field types and defaults of pydantic spelled as tmlcfg's: tuples, mappings, ``| None``, bounds, unions."""
 
 from __future__ import annotations
 
@@ -31,9 +31,11 @@ class Unportable(Exception):
 class Shape:
     """What a translated type holds, for translating its default: kind and the shapes inside."""
 
-    kind: str  # float, int, str, bool, tuple, mapping, frozenset, optional, config, other
+    kind: str  # float, int, str, bool, path, tuple, mapping, frozenset, optional, config, variant, choice, other
     args: list[Shape] = field(default_factory=list)
     config: str | None = None
+    #: for a choice (a union tmlcfg cannot hold, such as ``int | tuple[int, int]``): each member's spelling
+    texts: list[str] = field(default_factory=list)
 
     @property
     def optional(self) -> bool:
@@ -56,6 +58,8 @@ class Needs:
     forward: bool = False
     #: the field being translated held a SecretStr
     secret: bool = False
+    #: notes on the field being translated: where it will behave otherwise than pydantic did
+    notes: list[str] = field(default_factory=list)
 
 
 class Types:
@@ -68,7 +72,10 @@ class Types:
         is_config: Callable[[str], bool],
         needs: Needs,
         is_enum: Callable[[str], bool] = lambda name: False,
+        bounds_module: str | None = None,
     ) -> None:
+        #: the name the module already imports annotated_types by, if it does
+        self.bounds_module = bounds_module
         self.module = module
         self.resolve = resolve
         self.is_config = is_config
@@ -90,7 +97,8 @@ class Types:
         if not metadata:
             return base
         self.needs.imports.add(("typing", "Annotated"))
-        self.needs.imports.add(("annotated_types", None))
+        if self.bounds_module is None:
+            self.needs.imports.add(("annotated_types", None))
         return f"Annotated[{base}, {', '.join(metadata)}]"
 
     def translate(self, node: cst.BaseExpression) -> tuple[str, Shape]:
@@ -102,7 +110,7 @@ class Types:
         if isinstance(node, cst.Name) and node.value == "None":
             return "None", OTHER
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
-            return self._union([node.left, node.right])
+            return self._union(_members(node))
         if isinstance(node, cst.SimpleString):
             # a forward reference: the classes are put in order, so it needs no quotes
             self.needs.forward = True
@@ -113,6 +121,9 @@ class Types:
         name = self.resolve(node)
         if name is None:
             return self.code(node), OTHER
+        _refuse_runtime_objects(name, self.code(node))
+        if name == "pathlib.Path":
+            return self.code(node), Shape("path")
         if name in NUMBERS:
             return NUMBERS[name], Shape("float" if "Float" in name else "int")
         if name in STRICT:
@@ -145,6 +156,8 @@ class Types:
 
     def _subscript(self, node: cst.Subscript) -> tuple[str, Shape]:
         name = self.resolve(node.value)
+        if name is not None:
+            _refuse_runtime_objects(name, self.code(node))
         items = self._items(node)
         if name in _LISTS and len(items) == 1:
             inner, shape = self.translate(items[0])
@@ -168,18 +181,50 @@ class Types:
             inner, shape = self.translate(items[0])
             return optional(inner, shape)
         if name == "typing.Union":
-            return self._union(items)
+            return self._union([m for item in items for m in _members(item)])
         if name == "typing.Annotated":
             inner, shape = self.translate(items[0])
-            return f"Annotated[{', '.join([inner, *(self.code(i) for i in items[1:])])}]", shape
+            metadata = [self.code(i) for i in items[1:] if not (self.resolve(_called(i)) or "").startswith("pydantic.")]
+            for item in items[1:]:
+                made = self.resolve(_called(item)) or ""
+                if made.startswith("pydantic.") and made != "pydantic.Field":
+                    self.needs.todos.append(f"{self.code(item)} in its Annotated type is not run by tmlcfg")
+            if not metadata:
+                return inner, shape
+            self.needs.imports.add(("typing", "Annotated"))
+            return f"Annotated[{', '.join([inner, *metadata])}]", shape
         return self.code(node), OTHER
 
     def _union(self, items: list[cst.BaseExpression]) -> tuple[str, Shape]:
         members = [self.translate(i) for i in items]
         real = [(c, s) for c, s in members if c != "None"]
+        has_none = len(real) < len(members)
+        kinds = [s.kind for _, s in real]
+        if "str" in kinds and "path" in kinds:
+            # a file's text is a str either way, and pydantic (v2's smart unions, v1's first match) kept str
+            self.needs.notes.append(
+                f"`{' | '.join(c for c, _ in real)}` became str, the type pydantic gave a file's text; "
+                "a default Path(...) is its text"
+            )
+            real = [(c, s) for c, s in real if s.kind != "path"]
+            kinds = [s.kind for _, s in real]
         text = " | ".join(c for c, _ in real)
-        shape = real[0][1] if len(real) == 1 else OTHER
-        if len(real) < len(members):
+        configs = [s for _, s in real if s.kind == "config"]
+        if len(configs) > 1 and len(configs) == len(real):
+            # one of several config classes: a variant field, each named in a file by its tag
+            shape = Shape("variant", configs)
+            self.needs.notes.append(
+                "a variant field now: a file names the variant under `kind`; pydantic-era files have none, and "
+                "`tmlcfg convert --class` writes it, choosing the variant whose fields fit the table's keys as "
+                "pydantic's union did (a table that fits several is refused with its line)"
+            )
+        elif configs and len(real) > 1:
+            raise Unportable(f"`{text}` mixes config classes with other types, which no TOML table can say")
+        elif len(real) > 1 and any(k in ("tuple", "mapping", "frozenset") for k in kinds):
+            shape = Shape("choice", [s for _, s in real], texts=[c for c, _ in real])
+        else:
+            shape = real[0][1] if len(real) == 1 else OTHER
+        if has_none:
             return optional(text, shape)
         return text, shape
 
@@ -207,12 +252,37 @@ class Types:
         metadata = []
         for key, value in keywords.items():
             if key in BOUNDS:
-                metadata.append(f"annotated_types.{BOUNDS[key]}({self.code(value)})")
+                metadata.append(f"{self.bounds_module or 'annotated_types'}.{BOUNDS[key]}({self.code(value)})")
             elif key in LENGTHS:
-                metadata.append(f"annotated_types.{LENGTHS[key]}({self.code(value)})")
+                metadata.append(f"{self.bounds_module or 'annotated_types'}.{LENGTHS[key]}({self.code(value)})")
             else:
                 self.needs.todos.append(f"{key}= of {where} has no tmlcfg counterpart and is not checked")
         return metadata
+
+
+#: what a config cannot hold: values that live only while a program runs
+_RUNTIME = ("torch.", "numpy.", "jax.", "tensorflow.", "pandas.")
+_CALLABLES = frozenset(
+    {"typing.Callable", "collections.abc.Callable", "builtins.object", "typing.Type", "builtins.type"}
+)
+
+
+def _refuse_runtime_objects(name: str, spelled: str) -> None:
+    if name.startswith(_RUNTIME):
+        raise Unportable(f"a field holds {spelled}, which is data of a running program, not configuration")
+    if name in _CALLABLES:
+        raise Unportable(f"a field holds {spelled}, which no file can write")
+
+
+def _members(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The members of ``A | B | C`` (which parses as ``(A | B) | C``), each once."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return [*_members(node.left), *_members(node.right)]
+    return [node]
+
+
+def _called(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.func if isinstance(node, cst.Call) else node
 
 
 def optional(text: str, shape: Shape) -> tuple[str, Shape]:

@@ -1,4 +1,4 @@
-"""pydantic v1 validators as ``__attrs_post_init__`` checks, or the reason a person must port one."""
+"""pydantic validators (v1 and v2) as ``__attrs_post_init__`` checks, or the reason a person must port one."""
 
 from __future__ import annotations
 
@@ -7,14 +7,29 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-VALIDATORS = {"pydantic.validator": "field", "pydantic.root_validator": "root"}
+VALIDATORS = {
+    "pydantic.validator": "field",
+    "pydantic.root_validator": "root",
+    "pydantic.field_validator": "field",
+    "pydantic.model_validator": "model",
+}
+#: the v2 modes that hand the validator something else than the value to check
+_OPAQUE_MODES = {
+    "plain": "with mode='plain' it replaces pydantic's own validation of the field",
+    "wrap": "with mode='wrap' it decides whether pydantic's own validation runs at all",
+}
 _CHANGES = frozenset({"update", "pop", "setdefault", "clear", "popitem", "__setitem__"})
 
 
 def lead(statement: cst.BaseStatement, lines: Sequence[cst.EmptyLine]) -> cst.BaseStatement:
     """``statement`` with ``lines`` (comments, blank lines) before the ones it has."""
     own: Sequence[cst.EmptyLine] = getattr(statement, "leading_lines", ())
-    return statement.with_changes(leading_lines=[*lines, *own])
+    joined = [*lines, *own]
+    # no two blank lines where what was removed met what follows
+    at = len(lines)
+    if 0 < at < len(joined) and joined[at - 1].comment is None and joined[at].comment is None:
+        del joined[at]
+    return statement.with_changes(leading_lines=joined)
 
 
 class Untranslatable(Exception):
@@ -26,30 +41,43 @@ class Validator:
     """One validator found in a class: its function and how pydantic was told to run it."""
 
     node: cst.FunctionDef
-    kind: str  # field or root
+    kind: str  # field, root (v1, or v2's model validator in mode 'before') or model (v2, mode 'after')
     fields: list[str]
     pre: bool
     always: bool
     each_item: bool
+    #: v2's mode='plain' or 'wrap', which no check can stand for
+    opaque: str | None = None
+    v2: bool = False
 
 
 def find(node: cst.FunctionDef, resolve: Callable[[cst.BaseExpression], str | None]) -> Validator | None:
     for decorator in node.decorators:
         expr = decorator.decorator
         call = expr if isinstance(expr, cst.Call) else None
-        kind = VALIDATORS.get(resolve(call.func if call else expr) or "")
+        resolved = resolve(call.func if call else expr) or ""
+        kind = VALIDATORS.get(resolved)
         if kind is None:
             continue
         names: list[str] = []
         flags: dict[str, bool] = {}
+        mode = "after"
         for arg in call.args if call else ():
             if arg.keyword is None and isinstance(arg.value, cst.SimpleString):
                 names.append(str(arg.value.evaluated_value))
+            elif arg.keyword is not None and arg.keyword.value == "mode" and isinstance(arg.value, cst.SimpleString):
+                mode = str(arg.value.evaluated_value)
             elif arg.keyword is not None:
                 flags[arg.keyword.value] = isinstance(arg.value, cst.Name) and arg.value.value == "True"
-        return Validator(
-            node, kind, names, flags.get("pre", False), flags.get("always", False), flags.get("each_item", False)
-        )
+        pre = flags.get("pre", False) or mode == "before"
+        if kind == "model":
+            kind = "root" if mode == "before" else "model"
+        opaque = _OPAQUE_MODES.get(mode)
+        if kind == "model" and mode not in ("after", "before"):
+            opaque = f"with mode={mode!r} it runs around pydantic's own validation"
+        always, each = flags.get("always", False), flags.get("each_item", False)
+        v2 = resolved.endswith(("field_validator", "model_validator"))
+        return Validator(node, kind, names, pre, always, each, opaque, v2)
     return None
 
 
@@ -243,6 +271,8 @@ def translate(
 ) -> tuple[list[cst.BaseStatement], list[cst.FunctionDef]]:
     """The checks a validator makes, as statements of ``__attrs_post_init__``; Untranslatable if it is more."""
     node = validator.node
+    if validator.opaque:
+        raise Untranslatable(validator.opaque)
     if validator.each_item:
         raise Untranslatable("it checks each item (each_item=True)")
     if node.params.star_arg is not cst.MaybeSentinel.DEFAULT or node.params.star_kwarg is not None:
@@ -252,9 +282,19 @@ def translate(
     body = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
     if body and is_docstring(body[0]):
         body = body[1:]
-    if validator.kind == "root":
-        value, values, extras = None, params[1] if len(params) > 1 else None, params[2:]
+    others: list[str] = []
+    value: str | None
+    values: str | None
+    if validator.kind == "model":
+        # v2's model validator in mode 'after' checks the built object, as __attrs_post_init__ does
+        if params[:1] != ["self"]:
+            raise Untranslatable("it names the object otherwise than self")
+        value, values, extras = None, "self", params[1:]
         fields: list[str | None] = [None]
+    elif validator.kind == "root":
+        value, values, extras = None, params[1] if len(params) > 1 else None, params[2:]
+        fields = [None]
+        others = [values] if values else []
     else:
         if "*" in validator.fields or not validator.fields:
             raise Untranslatable("it runs on every field ('*')")
@@ -262,22 +302,31 @@ def translate(
         values = params[2] if len(params) > 2 else None
         extras = params[3:]
         fields = list(validator.fields)
+        others = [values] if values else []
+        if values is not None and validator.v2:
+            # v2 hands a ValidationInfo: its .data is what v1 handed as values
+            body = [s.visit(_InfoData(values)) for s in body]  # type: ignore[misc]
     if body and _returns_input(body[-1], (value, values)):
+        body = body[:-1]
+    replaced = _replacement(validator, body, (value, values))
+    if replaced is not None:
+        # v2's after-validator may give the field a new value: the check sets it, as pydantic did
         body = body[:-1]
     out: list[cst.BaseStatement] = []
     methods: list[cst.FunctionDef] = []
+    owner = [cls_name] if validator.kind != "model" else []
     for field in fields:
-        rewriter = _Body(
-            value, field, values, [cls_name, *extras, *([values] if values else [])], node.name.value, module
-        )
+        rewriter = _Body(value, field, values, [*owner, *extras, *others], node.name.value, module)
         statements: list[cst.BaseStatement] = []
-        for statement in body:
+        own = body if replaced is None or field is None else [*body, _set(field, replaced)]
+        for statement in _field_named(own, values, field) if validator.v2 else own:
             rewritten = statement.visit(rewriter)
             if isinstance(rewritten, cst.BaseStatement):
                 statements.append(rewritten)
         if rewriter.problem:
             if validator.pre:
-                raise Untranslatable(f"with pre=True it sees the raw input, and {rewriter.problem}")
+                mode = "mode='before'" if validator.v2 else "pre=True"
+                raise Untranslatable(f"with {mode} it sees the raw input, and {rewriter.problem}")
             raise Untranslatable(rewriter.problem)
         if not statements:
             continue
@@ -298,6 +347,83 @@ def translate(
         statements[0] = lead(statements[0], [comment])
         out.extend(statements)
     return out, methods
+
+
+def _replacement(
+    validator: Validator, body: list[cst.BaseStatement], inputs: tuple[str | None, ...]
+) -> cst.BaseExpression | None:
+    """What a v2 after-validator of fields returns at its end instead of the value it was given, if it does."""
+    if not (validator.v2 and validator.kind == "field" and not validator.pre and body):
+        return None
+    last = body[-1]
+    if not (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1 and isinstance(last.body[0], cst.Return)):
+        return None
+    returned = last.body[0].value
+    if returned is None or (isinstance(returned, cst.Name) and returned.value in inputs):
+        return None
+    return returned
+
+
+def _set(field: str, value: cst.BaseExpression) -> cst.SimpleStatementLine:
+    """``object.__setattr__(self, "field", value)``: the one way a check may set a frozen field."""
+    setter = cst.Attribute(cst.Name("object"), cst.Name("__setattr__"))
+    args = [cst.Arg(cst.Name("self")), cst.Arg(cst.SimpleString(f'"{field}"')), cst.Arg(value)]
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+    args = [a.with_changes(comma=comma) for a in args[:-1]] + args[-1:]
+    return cst.SimpleStatementLine([cst.Expr(cst.Call(setter, args))])
+
+
+class _InfoData(cst.CSTTransformer):
+    """``info.data`` read as v1's ``values``: ``info.data["x"]`` becomes ``info["x"]``, which _Body knows."""
+
+    def __init__(self, info: str) -> None:
+        self.info = info
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        if isinstance(updated.value, cst.Name) and updated.value.value == self.info and updated.attr.value == "data":
+            return updated.value
+        return updated
+
+
+class _FieldName(cst.CSTTransformer):
+    def __init__(self, info: str, field: str) -> None:
+        self.info, self.field = info, field
+
+    def _is_name(self, node: cst.BaseExpression) -> bool:
+        return (
+            isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and node.value.value == self.info
+            and node.attr.value == "field_name"
+        )
+
+    def leave_FormattedString(self, original: cst.FormattedString, updated: cst.FormattedString) -> cst.FormattedString:
+        """``f"{info.field_name} ..."`` reads ``f"size ..."``: the name written where it was computed."""
+        parts: list[cst.BaseFormattedStringContent] = []
+        for part, new in zip(original.parts, updated.parts, strict=True):
+            if (
+                isinstance(part, cst.FormattedStringExpression)
+                and part.conversion is None
+                and part.format_spec is None
+                and self._is_name(part.expression)
+            ):
+                parts.append(cst.FormattedStringText(self.field))
+            else:
+                parts.append(new)
+        return updated.with_changes(parts=parts)
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+        value = updated.value
+        if isinstance(value, cst.Name) and value.value == self.info and updated.attr.value == "field_name":
+            return cst.SimpleString(repr(self.field))
+        return updated
+
+
+def _field_named(body: list[cst.BaseStatement], info: str | None, field: str | None) -> list[cst.BaseStatement]:
+    """``info.field_name`` as the name of the field being checked."""
+    if info is None or field is None:
+        return body
+    return [s.visit(_FieldName(info, field)) for s in body]  # type: ignore[misc]
 
 
 class _BareReturns(cst.CSTTransformer):

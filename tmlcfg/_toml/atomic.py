@@ -104,7 +104,39 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, target: str
     The one writer of every file tmlcfg writes (``dump``, ``-o``, ``upgrade``, ``port``).
     ``target`` names what is written (a config class) in errors.
     """
-    shown = os.fspath(path)
+    write_all_atomic([(path, text)], target=target)
+
+
+def write_all_atomic(files: list[tuple[str | os.PathLike[str], str | bytes]], *, target: str | None = None) -> None:
+    """Write several files as :func:`write_atomic` writes one, and all or none of them.
+
+    Every file's text is written to its temporary file and flushed to disk
+    first; only when all of them are there is each renamed over its target.
+    A failure before then (a full disk, a file that cannot be written) leaves
+    every target as it was and no temporary file behind.
+    """
+    staged: list[tuple[str, str, str, str]] = []  # shown, temp file, real target, directory
+    try:
+        for path, text in files:
+            staged.append(_stage(os.fspath(path), text, target))
+    except BaseException:
+        for _, tmp, _, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise
+    for n, (shown, tmp, real, directory) in enumerate(staged):
+        try:
+            os.replace(tmp, real)
+        except OSError as e:  # pragma: no cover - a rename within one directory, after the checks
+            for _, later, _, _ in staged[n:]:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(later)
+            raise _refuse(shown, f"cannot write: {e.strerror or e}", target) from None
+        _fsync_directory(directory)
+
+
+def _stage(shown: str, text: str | bytes, target: str | None) -> tuple[str, str, str, str]:
+    """``text`` in a temporary file beside ``shown``'s target, on disk: (shown, temp, target, directory)."""
     if isinstance(text, bytes):
         data = text
     else:
@@ -137,11 +169,10 @@ def write_atomic(path: str | os.PathLike[str], text: str | bytes, *, target: str
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, real)
     except BaseException as e:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         if isinstance(e, OSError):
             raise _refuse(shown, f"cannot write: {e.strerror or e}", target) from None
         raise
-    _fsync_directory(directory)
+    return shown, tmp, real, directory

@@ -13,7 +13,6 @@ from typing import Any
 from .._base.errors import Invalid, RawProblem
 from .._base.keypaths import PathTuple
 from .._base.limits import MAX_DEPTH, MAX_SHOWN
-from .._base.wording import literal
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 # ${NAME} or ${NAME:-default}; a default is plain text, in which $$ is still a literal $
@@ -91,7 +90,7 @@ def _one(
             if m is None:
                 end = text.find("}", i)
                 bad = text[i : end + 1] if end != -1 else text[i:]
-                problems.append((path, f"malformed reference {literal(bad, MAX_SHOWN)}; {_HOW}", ()))
+                problems.append((path, f"{_malformed(text, i)}; {_HOW}", ()))
                 out.append(bad)
                 start = i + len(bad)
             else:
@@ -103,6 +102,32 @@ def _one(
         i = text.find("$", start)
     out.append(text[start:])
     return "".join(out)
+
+
+_START = re.compile(r"\$\{(" + _NAME + r")?(:-)?")
+
+
+def _malformed(text: str, i: int) -> str:
+    """What is wrong with the reference at ``text[i]``, quoting no more of it than the variable's name.
+
+    A default, or text where a name should be, may be a secret written inline
+    (``${TOKEN:-sk-...}``): it is never shown, only where the reference starts.
+    """
+    m = _START.match(text, i)
+    assert m is not None
+    where = f"at character {i + 1} of the value"
+    name = m.group(1)
+    if name is None:
+        return f"malformed reference {where}: ${{ must be followed by a variable name"
+    shown = name if len(name) <= MAX_SHOWN else name[: MAX_SHOWN - 3] + "..."
+    if m.group(2):
+        return (
+            f"malformed reference ${{{shown}:-...}} {where}: the default (not shown) "
+            "must end with } and hold no {, } or ${"
+        )
+    if m.end() == len(text):
+        return f"malformed reference ${{{shown} {where}: no closing }}"
+    return f"malformed reference ${{{shown}...}} {where}: the name must be followed by }} or :-default}}"
 
 
 def _value(

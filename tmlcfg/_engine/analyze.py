@@ -31,6 +31,7 @@ from .._engine.nodes import (
     TupleNode,
     TypeNode,
     UnionNode,
+    VariantNode,
 )
 
 
@@ -56,7 +57,8 @@ _MUTABLE_FIX = {
 SUPPORTED = (
     "bool, int, float, str, Path, datetime, date, time, enums with str or int values, "
     "Literal, config classes, tuple[T, ...], tuple[A, B], frozenset[T], Mapping[str, T], "
-    "T | None, unions of scalars and types registered with tmlcfg.register_type (timedelta is)"
+    "T | None, unions of config classes (variants), unions of scalars and types registered with "
+    "tmlcfg.register_type (timedelta is)"
 )
 
 
@@ -195,12 +197,15 @@ def _literal(values: tuple[Any, ...]) -> TypeNode:
 
 
 def _union(options: tuple[TypeNode, ...]) -> TypeNode:
+    configs = [o for o in options if isinstance(o, ConfigNode)]
+    if configs:
+        return _variant(options, configs)
     seen: dict[str, str] = {}
     for option in options:
-        if isinstance(option, (ConfigNode, TupleNode, FixedTupleNode, FrozenSetNode, MappingNode)):
+        if isinstance(option, (TupleNode, FixedTupleNode, FrozenSetNode, MappingNode, VariantNode)):
             raise Refused(
-                f"unions may only hold scalars, not {option.describe()}; "
-                "for a choice of configs use optional fields in a one_of group"
+                f"unions may only hold scalars or only config classes, not {option.describe()}; "
+                "for a choice of configs use a union of config classes"
             )
         for kind in option.toml_kinds:
             if kind == "int" and isinstance(option, FloatNode):
@@ -212,3 +217,19 @@ def _union(options: tuple[TypeNode, ...]) -> TypeNode:
                 )
             seen[kind] = option.describe()
     return UnionNode(options)
+
+
+def _variant(options: tuple[TypeNode, ...], configs: list[ConfigNode]) -> TypeNode:
+    """A union of config classes: a variant field, chosen by its tag."""
+    from .._engine.variants import variant_node
+
+    if len(configs) < len(options):
+        others = ", ".join(o.describe() for o in options if not isinstance(o, ConfigNode))
+        raise Refused(
+            f"a union mixes config classes ({', '.join(c.cls.__name__ for c in configs)}) with {others}; "
+            "a variant field holds config classes only (and None)"
+        )
+    node = variant_node(configs)
+    if isinstance(node, str):
+        raise Refused(node)
+    return node

@@ -48,6 +48,7 @@ from .._engine.nodes import (
     TupleNode,
     TypeNode,
     UnionNode,
+    VariantNode,
 )
 from .._engine.spec import ClassSpec, FieldSpec
 
@@ -118,6 +119,8 @@ def _inline_check(node: TypeNode, var: str, src: _Source) -> str | None:
         case ConfigNode():
             return f"type({var}) is {src.const(node.cls, 'cls')}"
         case TupleNode() | FixedTupleNode() | FrozenSetNode() | MappingNode() | AnyNode() | UnionNode():
+            return None
+        case VariantNode():  # the tag chooses the class: its own structure looks it up
             return None
         case ConstrainedNode():
             inner = _inline_check(node.inner, var, src)
@@ -361,6 +364,7 @@ def _plain_value(node: TypeNode, var: str, src: _Source) -> str:
             | AnyNode()
             | UnionNode()
             | RegisteredNode()
+            | VariantNode()
         ):
             return f"{src.const(node.unstructure, 'node')}({var}, False)"
         case _:
@@ -426,6 +430,9 @@ def regenerate(spec: ClassSpec, *, inline: bool = True, probe: list[int] | None 
             case UnionNode():
                 for option in node.options:
                     walk(option)
+            case VariantNode():
+                for member in node.members.values():
+                    walk(member)
             case (
                 BoolNode()
                 | IntNode()

@@ -10,6 +10,7 @@ from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
 from .._base.sentinels import FAILED, GROUP_DEFAULT, MISSING
 from .._base.wording import MASKING, got, literal, scrub
 from .._engine.nodes import TypeNode
+from .._engine.variants import default_tag
 
 
 class FieldSpec:
@@ -137,6 +138,9 @@ class ClassSpec:
         self.groups = groups
         self.post_init = post_init
         self.doc = (cls.__doc__ or "").strip() or None
+        #: the name a variant field's ``kind`` gives this class, and the names it had before
+        self.tag = default_tag(cls.__name__)
+        self.old_tags: tuple[str, ...] = ()
         self._code: tuple[Callable[[Any], Any], Callable[[Any, Any], None]] | None = None
         self._unstructure_code: Callable[[Any], dict[str, Any]] | None = None
         self._hints: dict[str, str] = {}

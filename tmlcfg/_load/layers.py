@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 from .._base.errors import ConfigError, Invalid, Problem, RawProblem
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path, shown_path
 from .._base.limits import MAX_DEPTH, MAX_SHOWN
+from .._base.sentinels import RESET
 from .._base.wording import literal
 from .._engine.converter import require_spec, structured, to_dict
-from .._engine.nodes import ConfigNode
-from .._engine.walk import merge, set_path
+from .._engine.nodes import KIND_KEY, ConfigNode
+from .._engine.walk import merge, reset_path, set_path
 
 _C = TypeVar("_C")
 
@@ -187,15 +188,20 @@ def _resolve(
         data = layer.data if len(layers) == 1 and not overrides else merge(node, data, layer.data)
     if overrides:
         bad: list[RawProblem] = []
-        for path, value in overrides:
+        # the overrides are one layer: its resets drop what the files said, then its choices
+        # of variant switch, then its values apply, whatever their order on the command line
+        for path, value in sorted(overrides, key=_override_order):
             try:
-                set_path(ConfigNode(spec), data, path, value)
+                if value is RESET:
+                    reset_path(ConfigNode(spec), data, path)
+                else:
+                    set_path(ConfigNode(spec), data, path, value)
             except Invalid as e:
                 bad += e.problems
         if bad:
             problems = [Problem(format_path(p), m, "override") for p, m, _ in bad]
             raise ConfigError(problems, target=cls.__name__)
-        layers.append(Layer("override", None, {}, tuple(p for p, _ in overrides)))
+        layers.append(Layer("override", None, {}, tuple(p for p, v in overrides if v is not RESET)))
     if not layers:
         layers.append(Layer(None, None, {}))
     try:
@@ -210,6 +216,11 @@ def _resolve(
     if unset:
         raise ConfigError(unset, target=cls.__name__)
     return result
+
+
+def _override_order(override: tuple[PathTuple, Any]) -> int:
+    path, value = override
+    return 0 if value is RESET else 1 if path[-1:] == (KIND_KEY,) else 2
 
 
 def check_env(env: object) -> None:
@@ -257,11 +268,20 @@ def _split_override(text: str) -> tuple[str, str] | None:
 
 
 def parse_override(text: str) -> tuple[PathTuple, Any]:
-    """``path=value``: the value read as one TOML value, else taken as a plain string."""
+    """``path=value``: the value read as one TOML value, else taken as a plain string.
+
+    ``~path`` resets the field at ``path``: what earlier layers said there is dropped.
+    """
     from .._toml.env import too_deep
     from .._toml.reader import TOMLSyntaxError, parse
 
     parts = _split_override(text)
+    if parts is None and text.startswith("~"):
+        try:
+            path = parse_path(text[1:].strip())
+        except PathSyntaxError as e:
+            raise ConfigError([Problem("", f"override {literal(text, MAX_SHOWN)}: {e}", "override")]) from None
+        return path, RESET
     if parts is None:
         raise ConfigError([Problem("", f"override {literal(text, MAX_SHOWN)} needs the form path=value", "override")])
     path_text, value_text = parts

@@ -39,6 +39,7 @@ from .._engine.nodes import (
     TupleNode,
     TypeNode,
     UnionNode,
+    VariantNode,
 )
 from .._engine.spec import ClassSpec, field_at
 
@@ -212,6 +213,8 @@ class _Builder:
                 return _toml_values
             case UnionNode():
                 return st.one_of([self.node(o) for o in node.options])
+            case VariantNode():  # every variant
+                return st.one_of([self.config(m.spec, ()) for m in node.members.values()])
             case _:
                 assert_never(node)
 
@@ -223,6 +226,8 @@ class _Builder:
         f = spec.by_name[name]
         if isinstance(f.node, ConfigNode):
             values = self.config(f.node.spec, here)
+        elif isinstance(f.node, VariantNode):
+            values = st.one_of([self.config(m.spec, here) for m in f.node.members.values()])
         else:
             values = self.node(f.node)
         if f.optional and f.group is None:

@@ -102,7 +102,8 @@ def switches(node: TypeNode | None, base: Any, top: Mapping[str, Any]) -> bool:
         return False
     if not isinstance(base, Mapping):
         return True
-    return node.tag_of(top) != node.tag_of(base)
+    before = node.tag_of(base)  # None: the table named no variant, and the field has none by default
+    return before is not None and node.tag_of(top) != before
 
 
 def drop_rivals(node: TypeNode | None, data: dict[str, Any], key: str) -> None:

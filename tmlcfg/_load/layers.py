@@ -189,7 +189,7 @@ def _resolve(
     if overrides:
         bad: list[RawProblem] = []
         # the overrides are one layer: its resets drop what the files said, then its choices
-        # of variant switch, then its values apply, whatever their order on the command line
+        # of variant switch (outer ones first), then its values apply, whatever their order
         for path, value in sorted(overrides, key=_override_order):
             try:
                 if value is RESET:
@@ -218,9 +218,9 @@ def _resolve(
     return result
 
 
-def _override_order(override: tuple[PathTuple, Any]) -> int:
+def _override_order(override: tuple[PathTuple, Any]) -> tuple[int, int]:
     path, value = override
-    return 0 if value is RESET else 1 if path[-1:] == (KIND_KEY,) else 2
+    return (0, 0) if value is RESET else (1, len(path)) if path[-1:] == (KIND_KEY,) else (2, 0)
 
 
 def check_env(env: object) -> None:

@@ -284,7 +284,7 @@ def test_kind_left_out_means_the_fields_current_variant() -> None:
         ('"Sgd"', "unknown kind 'Sgd'; did you mean 'sgd'?"),
         ('"sgd\\u200b"', "unknown kind 'sgd\\u200b'; did you mean 'sgd'?"),
         ('"sgd\\u0000\\n"', "unknown kind 'sgd\\x00\\n'; did you mean 'sgd'?"),
-        ('"ｓｇｄ"', "unknown kind 'ｓｇｄ'; one of 'adam', 'sgd'"),
+        ('"\uff53\uff47\uff44"', "unknown kind '\uff53\uff47\uff44'; one of 'adam', 'sgd'"),
     ],
 )
 def test_a_bad_kind_is_a_problem_at_kind(kind: str, message: str) -> None:
@@ -343,7 +343,7 @@ def test_kind_is_written_first_in_its_table() -> None:
     data = tmlcfg.to_dict(t)
     assert list(data["optimizer"]) == ["kind", "lr", "momentum"]
     assert list(data["stages"][0]) == ["kind", "lr", "betas"]
-    assert list(data["by_name"]["warmup"])[0] == "kind"
+    assert next(iter(data["by_name"]["warmup"])) == "kind"
     text = tmlcfg.dumps(t)
     assert '[optimizer]\nkind = "sgd"\n' in text
     assert '[[stages]]\nkind = "adam"\n' in text

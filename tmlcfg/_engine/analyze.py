@@ -11,7 +11,9 @@ import typing
 from typing import Annotated, Any, Literal, Union
 
 from .._base.limits import INT_MAX, INT_MIN
+from .._base.tags import tag_problem
 from .._engine.nodes import (
+    KIND_KEY,
     AnyNode,
     BoolNode,
     ConfigNode,
@@ -221,15 +223,43 @@ def _union(options: tuple[TypeNode, ...]) -> TypeNode:
 
 def _variant(options: tuple[TypeNode, ...], configs: list[ConfigNode]) -> TypeNode:
     """A union of config classes: a variant field, chosen by its tag."""
-    from .._engine.variants import variant_node
-
     if len(configs) < len(options):
         others = ", ".join(o.describe() for o in options if not isinstance(o, ConfigNode))
         raise Refused(
             f"a union mixes config classes ({', '.join(c.cls.__name__ for c in configs)}) with {others}; "
             "a variant field holds config classes only (and None)"
         )
-    node = variant_node(configs)
+    node = _variant_node(configs)
     if isinstance(node, str):
         raise Refused(node)
     return node
+
+
+def _variant_node(options: list[ConfigNode]) -> VariantNode | str:
+    """The node of a union of config classes, or why the union cannot be one."""
+    names = ", ".join(o.cls.__name__ for o in options)
+    members: dict[str, ConfigNode] = {}
+    old_tags: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for option in options:
+        spec = option.spec
+        name = option.cls.__name__
+        bad = tag_problem(spec.tag)
+        if bad is not None:
+            return f"{name} in the union of {names} has no usable tag ({bad}); give it one: @tmlcfg.config(tag='...')"
+        if KIND_KEY in spec.by_name:
+            return (
+                f"{name} in the union of {names} has a field named {KIND_KEY!r}, the key that names the variant "
+                "in a file; rename the field"
+            )
+        for tag in (spec.tag, *spec.old_tags):
+            if tag in owner:
+                return (
+                    f"{owner[tag]} and {name} in the union of {names} both answer to the tag {tag!r}, so a file "
+                    "could not say which it means; give one of them another: @tmlcfg.config(tag='...')"
+                )
+            owner[tag] = name
+        members[spec.tag] = option
+        for old in spec.old_tags:
+            old_tags[old] = spec.tag
+    return VariantNode(members, old_tags)

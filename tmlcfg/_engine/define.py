@@ -70,7 +70,7 @@ def config(
 
 def _tags(cls: Any, tag: str | None, old_tags: Sequence[str]) -> tuple[str | None, tuple[str, ...]]:
     """The class's own tag and old tags, checked: each a non-empty str of letters, digits and ``_``."""
-    from .._engine.variants import tag_problem
+    from .._base.tags import tag_problem
 
     where = f"{cls.__qualname__}: @tmlcfg.config"
     if tag is not None and (bad := tag_problem(tag)) is not None:

@@ -8,9 +8,9 @@ from typing import Any
 from .._base.errors import ConfigError, Invalid, RawProblem, prefixed
 from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
 from .._base.sentinels import FAILED, GROUP_DEFAULT, MISSING
+from .._base.tags import default_tag
 from .._base.wording import MASKING, got, literal, scrub
 from .._engine.nodes import TypeNode
-from .._engine.variants import default_tag
 
 
 class FieldSpec:

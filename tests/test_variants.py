@@ -673,3 +673,54 @@ def test_schema_and_tmlcfg_agree_on_tags(kind: str) -> None:
     except tmlcfg.ConfigError:
         read = False
     assert _validator(Training).is_valid(data) == read
+
+
+# -- template, docs, --help ------------------------------------------------------------------
+
+
+def test_template_shows_the_variant_in_use_and_the_others_to_switch_to() -> None:
+    """The default's variant is live (so the template loads to C()); each other one is commented, with its kind."""
+    from tmlcfg._cli.template import template
+
+    text = template(Training)
+    assert tmlcfg.loads(Training, text) == Training()
+    assert '[optimizer]\nkind = "adam"\n' in text
+    assert "# or, kind = 'sgd' (SgdConfig):\n# [optimizer]\n# kind = \"sgd\"\n" in text
+    assert "# momentum = 0.0" in text
+    assert "# kind = 'linear_ramp_to_cosine' (LinearRampToCosine):\n# [schedule]\n" in text
+    assert "kind: 'adam' (AdamConfig), 'sgd' (SgdConfig)" in text  # the tags, also for stages and by_name
+
+
+def test_docs_reference_lists_tags_and_each_variants_fields() -> None:
+    from tmlcfg._cli.reference import markdown_reference
+
+    text = markdown_reference(Training)
+    assert (
+        "| `optimizer` | `AdamConfig \\| SgdConfig` | `AdamConfig()` (kind 'adam') | kind: 'adam' (AdamConfig)" in text
+    )
+    assert "| `optimizer.momentum` (kind 'sgd') | `float` | `0.0` |" in text
+    assert "| `schedule.steps` (kind 'linear_ramp_to_cosine') | `int` | `100` |" in text
+
+
+def test_help_shows_the_fields_of_the_variant_in_use(
+    base: pathlib.Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--help after --config: the variant the files chose, its fields, and the tags to choose from."""
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as e:
+        tmlcfg.from_argv(Training, ["--config", str(base), "--help"])
+    assert e.value.code == 0
+    out = capsys.readouterr().out
+    assert "optimizer.kind      AdamConfig | SgdConfig = sgd" in out
+    assert "optimizer.momentum  float = 0.9" in out
+    assert "optimizer.betas" not in out
+    assert "kind: 'adam' (AdamConfig), 'sgd' (SgdConfig); naming another starts it from its defaults" in out
+    with pytest.raises(SystemExit):
+        tmlcfg.from_argv(Training, ["--config", str(base), "optimizer.kind=adam", "--help"])
+    out = capsys.readouterr().out
+    assert "optimizer.betas" in out and "optimizer.momentum" not in out
+
+
+def test_from_argv_switches_and_resets(base: pathlib.Path) -> None:
+    assert tmlcfg.from_argv(Training, ["--config", str(base), "optimizer.kind=adam"]).optimizer == AdamConfig()
+    assert tmlcfg.from_argv(Training, ["--config", str(base), "~optimizer.lr"]).optimizer == SgdConfig(momentum=0.9)

@@ -60,7 +60,7 @@ def _toml_literal(node: Node, value: Any) -> str:
 def _rows(spec: ClassSpec, prefix: PathTuple, seen: set[type], secret: bool = False) -> list[str]:
     """One row per field path; below a secret field (``secret``) every default is masked."""
     rows = []
-    nested: list[tuple[PathTuple, ClassSpec, bool]] = []
+    nested: list[tuple[PathTuple, ClassSpec, bool, str]] = []
     for f in spec.fields:
         path = (*prefix, f.name)
         group = ""

@@ -724,3 +724,103 @@ def test_help_shows_the_fields_of_the_variant_in_use(
 def test_from_argv_switches_and_resets(base: pathlib.Path) -> None:
     assert tmlcfg.from_argv(Training, ["--config", str(base), "optimizer.kind=adam"]).optimizer == AdamConfig()
     assert tmlcfg.from_argv(Training, ["--config", str(base), "~optimizer.lr"]).optimizer == SgdConfig(momentum=0.9)
+
+
+# -- migrations ----------------------------------------------------------------------------
+
+
+@tmlcfg.config(
+    tag="sgd",
+    old_tags=("plain_sgd",),
+    migrations=(tmlcfg.renamed("mom", "momentum"), tmlcfg.removed("nesterov", reason="use momentum")),
+)
+class SgdV2:
+    lr: float = 0.1
+    momentum: float = 0.0
+
+
+@tmlcfg.config
+class TrainingV2:
+    optimizer: AdamConfig | SgdV2 = AdamConfig()
+    stages: tuple[AdamConfig | SgdV2, ...] = ()
+    by_name: Mapping[str, AdamConfig | SgdV2] = tmlcfg.field(factory=dict)
+
+
+OLD_FILE = """\
+[optimizer]
+kind = "plain_sgd"  # the old name
+mom = 0.5
+nesterov = true
+
+[[stages]]
+kind = "plain_sgd"
+mom = 1.0
+
+[by_name.a]
+kind = 'adam'
+"""
+
+
+def test_an_old_tag_loads_with_one_located_warning_per_use() -> None:
+    """old_tags and the variant's own renamed/removed, through fields and arrays of variants."""
+    with pytest.warns(tmlcfg.MigrationWarning) as seen:
+        got = tmlcfg.loads(TrainingV2, OLD_FILE, source="old.toml")
+    assert got == TrainingV2(optimizer=SgdV2(momentum=0.5), stages=(SgdV2(momentum=1.0),), by_name={"a": AdamConfig()})
+    assert [(w.message.line, w.message.old, w.message.new) for w in seen] == [  # type: ignore[union-attr]
+        (2, "optimizer.kind", "optimizer.kind"),
+        (3, "optimizer.mom", "optimizer.momentum"),
+        (4, "optimizer.nesterov", None),
+        (7, "stages[0].kind", "stages[0].kind"),
+        (8, "stages[0].mom", "stages[0].momentum"),
+    ]
+    assert str(seen[0].message).startswith(
+        "old.toml:2: optimizer.kind: the tag 'plain_sgd' was renamed to 'sgd' (SgdV2); run `tmlcfg upgrade"
+    )
+
+
+def test_old_tags_in_every_way_in() -> None:
+    """from_dict, the converter, layered files and replace: an old tag reads as the current one, with a warning."""
+    with pytest.warns(tmlcfg.MigrationWarning, match="the tag 'plain_sgd' was renamed to 'sgd'"):
+        assert tmlcfg.from_dict(TrainingV2, {"optimizer": {"kind": "plain_sgd"}}).optimizer == SgdV2()
+    with pytest.warns(tmlcfg.MigrationWarning) as seen:
+        got = tmlcfg.converter.structure({"kind": "plain_sgd", "mom": 2}, AdamConfig | SgdV2)
+    assert got == SgdV2(momentum=2.0)
+    assert [str(w.message).partition(";")[0] for w in seen] == [
+        "kind: the tag 'plain_sgd' was renamed to 'sgd' (SgdV2)",
+        "mom was renamed to momentum (SgdV2)",
+    ]
+    with pytest.warns(tmlcfg.MigrationWarning, match=r"override: optimizer.mom was renamed to optimizer.momentum"):
+        got = tmlcfg.load(TrainingV2, overrides=["optimizer.kind=sgd", "optimizer.mom=3"])
+    assert got.optimizer == SgdV2(momentum=3.0)
+
+
+def test_an_old_tag_and_a_switch_from_it(tmp_path: pathlib.Path) -> None:
+    """A later file naming the old tag of the same variant merges; another tag switches."""
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text('[optimizer]\nkind = "sgd"\nmomentum = 0.5\n')
+    b.write_text('[optimizer]\nkind = "plain_sgd"\nlr = 1.0\n')
+    with pytest.warns(tmlcfg.MigrationWarning):
+        assert tmlcfg.load(TrainingV2, a, b).optimizer == SgdV2(lr=1.0, momentum=0.5)
+    b.write_text('[optimizer]\nkind = "adam"\n')
+    assert tmlcfg.load(TrainingV2, a, b).optimizer == AdamConfig()
+
+
+def test_upgrade_rewrites_old_tags_and_a_variants_old_keys(tmp_path: pathlib.Path) -> None:
+    """tmlcfg upgrade: the current tag in place (comment kept), old keys renamed; then no warning."""
+    import warnings
+
+    from tmlcfg._cli.main import main
+
+    path = tmp_path / "old.toml"
+    path.write_text(OLD_FILE)
+    assert main(["upgrade", f"{__name__}:TrainingV2", "--check", str(path)]) == 1
+    with pytest.warns(tmlcfg.MigrationWarning):
+        before = tmlcfg.load(TrainingV2, path)
+    assert main(["upgrade", f"{__name__}:TrainingV2", "--in-place", str(path)]) == 0
+    text = path.read_text()
+    assert text.startswith('[optimizer]\nkind = "sgd"  # the old name\nmomentum = 0.5\n')
+    assert '[[stages]]\nkind = "sgd"\nmomentum = 1.0\n' in text
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert tmlcfg.load(TrainingV2, path) == before
+    assert main(["upgrade", f"{__name__}:TrainingV2", "--check", str(path)]) == 0

@@ -117,9 +117,9 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
             for p, m, _ in result.problems
         ]
         layer.data = result.data
-        layer.rename({u.new: u.old for u in result.uses if u.new is not None})
+        layer.rename({u.new: u.old for u in result.uses if u.new is not None and u.tag is None})
     for layer, use in found:
-        if use.new is None:
+        if use.new is None or use.tag is not None:  # an old tag is a value: the key stays as it was
             continue
         for other, data in zip(layers, originals, strict=True):
             if other is not layer and given_at(data, use.new):
@@ -167,7 +167,7 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
             )
         out.append((t.path, value))
     for layer, use in found:
-        if use.new is None:
+        if use.new is None or use.tag is not None:  # an old tag is a value: the key stays as it was
             continue
         for path, value in current:  # an old name in a file and in an override layer as usual
             n = len(path)

@@ -28,6 +28,7 @@ from .._base.limits import INT_MAX, INT_MIN
 from .._base.sentinels import FAILED, GROUP_DEFAULT, MISSING
 from .._base.wording import got
 from .._engine.nodes import (
+    KIND_KEY,
     AnyNode,
     BoolNode,
     ConfigNode,
@@ -222,15 +223,19 @@ def _missing(f: FieldSpec, var: str, src: _Source, indent: int) -> None:
         src.emit(indent, f"{var} = {src.const(f.default, 'default')}")
 
 
-def _body(spec: ClassSpec, src: _Source, indent: int, inline: bool, probe: str | None) -> None:
-    """Statements that fill ``inst`` from ``data`` or raise :class:`Invalid` with every problem."""
+def _body(spec: ClassSpec, src: _Source, indent: int, inline: bool, probe: str | None, tagged: bool = False) -> None:
+    """Statements that fill ``inst`` from ``data`` or raise :class:`Invalid` with every problem.
+
+    ``tagged``: ``data`` is a variant's table, whose ``kind`` (already read) is passed over.
+    """
     cls = src.const(spec.cls, "cls")
-    known = src.const(frozenset(spec.by_name), "known")
+    known = src.const(frozenset(spec.by_name) | ({KIND_KEY} if tagged else set()), "known")
     src.emit(indent, "if type(data) is not dict:")
     src.emit(indent + 1, f"data = as_dict(data, {cls})")
     src.emit(indent, "problems = None")
     src.emit(indent, f"if not (data.keys() <= {known}):")
-    src.emit(indent + 1, f"problems = {src.const(spec.unknown_keys, 'unknown')}(data)")
+    unknown = spec.unknown_keys_of_variant if tagged else spec.unknown_keys
+    src.emit(indent + 1, f"problems = {src.const(unknown, 'unknown')}(data)")
     src.emit(indent, "get = data.get")
     names = {f.name: f"v{i}" for i, f in enumerate(spec.fields)}
     for f in spec.fields:
@@ -332,6 +337,19 @@ def generate(spec: ClassSpec, *, inline: bool = True, probe: list[int] | None = 
     src.emit(1, "return inst")
     # Constants become closure variables of a maker: cell lookups on the hot path, not global ones.
     made: Generated = _compile(spec, src, "build, fill")
+    return made
+
+
+def generate_tagged(spec: ClassSpec) -> Callable[[Any], Any]:
+    """``build(data)`` for a variant's table: as :func:`generate`'s, with its ``kind`` passed over, not copied out."""
+    src = _Source()
+    new = src.const(object.__new__, "new")
+    cls = src.const(spec.cls, "cls")
+    src.emit(0, "def build(data):")
+    src.emit(1, f"inst = {new}({cls})")
+    _body(spec, src, 1, True, None, tagged=True)
+    src.emit(1, "return inst")
+    made: Callable[[Any], Any] = _compile(spec, src, "build")
     return made
 
 

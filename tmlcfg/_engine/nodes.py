@@ -497,9 +497,7 @@ class VariantNode(Node):
             member = self.members.get(kind) if type(kind) is str else None
             if member is None:
                 member = self._old_or_fail(kind)
-            rest = dict(value)
-            del rest[KIND_KEY]
-            return member.spec.build(rest)
+            return member.spec.build_variant(value)
         if cls in self.by_cls:
             return value
         raise Invalid.one(f"expected a table ({self.describe()}), {got(value)}")

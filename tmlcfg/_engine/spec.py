@@ -10,7 +10,7 @@ from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
 from .._base.sentinels import FAILED, GROUP_DEFAULT, MISSING
 from .._base.tags import default_tag
 from .._base.wording import MASKING, got, literal, scrub
-from .._engine.nodes import TypeNode
+from .._engine.nodes import KIND_KEY, TypeNode
 
 
 class FieldSpec:
@@ -144,6 +144,8 @@ class ClassSpec:
         self._code: tuple[Callable[[Any], Any], Callable[[Any, Any], None]] | None = None
         self._unstructure_code: Callable[[Any], dict[str, Any]] | None = None
         self._hints: dict[str, str] = {}
+        #: a new instance from a variant's table, its ``kind`` passed over (generated on first use)
+        self.build_variant: Callable[[Any], Any] = self._first_build_variant
         self._unstructure = [(f.name, None if f.node.plain else f.node.unstructure, f.secret) for f in fields]
 
     def build(self, data: Any) -> Any:
@@ -163,6 +165,15 @@ class ClassSpec:
             # from now on the generated functions are called directly, not through the methods
             self.build, self.fill = self._code  # type: ignore[method-assign, assignment]
         return self._code
+
+    def _first_build_variant(self, data: Any) -> Any:
+        from .._engine.codegen import generate_tagged
+
+        self.build_variant = generate_tagged(self)  # from now on called directly
+        return self.build_variant(data)
+
+    def unknown_keys_of_variant(self, data: Mapping[str, Any]) -> list[RawProblem]:
+        return self.unknown_keys({k: v for k, v in data.items() if k != KIND_KEY})
 
     def generated_unstructure(self) -> Callable[[Any], dict[str, Any]]:
         """The generated plain-dict writer of an instance (secrets as they are), made on first use."""

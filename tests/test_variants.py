@@ -586,6 +586,8 @@ def test_a_secret_inside_one_variant_is_masked_everywhere() -> None:
     with pytest.raises(tmlcfg.ConfigError) as e:
         tmlcfg.from_dict(WithSecret, {"optimizer": {"kind": "api_optimizer", "token": 5}, "hidden": {"kind": "tok-7"}})
     shown.append(str(e.value))
+    # field names and kind are the class's, not secret: the paths stay readable
+    assert [p.path for p in e.value.problems] == ["optimizer.token", "hidden.kind"]
     for text in shown:
         assert "tok-" not in text and "0.123456" not in text, text
     assert tmlcfg.fingerprint(c) == tmlcfg.fingerprint(tmlcfg.replace(c, {"optimizer.token": "other"}))

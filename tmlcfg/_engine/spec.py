@@ -300,7 +300,7 @@ def spec_of(cls: Any) -> ClassSpec | None:
 
 def _key_hider(node: TypeNode) -> Callable[[PathTuple], PathTuple]:
     """A function that shows ``***`` for each key of a path below ``node`` that is not a field name."""
-    from .._engine.nodes import ConfigNode, ConstrainedNode
+    from .._engine.nodes import ConfigNode, ConstrainedNode, VariantNode
     from .._engine.walk import child
 
     def hide(path: PathTuple) -> PathTuple:
@@ -309,6 +309,8 @@ def _key_hider(node: TypeNode) -> Callable[[PathTuple], PathTuple]:
         for step in path:
             base = here.inner if isinstance(here, ConstrainedNode) else here
             named = isinstance(step, int) or (isinstance(base, ConfigNode) and step in base.spec.by_name)
+            if isinstance(base, VariantNode):  # its kind, and its variants' fields, are the class's names
+                named = step == KIND_KEY or any(step in m.spec.by_name for m in base.members.values())
             out.append(step if named else "***")
             here = child(here, step)
         return tuple(out)

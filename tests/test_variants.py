@@ -826,3 +826,16 @@ def test_upgrade_rewrites_old_tags_and_a_variants_old_keys(tmp_path: pathlib.Pat
         warnings.simplefilter("error")
         assert tmlcfg.load(TrainingV2, path) == before
     assert main(["upgrade", f"{__name__}:TrainingV2", "--check", str(path)]) == 0
+
+
+def test_an_old_tag_given_as_a_value_warns_too(tmp_path: pathlib.Path) -> None:
+    """optimizer.kind=plain_sgd on the command line and in replace: the current tag, with a warning."""
+    with pytest.warns(tmlcfg.MigrationWarning) as seen:
+        got = tmlcfg.load(TrainingV2, overrides=["optimizer.kind=plain_sgd", "stages=[{kind='plain_sgd'}]"])
+    assert got.optimizer == SgdV2() and got.stages == (SgdV2(),)
+    assert [str(w.message).partition(";")[0] for w in seen] == [
+        "override: optimizer.kind: the tag 'plain_sgd' was renamed to 'sgd' (SgdV2)",
+        "override: stages[0].kind: the tag 'plain_sgd' was renamed to 'sgd' (SgdV2)",
+    ]
+    with pytest.warns(tmlcfg.MigrationWarning, match="replace: optimizer.kind: the tag 'plain_sgd'"):
+        assert tmlcfg.replace(TrainingV2(), {"optimizer.kind": "plain_sgd"}).optimizer == SgdV2()

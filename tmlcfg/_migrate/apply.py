@@ -275,6 +275,21 @@ def translate(plan: Plan, path: PathTuple) -> Translated:
     return Translated(out, use, found, exact, ("config", state) if isinstance(state, Plan) else state)
 
 
+def old_tag(plan: Plan, path: PathTuple, value: Any) -> Use | None:
+    """The use of an old tag given as a variant's kind at ``path`` (by an override, ``replace``, a sweep)."""
+    if path[-1:] != (KIND_KEY,) or type(value) is not str:
+        return None
+    parent = translate(plan, path[:-1])
+    if parent.walker is None or parent.walker[0] != "variant":
+        return None
+    members, old_tags, _ = parent.walker[1]
+    current = old_tags.get(value)
+    if current is None:
+        return None
+    where = (*parent.path, KIND_KEY)
+    return Use(where, where, None, members[current][0], 1, tag=(value, current))
+
+
 def describe_use(use: Use) -> str:
     if use.tag is not None:
         return f"{format_path(use.old)}: the tag {use.tag[0]!r} was renamed to {use.tag[1]!r} ({use.cls.__name__})"

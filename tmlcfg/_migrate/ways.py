@@ -19,6 +19,7 @@ from .apply import (
     get_path,
     is_secret,
     migrate,
+    old_tag,
     translate,
     walk,
     warn,
@@ -135,6 +136,7 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
     current: list[tuple[PathTuple, Any]] = []  # given under today's names
     direct = [path for path, _ in overrides]
     for path, value in overrides:
+        value = _current_tag(plan, path, value, cls, "override")
         t = translate(plan, path)
         if t.walker is not None:
             inner = walk(t.walker, value, t.path)
@@ -184,6 +186,15 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
     return out
 
 
+def _current_tag(plan: Plan, path: PathTuple, value: Any, cls: type, source: str) -> Any:
+    """An old tag given for a variant's kind: the current one, with a warning."""
+    use = old_tag(plan, path, value)
+    if use is None or use.tag is None:
+        return value
+    warn(use, cls, source)
+    return use.tag[1]
+
+
 def converted(t: Translated, path: PathTuple, value: Any) -> tuple[Any, str | None]:
     """The value given at old ``path``, converted for its new path; or why it cannot be."""
     if t.rule is None or not t.rule.converts or t.use is None:
@@ -215,6 +226,7 @@ def replace_path(
     ``seen`` maps each current path set so far to the path given for it, so
     that an old path and its new one given together are reported.
     """
+    value = _current_tag(plan, path, value, plan.cls, source)
     t = translate(plan, path)
     if t.walker is not None:
         inner = walk(t.walker, value, t.path)

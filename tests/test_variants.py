@@ -839,3 +839,27 @@ def test_an_old_tag_given_as_a_value_warns_too(tmp_path: pathlib.Path) -> None:
     ]
     with pytest.warns(tmlcfg.MigrationWarning, match="replace: optimizer.kind: the tag 'plain_sgd'"):
         assert tmlcfg.replace(TrainingV2(), {"optimizer.kind": "plain_sgd"}).optimizer == SgdV2()
+
+
+def test_origins_after_a_switch_name_no_earlier_layer(base: pathlib.Path) -> None:
+    """What a switch dropped came from no file: the new variant's untouched fields are defaults."""
+    from tmlcfg._load.layers import load_layers, origins
+
+    later = base.parent / "later.toml"
+    later.write_text('[optimizer]\nkind = "adam"\nbetas = [0.1, 0.2]\n')
+    config, layers = load_layers(Training, base, later)
+    assert origins(config, layers)[("optimizer", "lr")] == "default"
+    assert origins(config, layers)[("optimizer", "betas")] == f"{later}:3"
+    config, layers = load_layers(Training, base, overrides=["optimizer.kind=adam"])
+    assert origins(config, layers)[("optimizer", "lr")] == "default"
+    assert origins(config, layers)[("optimizer", "kind")] == "override"
+    # the same variant again merges: the earlier file still gave what it gave
+    later.write_text('[optimizer]\nkind = "sgd"\nlr = 0.3\n')
+    config, layers = load_layers(Training, base, later)
+    assert origins(config, layers)[("optimizer", "momentum")] == f"{base}:3"
+    # naming the first variant of a field with none merges with what came before
+    first, second = base.parent / "first.toml", base.parent / "second.toml"
+    first.write_text("[optimizer]\nlr = 0.5\n")
+    second.write_text('[optimizer]\nkind = "sgd"\n')
+    config, layers = load_layers(Required, first, second)
+    assert origins(config, layers)[("optimizer", "lr")] == f"{first}:2"

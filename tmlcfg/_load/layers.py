@@ -13,8 +13,8 @@ from .._base.limits import MAX_DEPTH, MAX_SHOWN
 from .._base.sentinels import RESET
 from .._base.wording import literal
 from .._engine.converter import require_spec, structured, to_dict
-from .._engine.nodes import KIND_KEY, ConfigNode
-from .._engine.walk import merge, reset_path, set_path
+from .._engine.nodes import KIND_KEY, ConfigNode, VariantNode
+from .._engine.walk import child, merge, reset_path, resolved, set_path
 
 _C = TypeVar("_C")
 
@@ -356,6 +356,8 @@ def load_layers(
 def origins(config: Any, layers: list[Layer]) -> dict[PathTuple, str]:
     """Where each value of a loaded config came from: ``file:line``, ``override`` or ``default``."""
     out: dict[PathTuple, str] = {}
+    plain = to_dict(config)
+    cutoffs = _switches(ConfigNode(require_spec(type(config))), plain, layers)
 
     def walk(value: Any, path: PathTuple) -> None:
         if isinstance(value, dict) and value:
@@ -366,11 +368,46 @@ def origins(config: Any, layers: list[Layer]) -> dict[PathTuple, str]:
             for i, v in enumerate(value):
                 walk(v, (*path, i))
             return
-        for layer in reversed(layers):
+        first = max((rank for p, rank in cutoffs.items() if path[: len(p)] == p), default=0)
+        for layer in reversed(layers[first:]):
             if layer.source is not None and layer.owns(path):
                 out[path] = layer.origin(path)
                 return
         out[path] = "default"
 
-    walk(to_dict(config), ())
+    walk(plain, ())
+    return out
+
+
+def _switches(node: Any, plain: Any, layers: list[Layer], path: PathTuple = ()) -> dict[PathTuple, int]:
+    """For each variant's table, the first layer that counts below it: the one that chose its final variant.
+
+    What earlier layers said under it was dropped by that switch, so it came from none of them.
+    """
+    out: dict[PathTuple, int] = {}
+    if isinstance(node, VariantNode) and isinstance(plain, dict):
+        final = plain.get(KIND_KEY)
+        named: list[tuple[int, Any]] = []
+        for rank, layer in enumerate(layers):
+            if layer.overridden:
+                if (*path, KIND_KEY) in layer.overridden:
+                    named.append((rank, final))  # overrides apply last: theirs is the final kind
+                continue
+            here: Any = layer.data
+            for step in path:
+                here = here.get(step) if isinstance(here, dict) and isinstance(step, str) else None
+            if isinstance(here, dict) and KIND_KEY in here:
+                named.append((rank, node.tag_of(here)))
+        cutoff = 0
+        before = node.default_tag
+        for rank, tag in named:
+            if before is not None and tag != before:  # a switch (naming the first variant merges)
+                cutoff = rank
+            before = tag
+        if cutoff:
+            out[path] = cutoff
+    base = resolved(node, plain)
+    if isinstance(plain, dict):
+        for key, value in plain.items():
+            out.update(_switches(child(base, key), value, layers, (*path, key)))
     return out

@@ -863,3 +863,14 @@ def test_origins_after_a_switch_name_no_earlier_layer(base: pathlib.Path) -> Non
     second.write_text('[optimizer]\nkind = "sgd"\n')
     config, layers = load_layers(Required, first, second)
     assert origins(config, layers)[("optimizer", "lr")] == f"{first}:2"
+
+
+def test_configs_takes_overrides_below_a_variant_field() -> None:
+    """configs(C, **{"optimizer.lr": ...}) fixes lr in each variant that has it; a field of none is refused."""
+    from hypothesis import find
+    from hypothesis.errors import InvalidArgument
+
+    drawn = find(configs(Training, **{"optimizer.momentum": 0.25}), lambda t: type(t.optimizer) is SgdConfig)
+    assert drawn.optimizer.momentum == 0.25  # type: ignore[union-attr]
+    with pytest.raises(InvalidArgument, match="optimizer.nope is a field of none of the variants"):
+        configs(Training, **{"optimizer.nope": 1}).example()

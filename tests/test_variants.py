@@ -490,6 +490,11 @@ def test_reset_drops_what_earlier_layers_said(base: pathlib.Path) -> None:
         ("~optimizer.momentm", "optimizer.momentm", "~ names no field; did you mean 'momentum'?"),
         ("~optimizer.betas", "optimizer.betas", "~ names no field; expected one of lr, momentum"),
         ("~stages[0]", "stages[0]", "~ resets a field to its default; an array's item is not a field"),
+        (
+            "~optimizer.kind",
+            "optimizer.kind",
+            "~ resets fields, and kind names the variant; ~optimizer resets the variant",
+        ),
         ("~optimizer.lr.x", "optimizer.lr.x", "~ resets a field to its default; a key inside a value is not a field"),
     ],
 )

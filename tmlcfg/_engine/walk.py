@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any, assert_never
 
 from .._base.errors import Invalid
-from .._base.keypaths import PathTuple
+from .._base.keypaths import PathTuple, format_path
 from .._base.wording import kind_of
 from .._engine.nodes import (
     KIND_KEY,
@@ -187,6 +187,9 @@ def reset_path(node: TypeNode, data: dict[str, Any], path: PathTuple) -> None:
     """
     here: Any = data
     for depth, step in enumerate(path):
+        if isinstance(node, VariantNode) and step == KIND_KEY:
+            where = format_path(path[:depth])
+            raise Invalid.one(f"~ resets fields, and kind names the variant; ~{where} resets the variant", path)
         node = resolved(node, here)  # type: ignore[assignment]
         base = node.inner if isinstance(node, ConstrainedNode) else node
         if isinstance(step, int) or not isinstance(base, (ConfigNode, VariantNode, MappingNode)):

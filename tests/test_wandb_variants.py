@@ -122,3 +122,21 @@ def test_sweep_config_checks_tags_and_variant_fields() -> None:
     with pytest.raises(tmlcfg.ConfigError) as e:
         sweep_config(Experiment, {"optimizer.token": {"values": [5]}}, method="grid")
     assert "5" not in str(e.value)
+
+
+def test_sweep_config_refuses_malformed_kind_parameters() -> None:
+    """A kind takes tags as value or values; no range, no empty list; a scalar field has nothing below it."""
+    with pytest.raises(tmlcfg.ConfigError) as e:
+        sweep_config(
+            Experiment,
+            {"optimizer.kind": {"values": []}, "stages[0].kind": {"min": 1, "max": 2}, "steps.x": {"value": 1}},
+            method="random",
+        )
+    assert [(p.path, p.message) for p in e.value.problems] == [
+        ("optimizer.kind", "a kind takes value or values: the tags to try, such as values = ['adam', 'sgd']"),
+        ("stages[0].kind", "stages is a tuple[AdamConfig | SgdConfig, ...] field, with no fields below it"),
+        ("steps.x", "steps.x is a int field, with no fields below it"),
+    ]
+    with pytest.raises(tmlcfg.ConfigError, match="a kind takes value or values \\(tags\\), not a range"):
+        sweep_config(Experiment, {"optimizer.kind": {"values": ["adam"], "min": 1}}, method="random")
+    assert sweep_config(Experiment, {"optimizer.kind": {"value": "sgd"}}, method="grid")

@@ -134,8 +134,8 @@ def test_sweep_config_refuses_malformed_kind_parameters() -> None:
         )
     assert [(p.path, p.message) for p in e.value.problems] == [
         ("optimizer.kind", "a kind takes value or values: the tags to try, such as values = ['adam', 'sgd']"),
-        ("stages[0].kind", "stages is a tuple[AdamConfig | SgdConfig, ...] field, with no fields below it"),
-        ("steps.x", "steps.x is a int field, with no fields below it"),
+        ("stages[0].kind", "stages is a field of type tuple[AdamConfig | SgdConfig, ...], with no fields below it"),
+        ("steps.x", "steps is a field of type int, with no fields below it"),
     ]
     with pytest.raises(tmlcfg.ConfigError, match="a kind takes value or values \\(tags\\), not a range"):
         sweep_config(Experiment, {"optimizer.kind": {"values": ["adam"], "min": 1}}, method="random")

@@ -156,7 +156,7 @@ def _field_at(spec: ClassSpec, path: PathTuple, swept: dict[PathTuple, set[Any]]
                         f"sweep's {format_path((*path[: depth + 1], KIND_KEY))} is never one of them"
                     )
         else:
-            return f"{here} is a {f.type_text} field, with no fields below it"
+            return f"{here} is a field of type {f.type_text}, with no fields below it"
     return "an empty path names no field"
 
 

@@ -134,8 +134,20 @@ def test_sweep_config_refuses_malformed_kind_parameters() -> None:
         )
     assert [(p.path, p.message) for p in e.value.problems] == [
         ("optimizer.kind", "a kind takes value or values: the tags to try, such as values = ['adam', 'sgd']"),
-        ("stages[0].kind", "stages is a field of type tuple[AdamConfig | SgdConfig, ...], with no fields below it"),
-        ("steps.x", "steps is a field of type int, with no fields below it"),
+        ("stages[0].kind", "stages[0] is not a field path of Experiment"),
+        ("steps.x", "steps.x is not a field path of Experiment"),
+    ]
+
+    # through a plain nested config to a variant field, and a field below a variant that has none
+    @tmlcfg.config
+    class Outer:
+        inner: Experiment = Experiment()
+
+    assert sweep_config(Outer, {"inner.optimizer.kind": {"value": "sgd"}}, method="grid")
+    with pytest.raises(tmlcfg.ConfigError) as e:
+        sweep_config(Outer, {"inner.optimizer.lr.x": {"value": 1}}, method="grid")
+    assert [p.message for p in e.value.problems] == [
+        "inner.optimizer.lr is a field of type float, with no fields below it"
     ]
     with pytest.raises(tmlcfg.ConfigError, match="a kind takes value or values \\(tags\\), not a range"):
         sweep_config(Experiment, {"optimizer.kind": {"values": ["adam"], "min": 1}}, method="random")

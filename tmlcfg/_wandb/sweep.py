@@ -119,19 +119,16 @@ def _field_at(spec: ClassSpec, path: PathTuple, swept: dict[PathTuple, set[Any]]
     Under a variant field a path may name a field of some of its variants (those the sweep's
     ``kind`` ranges over, when it does): runs of the other variants leave it out.
     """
-    if not any(isinstance(step, str) and step == KIND_KEY for step in path) and all(
-        not isinstance(_base(f.node), VariantNode) for f in spec.fields
-    ):
-        return field_at(spec, path)  # no variant in sight: the plain walk, with its hints
     candidates: list[ClassSpec] = [spec]
     variant: VariantNode | None = None
+    crossed = False  # whether the path went through a variant field: if not, the plain walk's words
     for depth, step in enumerate(path):
         here = format_path(path[: depth + 1])
         if variant is not None and step == KIND_KEY and depth == len(path) - 1:
             return variant
         having = [c for c in candidates if isinstance(step, str) and step in c.by_name]
         if not having:
-            if depth == 0:
+            if not crossed:
                 return field_at(spec, path)
             names = " or ".join(c.cls.__name__ for c in candidates)
             return f"{here} is not a field of {names}; {candidates[0]._hint(str(step))}"
@@ -143,7 +140,7 @@ def _field_at(spec: ClassSpec, path: PathTuple, swept: dict[PathTuple, set[Any]]
         if isinstance(node, ConfigNode):
             candidates = [node.spec]
         elif isinstance(node, VariantNode):
-            variant = node
+            variant, crossed = node, True
             tags = swept.get(path[: depth + 1])
             members = [m for tag, m in node.members.items() if tags is None or tag in tags]
             candidates = [m.spec for m in members] or [m.spec for m in node.members.values()]
@@ -155,6 +152,8 @@ def _field_at(spec: ClassSpec, path: PathTuple, swept: dict[PathTuple, set[Any]]
                         f"{format_path(path[: depth + 2])} is a field of {', '.join(owners)} only, and this "
                         f"sweep's {format_path((*path[: depth + 1], KIND_KEY))} is never one of them"
                     )
+        elif not crossed:
+            return field_at(spec, path)
         else:
             return f"{here} is a field of type {f.type_text}, with no fields below it"
     return "an empty path names no field"

@@ -137,7 +137,7 @@ def merge(node: TypeNode | None, base: Mapping[str, Any], top: Mapping[str, Any]
     return out
 
 
-def set_path(node: TypeNode, data: dict[str, Any], path: PathTuple, value: Any) -> None:
+def set_path(node: TypeNode | None, data: dict[str, Any], path: PathTuple, value: Any) -> None:
     """Set ``value`` at ``path`` in ``data``, making tables on the way as needed.
 
     Containers on the path are copied before they change, so no caller's data is
@@ -146,7 +146,7 @@ def set_path(node: TypeNode, data: dict[str, Any], path: PathTuple, value: Any) 
     """
     here: Any = data
     for depth, step in enumerate(path):
-        variant, node = node, resolved(node, here)  # type: ignore[assignment]
+        variant, node = node, resolved(node, here)
         where = path[:depth]
         if isinstance(step, int):
             if type(here) is not list:
@@ -176,10 +176,10 @@ def set_path(node: TypeNode, data: dict[str, Any], path: PathTuple, value: Any) 
             below = type(below)(below)
         here[step] = below
         here = below
-        node = child(node, step)  # type: ignore[assignment]
+        node = child(node, step)
 
 
-def reset_path(node: TypeNode, data: dict[str, Any], path: PathTuple) -> None:
+def reset_path(node: TypeNode | None, data: dict[str, Any], path: PathTuple) -> None:
     """Drop what ``data`` holds at ``path`` (``~path``), so the field there takes its default.
 
     Containers on the path are copied before they change. Raises :class:`Invalid`
@@ -190,7 +190,7 @@ def reset_path(node: TypeNode, data: dict[str, Any], path: PathTuple) -> None:
         if isinstance(node, VariantNode) and step == KIND_KEY:
             where = format_path(path[:depth])
             raise Invalid.one(f"~ resets fields, and kind names the variant; ~{where} resets the variant", path)
-        node = resolved(node, here)  # type: ignore[assignment]
+        node = resolved(node, here)
         base = node.inner if isinstance(node, ConstrainedNode) else node
         if isinstance(step, int) or not isinstance(base, (ConfigNode, VariantNode, MappingNode)):
             what = "an array's item" if isinstance(step, int) else "a key inside a value"
@@ -209,4 +209,4 @@ def reset_path(node: TypeNode, data: dict[str, Any], path: PathTuple) -> None:
             if type(below) is dict:
                 below = here[step] = dict(below)
             here = below
-        node = child(node, step)  # type: ignore[assignment]
+        node = child(node, step)

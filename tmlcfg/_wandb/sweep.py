@@ -127,12 +127,12 @@ def _field_at(spec: ClassSpec, path: PathTuple, swept: dict[PathTuple, set[Any]]
         if variant is not None and step == KIND_KEY and depth == len(path) - 1:
             return variant
         having = [c for c in candidates if isinstance(step, str) and step in c.by_name]
-        if not having:
+        if not having or not isinstance(step, str):
             if not crossed:
                 return field_at(spec, path)
             names = " or ".join(c.cls.__name__ for c in candidates)
             return f"{here} is not a field of {names}; {candidates[0]._hint(str(step))}"
-        f = having[0].by_name[step]  # type: ignore[index]
+        f = having[0].by_name[step]
         if depth == len(path) - 1:
             return f
         node = _base(f.node)

@@ -879,3 +879,17 @@ def test_configs_takes_overrides_below_a_variant_field() -> None:
     assert drawn.optimizer.momentum == 0.25  # type: ignore[union-attr]
     with pytest.raises(InvalidArgument, match="optimizer.nope is a field of none of the variants"):
         configs(Training, **{"optimizer.nope": 1}).example()
+
+
+def test_variants_in_sets_and_fixed_tuples_keep_the_laws() -> None:
+    """frozenset[A | B] and tuple[A | B, int] round-trip through dicts and TOML, as checked by tmlcfg.testing."""
+
+    @tmlcfg.config
+    class Shapes:
+        pool: frozenset[AdamConfig | SgdConfig] = frozenset()
+        pair: tuple[AdamConfig | SgdConfig, int] = (AdamConfig(), 1)
+
+    check_config_class(Shapes)
+    s = Shapes(pool=frozenset({AdamConfig(), SgdConfig(), SgdConfig(lr=1.0)}), pair=(SgdConfig(), 2))
+    assert tmlcfg.loads(Shapes, tmlcfg.dumps(s)) == s
+    assert [t["kind"] for t in tmlcfg.to_dict(s)["pool"]] == sorted(t["kind"] for t in tmlcfg.to_dict(s)["pool"])

@@ -19,3 +19,5 @@ MISSING: Any = _Marker("MISSING")
 GROUP_DEFAULT: Any = _Marker("GROUP_DEFAULT")
 #: The value was refused; its problems are already reported.
 FAILED: Any = _Marker("FAILED")
+#: An override ``~path``: what earlier layers said at the path is dropped, so the field takes its default.
+RESET: Any = _Marker("RESET")

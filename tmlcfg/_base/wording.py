@@ -97,11 +97,3 @@ def scrub(message: str, secrets: Iterable[Any]) -> str:
     for text in sorted(texts, key=len, reverse=True):
         message = message.replace(text, SHOWN_FOR_SECRET)
     return message
-
-
-def derived_tag(name: str) -> str:
-    """The tag a variant class has unless it says otherwise: its name in snake_case, a trailing ``Config`` dropped."""
-    import re
-
-    name = name.removesuffix("Config") or name
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()

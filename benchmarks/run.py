@@ -23,7 +23,7 @@ import tomli_w
 import tmlcfg
 from examples.twhin.config import TwhinConfig
 
-from . import locating, schemas_cattrs, schemas_msgspec, schemas_pydantic
+from . import locating, schemas_cattrs, schemas_msgspec, schemas_pydantic, variants
 from .data import MISTAKES, ROOT, SMALL, break_text, document, write
 
 PEERS = ("tmlcfg", "pydantic v2", "msgspec", "attrs+cattrs")
@@ -274,9 +274,12 @@ def main(argv: list[str] | None = None) -> int:
     heavy = _python("import sys, tmlcfg; print([m for m in ('wandb', 'hypothesis', 'yaml') if m in sys.modules])")
     cold = {lib: cold_start(code.format(path=str(SMALL)), runs) for lib, code in COLD.items()}
     located = locating.rows(3 if args.quick else 5)
+    variant_rows = variants.rows(7 if args.quick else 15)
     print(report(results, floor, imports, heavy.stdout.strip(), cold, paired))
     print("\n".join(["", "## Rejecting grows as accepting does (tables each missing a required key)", ""]))
     print("\n".join(locating.report(located)))
+    print("\n".join(["", "## A variant field beside a nested config field (the same tables)", ""]))
+    print("\n".join(variants.report(variant_rows)))
     return 0
 
 

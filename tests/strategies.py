@@ -130,7 +130,7 @@ def kinds(draw: st.DrawFn, depth: int = 0, secrets: bool = True) -> Kind:
     """Any supported field type, config classes nested up to three deep."""
     options = ["scalar"] * 6 + ["tuple", "fixed", "frozenset", "mapping", "any"]
     if depth < 3:
-        options += ["config", "config", "configs"]
+        options += ["config", "config", "configs", "variant", "variants", "variant_map"]
     which = draw(st.sampled_from(options))
     if which == "scalar":
         return draw(scalar_kinds())
@@ -158,10 +158,27 @@ def kinds(draw: st.DrawFn, depth: int = 0, secrets: bool = True) -> Kind:
         )
     if which == "any":
         return Kind(Mapping[str, Any], st.dictionaries(keys, frozen_toml_values, max_size=3).map(tmlcfg.FrozenDict))
+    if which.startswith("variant"):
+        return _variant_kind(draw, depth, secrets, which)
     generated = draw(config_classes(depth + 1, secrets))
     if which == "config":
         return Kind(generated.cls, generated.instances)
     return Kind(tuple[generated.cls, ...], st.lists(generated.instances, max_size=2).map(tuple))  # type: ignore[name-defined]
+
+
+def _variant_kind(draw: st.DrawFn, depth: int, secrets: bool, which: str) -> Kind:
+    """A variant field (a union of two or three generated classes), alone, in a tuple or in a mapping."""
+    members = draw(st.lists(config_classes(depth + 1, secrets), min_size=2, max_size=3))
+    annotation = Union[tuple(m.cls for m in members)]  # noqa: UP007
+    values = st.one_of([m.instances for m in members])
+    if which == "variants":
+        return Kind(tuple[annotation, ...], st.lists(values, max_size=2).map(tuple))  # type: ignore[valid-type]
+    if which == "variant_map":
+        return Kind(
+            Mapping[str, annotation],  # type: ignore[valid-type]
+            st.dictionaries(keys, values, max_size=2).map(tmlcfg.FrozenDict),
+        )
+    return Kind(annotation, values)
 
 
 def _mixes_numbers(annotation: Any) -> bool:

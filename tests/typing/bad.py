@@ -30,3 +30,17 @@ Migrated(num_train_steps="7")  # E: arg-type
 Migrated(steps=7)  # E: call-arg
 mig = Migrated()
 mig.num_train_steps = 3  # E: misc
+
+
+@tmlcfg.config(tag="adam")
+class AdamChoice:
+    lr: float = 1e-3
+
+
+@tmlcfg.config
+class WithVariant:
+    optimizer: AdamChoice | Migrated = AdamChoice()
+
+
+WithVariant(optimizer=Training())  # E: arg-type
+tmlcfg.config(tag=3)  # E: call-overload

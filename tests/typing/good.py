@@ -70,3 +70,22 @@ def _wandb_calls(cfg: tmlcfg.wandb.WandbConfig, run_config: dict[str, object]) -
 
     assert_type(tmlcfg.wandb.login(cfg, verify=False), bool)
     assert_type(tmlcfg.wandb.restore(Training, run_config), Training)
+
+
+@tmlcfg.config(tag="adam", old_tags=("adam_v1",))
+class AdamChoice:
+    lr: float = 1e-3
+
+
+@tmlcfg.config
+class SgdChoice:
+    momentum: float = 0.0
+
+
+@tmlcfg.config
+class WithVariant:
+    optimizer: AdamChoice | SgdChoice = AdamChoice()
+    stages: tuple[AdamChoice | SgdChoice, ...] = ()
+
+
+chosen: AdamChoice | SgdChoice = WithVariant(optimizer=SgdChoice(), stages=(AdamChoice(),)).optimizer

@@ -19,6 +19,8 @@ MISSING: Any = _Marker("MISSING")
 GROUP_DEFAULT: Any = _Marker("GROUP_DEFAULT")
 #: The value was refused; its problems are already reported.
 FAILED: Any = _Marker("FAILED")
+#: An override ``~path``: what earlier layers said at the path is dropped, so the field takes its default.
+RESET: Any = _Marker("RESET")
 #: ``env=`` left to its default: the process's environment, read when the call is made. A marker,
 #: not ``os.environ`` itself, so that ``help()`` and signatures never print the environment.
 ENVIRON: Any = _Marker("os.environ")

@@ -145,11 +145,3 @@ def failure(error: Exception, refusals: tuple[type[Exception], ...] = (ValueErro
     if isinstance(error, refusals) and text:
         return text
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
-
-
-def derived_tag(name: str) -> str:
-    """The tag a variant class has unless it says otherwise: its name in snake_case, a trailing ``Config`` dropped."""
-    import re
-
-    name = name.removesuffix("Config") or name
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()

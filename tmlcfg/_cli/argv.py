@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 from .._base.errors import ConfigError
 from .._base.keypaths import PathTuple, format_path
-from .._cli.reference import bounds
+from .._cli.reference import bounds, tags_text, variant_in
 from .._engine.converter import require_spec, unstructure
-from .._engine.nodes import ConfigNode
+from .._engine.nodes import KIND_KEY, ConfigNode, VariantNode
 from .._engine.spec import ClassSpec, Group
 from .._load.layers import load_layers, origins
 from .._migrate.plan import plan_of
@@ -47,6 +47,13 @@ def field_help(cls: type, config: Any | None = None, width: int | None = None) -
             if isinstance(f.node, ConfigNode):
                 walk(f.node.spec, path, value, secret)
                 continue
+            if isinstance(f.node, VariantNode):  # the variant in use, and the tags to switch to
+                tag, member = f.node.by_cls[type(value)] if value is not None else (None, None)
+                shown = "required" if f.required and value is None else "unset" if tag is None else tag
+                rows.append((format_path((*path, KIND_KEY)), f"{f.type_text} = {shown}", _switch_doc(f.node, f.doc)))
+                if member is not None:
+                    walk(member.spec, path, value, secret)
+                continue
             if f.required and value is None:
                 shown = "required"
             elif secret:
@@ -56,7 +63,11 @@ def field_help(cls: type, config: Any | None = None, width: int | None = None) -
             else:
                 shown = _inline(f.node.unstructure(value, True), one_line=True)  # secrets inside masked
             kind = ", ".join([f.type_text, *bounds(f.node)])
-            rows.append((format_path(path), f"{kind} = {shown}", f.doc or ""))
+            variant = variant_in(f.node)
+            doc = f.doc or ""
+            if variant is not None:  # a tuple or mapping of variants
+                doc = f"{doc} ({tags_text(variant)})" if doc else tags_text(variant)
+            rows.append((format_path(path), f"{kind} = {shown}", doc))
 
     spec = require_spec(cls)
     if config is None:
@@ -66,6 +77,11 @@ def field_help(cls: type, config: Any | None = None, width: int | None = None) -
             config = None
     walk(spec, (), config, False)
     return _columns(rows, width if width is not None else shutil.get_terminal_size().columns)
+
+
+def _switch_doc(node: VariantNode, doc: str | None) -> str:
+    text = f"{tags_text(node)}; naming another starts it from its defaults"
+    return f"{doc} ({text})" if doc else text
 
 
 def _group_row(group: Group, spec: ClassSpec, prefix: PathTuple, parent: Any) -> tuple[str, str, str]:

@@ -77,7 +77,8 @@ def _split(items: Sequence[str]) -> tuple[list[str], list[str]]:
     files: list[str] = []
     overrides: list[str] = []
     for item in items:
-        (overrides if "=" in item and not Path(item).exists() else files).append(item)
+        given = ("=" in item or item.startswith("~")) and not Path(item).exists()
+        (overrides if given else files).append(item)
     return files, overrides
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from .._base.keypaths import PathTuple, format_path
 from .._engine.converter import require_spec
-from .._engine.nodes import ConfigNode, ConstrainedNode, Node
+from .._engine.nodes import ConfigNode, ConstrainedNode, MappingNode, Node, TupleNode, VariantNode
 from .._engine.spec import ClassSpec, FieldSpec
 
 
@@ -25,7 +25,23 @@ def _default_text(f: FieldSpec, secret: bool = False) -> str:
         return "unset"
     if isinstance(f.node, ConfigNode):
         return f"`{f.node.describe()}()`"
+    if isinstance(f.node, VariantNode):
+        return f"`{type(value).__name__}()` (kind {f.node.by_cls[type(value)][0]!r})"
     return f"`{_toml_literal(f.node, value)}`"
+
+
+def variant_in(node: Node) -> VariantNode | None:
+    """The variant a field holds, alone or as the items of its tuple or mapping."""
+    if isinstance(node, ConstrainedNode):
+        return variant_in(node.inner)
+    if isinstance(node, (TupleNode, MappingNode)):
+        return variant_in(node.item if isinstance(node, TupleNode) else node.value)
+    return node if isinstance(node, VariantNode) else None
+
+
+def tags_text(node: VariantNode) -> str:
+    """``kind: 'adam' (AdamConfig), 'sgd' (SgdConfig)``: the tags a variant field chooses among."""
+    return "kind: " + ", ".join(f"{tag!r} ({m.cls.__name__})" for tag, m in node.members.items())
 
 
 def bounds(node: Node) -> list[str]:
@@ -44,7 +60,7 @@ def _toml_literal(node: Node, value: Any) -> str:
 def _rows(spec: ClassSpec, prefix: PathTuple, seen: set[type], secret: bool = False) -> list[str]:
     """One row per field path; below a secret field (``secret``) every default is masked."""
     rows = []
-    nested: list[tuple[PathTuple, ClassSpec, bool]] = []
+    nested: list[tuple[PathTuple, ClassSpec, bool, str]] = []
     for f in spec.fields:
         path = (*prefix, f.name)
         group = ""
@@ -52,13 +68,21 @@ def _rows(spec: ClassSpec, prefix: PathTuple, seen: set[type], secret: bool = Fa
             kind = "one of" if f.group.exactly_one else "at most one of"
             group = f" ({kind} {', '.join(f.group.members)})"
         doc = (f.doc or "").replace("\n", " ")
+        variant = variant_in(f.node)
+        if variant is not None:
+            doc = f"{doc}; {tags_text(variant)}" if doc else tags_text(variant)
         kind = ", ".join([f"`{f.type_text}`", *bounds(f.node)])
         cells = [f"`{format_path(path)}`", kind, _default_text(f, secret), doc + group]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
         if isinstance(f.node, ConfigNode) and f.node.cls not in seen:
-            nested.append((path, f.node.spec, secret or f.secret))
-    for path, child, below_secret in nested:
-        rows += _rows(child, path, seen | {child.cls}, below_secret)
+            nested.append((path, f.node.spec, secret or f.secret, ""))
+        if isinstance(f.node, VariantNode):  # each variant's fields, marked with its tag
+            nested += [
+                (path, m.spec, secret or f.secret, tag) for tag, m in f.node.members.items() if m.cls not in seen
+            ]
+    for path, child, below_secret, tag in nested:
+        below = _rows(child, path, seen | {child.cls}, below_secret)
+        rows += [row.replace("` |", f"` (kind {tag!r}) |", 1) for row in below] if tag else below
     return rows
 
 

@@ -6,9 +6,9 @@ import textwrap
 from typing import Any
 
 from .._base.keypaths import PathTuple, format_path, quote_key
-from .._cli.reference import bounds
+from .._cli.reference import bounds, tags_text, variant_in
 from .._engine.converter import require_spec
-from .._engine.nodes import ConfigNode
+from .._engine.nodes import KIND_KEY, ConfigNode, VariantNode
 from .._engine.spec import ClassSpec, FieldSpec
 from .._toml.write import _inline
 
@@ -60,6 +60,9 @@ def _comment(f: FieldSpec) -> list[str]:
     elif f.group is not None:
         kind = "exactly one" if f.group.exactly_one else "at most one"
         about += f"; {kind} of {', '.join(f.group.members)}"
+    variant = variant_in(f.node)
+    if variant is not None:
+        about += f"; {tags_text(variant)}"
     text = f"{f.doc} ({about})" if f.doc else f"({about})"
     return [f"# {line}" for line in textwrap.wrap(text, 86)]
 
@@ -70,7 +73,7 @@ def _table(spec: ClassSpec, value: Any, path: PathTuple, lines: list[str], comme
     tables: list[tuple[FieldSpec, Any]] = []
     for f in spec.fields:
         current = _field_default(f, value)
-        if isinstance(f.node, ConfigNode):
+        if isinstance(f.node, (ConfigNode, VariantNode)):
             tables.append((f, current))
             continue
         lines += _comment(f)
@@ -82,10 +85,28 @@ def _table(spec: ClassSpec, value: Any, path: PathTuple, lines: list[str], comme
             lines.append(f"{hide}{key} = {_inline(f.node.unstructure(current, True), one_line=True, escape=True)}")
         lines.append("")
     for f, current in tables:
-        assert isinstance(f.node, ConfigNode)
         sub = (*path, f.name)
         lines += _comment(f)
         hidden = commented or current is None or f.secret
+        if isinstance(f.node, VariantNode):
+            _variants(f.node, current, sub, lines, commented, secret or f.secret)
+            continue
+        assert isinstance(f.node, ConfigNode)
         lines.append(f"{'# ' if hidden else ''}[{format_path(sub)}]")
         lines.append("")
         _table(f.node.spec, current, sub, lines, hidden, secret or f.secret)
+
+
+def _variants(
+    node: VariantNode, current: Any, path: PathTuple, lines: list[str], commented: bool, secret: bool
+) -> None:
+    """The variant in use as a table, then each other variant as a commented table to switch to."""
+    in_use = node.by_cls[type(current)][0] if current is not None else None
+    for tag, member in sorted(node.members.items(), key=lambda item: item[0] != in_use):
+        hidden = commented or tag != in_use or secret
+        if tag != in_use:
+            lines.append(f"# {'or, ' if in_use is not None else ''}kind = {tag!r} ({member.cls.__name__}):")
+        lines.append(f"{'# ' if hidden else ''}[{format_path(path)}]")
+        lines.append(f"{'# ' if hidden else ''}{KIND_KEY} = {_inline(tag, one_line=True)}")
+        lines.append("")
+        _table(member.spec, current if tag == in_use else _default_instance(member.spec), path, lines, hidden, secret)

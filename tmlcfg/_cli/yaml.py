@@ -18,7 +18,19 @@ from typing import Any
 from .._base.errors import ConfigError, Problem
 from .._base.keypaths import PathTuple, format_path
 from .._base.limits import MAX_DEPTH, MAX_YAML_NODES
-from .._engine.nodes import ConfigNode, EnumNode, LiteralNode, TypeNode
+from .._engine.converter import require_spec
+from .._engine.nodes import (
+    KIND_KEY,
+    ConfigNode,
+    EnumNode,
+    FixedTupleNode,
+    FrozenSetNode,
+    LiteralNode,
+    MappingNode,
+    TupleNode,
+    TypeNode,
+    VariantNode,
+)
 from .._engine.walk import child
 from .._toml.write import write_toml
 
@@ -260,59 +272,18 @@ def _null(node: TypeNode | None, key: str) -> str | None:
     )
 
 
-def _variants(tp: Any) -> list[type] | None:
-    """The config classes of a union of two or more of them (None aside), else None."""
-    import types
-    import typing
-
-    from .._engine.spec import spec_of
-
-    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
-        return None
-    members = [a for a in typing.get_args(tp) if a is not type(None)]
-    if len(members) > 1 and all(isinstance(m, type) and spec_of(m) is not None for m in members):
-        return members
-    return None
-
-
-def tag_of(cls: type) -> str:
-    """A variant class's tag: the one it was given, else its derived tag."""
-    from .._base.wording import derived_tag
-    from .._engine.spec import spec_of
-
-    given = getattr(spec_of(cls), "tag", None)
-    return given if isinstance(given, str) else derived_tag(cls.__name__)
-
-
 def _fits(cls: type, table: dict[Any, Any]) -> bool:
     """The table's keys are fields of ``cls``, its required fields are all there, and a field that can hold
     only one value (``Literal["x"]``) holds that one."""
-    import typing
-
-    from .._engine.spec import spec_of
-
-    spec = spec_of(cls)
-    assert spec is not None
-    keys = {k for k in table if k != "kind" and table[k] is not None}
+    spec = require_spec(cls)
+    keys = {k for k in table if k != KIND_KEY and table[k] is not None}
     if not keys <= set(spec.by_name) or any(f.required and f.name not in keys for f in spec.fields):
         return False
-    hints = _hints(cls)
     for key in keys:
-        hint = hints.get(key)
-        single = typing.get_origin(hint) is typing.Literal and len(typing.get_args(hint)) == 1
-        if single and table[key] != typing.get_args(hint)[0]:
+        node = spec.by_name[key].node.base
+        if isinstance(node, LiteralNode) and len(node.values) == 1 and table[key] != node.values[0]:
             return False
     return True
-
-
-def _hints(cls: type) -> dict[str, Any]:
-    """A config class's field types; none where they cannot be resolved (a class local to a function)."""
-    import typing
-
-    try:
-        return typing.get_type_hints(cls)
-    except Exception:  # a name the class's module does not hold: no kinds to add below it
-        return {}
 
 
 def choose_variant(table: dict[Any, Any], members: list[type]) -> type | list[type]:
@@ -322,45 +293,33 @@ def choose_variant(table: dict[Any, Any], members: list[type]) -> type | list[ty
 
 
 def _add_kinds(
-    value: Any, tp: Any, path: PathTuple, lines: dict[PathTuple, int], problems: list[Problem], source: str
+    value: Any,
+    node: TypeNode | None,
+    path: PathTuple,
+    lines: dict[PathTuple, int],
+    problems: list[Problem],
+    source: str,
 ) -> Any:
     """``kind`` written into each table of a variant field that has none, as pydantic chose the variant."""
-    import typing
-    from collections.abc import Mapping
-
-    from .._engine.spec import spec_of
-
-    members = _variants(tp)
-    if members is not None and isinstance(value, dict):
-        if "kind" in value:
-            chosen = next((m for m in members if tag_of(m) == value["kind"]), None)
+    base = node.base if node is not None else None
+    if isinstance(base, VariantNode) and isinstance(value, dict):
+        if KIND_KEY in value:  # named already: its fields may hold variants of their own
+            tag = value[KIND_KEY]
+            chosen = base.members.get(base.old_tags.get(tag, tag)) if isinstance(tag, str) else None
             return value if chosen is None else _add_kinds(value, chosen, path, lines, problems, source)
-        picked = choose_variant(value, members)
+        tags = {m.cls: tag for tag, m in base.members.items()}
+        picked = choose_variant(value, list(tags))
         if isinstance(picked, list):
-            tags = ", ".join(repr(tag_of(m)) for m in (picked or members))
+            names = ", ".join(repr(tags[m]) for m in (picked or tags))
             how = "several variants" if picked else "none of the variants"
-            problems.append(
-                Problem(
-                    format_path(path),
-                    f"the table fits {how} ({tags}); add `kind: <tag>` to say which",
-                    source,
-                    lines.get(path),
-                )
-            )
+            message = f"the table fits {how} ({names}); add `kind: <tag>` to say which"
+            problems.append(Problem(format_path(path), message, source, lines.get(path)))
             return value
-        return {"kind": tag_of(picked), **_add_kinds(value, picked, path, lines, problems, source)}
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if isinstance(tp, type) and spec_of(tp) is not None and isinstance(value, dict):
-        hints = _hints(tp)
-        return {k: _add_kinds(v, hints.get(k), (*path, k), lines, problems, source) for k, v in value.items()}
-    if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
-        inner = [a for a in args if a is not type(None)]
-        return _add_kinds(value, inner[0], path, lines, problems, source) if len(inner) == 1 else value
-    if origin is tuple and isinstance(value, list) and args:
-        item = args[0]
-        return [_add_kinds(v, item, (*path, i), lines, problems, source) for i, v in enumerate(value)]
-    if origin in (Mapping, dict) and isinstance(value, dict) and len(args) == 2:
-        return {k: _add_kinds(v, args[1], (*path, k), lines, problems, source) for k, v in value.items()}
+        return {KIND_KEY: tags[picked], **_add_kinds(value, base.members[tags[picked]], path, lines, problems, source)}
+    if isinstance(base, ConfigNode | MappingNode) and isinstance(value, dict):
+        return {k: _add_kinds(v, child(base, k), (*path, k), lines, problems, source) for k, v in value.items()}
+    if isinstance(base, TupleNode | FixedTupleNode | FrozenSetNode) and isinstance(value, list):
+        return [_add_kinds(v, child(base, i), (*path, i), lines, problems, source) for i, v in enumerate(value)]
     return value
 
 
@@ -379,8 +338,6 @@ def yaml_to_toml_lines(path: str | os.PathLike[str], cls: type | None = None) ->
     source = os.fspath(path)
     node: TypeNode | None = None
     if cls is not None:
-        from .._engine.converter import require_spec
-
         node = ConfigNode(require_spec(cls))
     try:
         with open(source, encoding="utf-8") as f:
@@ -412,7 +369,7 @@ def yaml_to_toml_lines(path: str | os.PathLike[str], cls: type | None = None) ->
         raise ConfigError([Problem("", "the document is not a mapping of keys to values", source)])
     out = _Out(source, loader.lines)
     if cls is not None:
-        data = _add_kinds(data, cls, (), loader.lines, out.problems, source)
+        data = _add_kinds(data, node, (), loader.lines, out.problems, source)
     converted = _tomlify(data, (), out, node)
     if out.problems:
         raise ConfigError(out.problems)

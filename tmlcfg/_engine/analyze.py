@@ -9,10 +9,12 @@ import typing
 from typing import Annotated, Any, Literal, Union
 
 from .._base.limits import INT_MAX, INT_MIN
+from .._base.tags import tag_problem
 
 # tmlcfg's own registered types, taught through the same door as users' ones, known before any analysis
 from . import timedelta as _timedelta  # noqa: F401
 from .nodes import (
+    KIND_KEY,
     AnyNode,
     ConfigNode,
     EnumNode,
@@ -24,6 +26,7 @@ from .nodes import (
     TupleNode,
     TypeNode,
     UnionNode,
+    VariantNode,
 )
 from .registry import registered
 from .scalars import SCALAR_NODES
@@ -42,7 +45,8 @@ _MUTABLE_FIX = {
 SUPPORTED = (
     "bool, int, float, str, Path, datetime, date, time, enums with str or int values, "
     "Literal, config classes, tuple[T, ...], tuple[A, B], frozenset[T], Mapping[str, T], "
-    "T | None, unions of scalars and types registered with tmlcfg.register_type (timedelta is)"
+    "T | None, unions of config classes (variants), unions of scalars and types registered with "
+    "tmlcfg.register_type (timedelta is)"
 )
 
 
@@ -158,12 +162,15 @@ def _literal(values: tuple[Any, ...]) -> TypeNode:
 
 
 def _union(options: tuple[TypeNode, ...]) -> TypeNode:
+    configs = [o for o in options if isinstance(o, ConfigNode)]
+    if configs:
+        return _variant(options, configs)
     seen: dict[str, str] = {}
     for option in options:
-        if isinstance(option, (ConfigNode, TupleNode, FixedTupleNode, FrozenSetNode, MappingNode)):
+        if isinstance(option, (TupleNode, FixedTupleNode, FrozenSetNode, MappingNode, VariantNode)):
             raise Refused(
-                f"unions may only hold scalars, not {option.describe()}; "
-                "for a choice of configs use optional fields in a one_of group"
+                f"unions may only hold scalars or only config classes, not {option.describe()}; "
+                "for a choice of configs use a union of config classes"
             )
         for kind in option.toml_kinds:
             if kind == "int" and isinstance(option, FloatNode):
@@ -175,3 +182,47 @@ def _union(options: tuple[TypeNode, ...]) -> TypeNode:
                 )
             seen[kind] = option.describe()
     return UnionNode(options)
+
+
+def _variant(options: tuple[TypeNode, ...], configs: list[ConfigNode]) -> TypeNode:
+    """A union of config classes: a variant field, chosen by its tag."""
+    if len(configs) < len(options):
+        others = ", ".join(o.describe() for o in options if not isinstance(o, ConfigNode))
+        raise Refused(
+            f"a union mixes config classes ({', '.join(c.cls.__name__ for c in configs)}) with {others}; "
+            "a variant field holds config classes only (and None)"
+        )
+    node = _variant_node(configs)
+    if isinstance(node, str):
+        raise Refused(node)
+    return node
+
+
+def _variant_node(options: list[ConfigNode]) -> VariantNode | str:
+    """The node of a union of config classes, or why the union cannot be one."""
+    names = ", ".join(o.cls.__name__ for o in options)
+    members: dict[str, ConfigNode] = {}
+    old_tags: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for option in options:
+        spec = option.spec
+        name = option.cls.__name__
+        bad = tag_problem(spec.tag)
+        if bad is not None:
+            return f"{name} in the union of {names} has no usable tag ({bad}); give it one: @tmlcfg.config(tag='...')"
+        if KIND_KEY in spec.by_name:
+            return (
+                f"{name} in the union of {names} has a field named {KIND_KEY!r}, the key that names the variant "
+                "in a file; rename the field"
+            )
+        for tag in (spec.tag, *spec.old_tags):
+            if tag in owner:
+                return (
+                    f"{owner[tag]} and {name} in the union of {names} both answer to the tag {tag!r}, so a file "
+                    "could not say which it means; give one of them another: @tmlcfg.config(tag='...')"
+                )
+            owner[tag] = name
+        members[spec.tag] = option
+        for old in spec.old_tags:
+            old_tags[old] = spec.tag
+    return VariantNode(members, old_tags)

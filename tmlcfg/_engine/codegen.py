@@ -28,6 +28,7 @@ from .._base.limits import INT_MAX, INT_MIN
 from .._base.sentinels import FAILED, GROUP_DEFAULT, MISSING
 from .._base.wording import got
 from .nodes import (
+    KIND_KEY,
     AnyNode,
     BoolNode,
     ConfigNode,
@@ -48,6 +49,7 @@ from .nodes import (
     TupleNode,
     TypeNode,
     UnionNode,
+    VariantNode,
 )
 
 _serial = itertools.count()
@@ -152,6 +154,8 @@ def _inline_check(node: TypeNode, var: str, src: _Source) -> str | None:
         case ConfigNode():
             return f"type({var}) is {src.const(node.cls, node.cls.__name__)}"
         case TupleNode() | FixedTupleNode() | FrozenSetNode() | MappingNode() | AnyNode() | UnionNode():
+            return None
+        case VariantNode():  # the tag chooses the class: its own structure looks it up
             return None
         case ConstrainedNode():
             inner = _inline_check(node.inner, var, src)
@@ -262,16 +266,20 @@ def _missing(f: FieldSpec, var: str, src: _Source, indent: int) -> None:
         src.emit(indent, f"{var} = {src.const(f.default, f'{var}_default')}")
 
 
-def _body(spec: ClassSpec, src: _Source, indent: int, inline: bool, probe: str | None) -> None:
-    """Statements that fill ``inst`` from ``data`` or raise :class:`Invalid` with every problem."""
+def _body(spec: ClassSpec, src: _Source, indent: int, inline: bool, probe: str | None, tagged: bool = False) -> None:
+    """Statements that fill ``inst`` from ``data`` or raise :class:`Invalid` with every problem.
+
+    ``tagged``: ``data`` is a variant's table, whose ``kind`` (already read) is passed over.
+    """
     cls = src.const(spec.cls, "cls")
-    known = src.const(frozenset(spec.by_name), "known_keys")
+    known = src.const(frozenset(spec.by_name) | ({KIND_KEY} if tagged else set()), "known_keys")
     names = {f.name: src.local(f.name) for f in spec.fields}
     src.emit(indent, "if type(data) is not dict:")
     src.emit(indent + 1, f"data = as_dict(data, {cls})")
     src.emit(indent, "problems = None")
     src.emit(indent, f"if not (data.keys() <= {known}):")
-    src.emit(indent + 1, f"problems = {src.const(spec.unknown_keys, 'unknown_keys')}(data)")
+    unknown = spec.unknown_keys_of_variant if tagged else spec.unknown_keys
+    src.emit(indent + 1, f"problems = {src.const(unknown, 'unknown_keys')}(data)")
     src.emit(indent, "get = data.get")
     for f in spec.fields:
         var = names[f.name]
@@ -378,6 +386,19 @@ def generate(spec: ClassSpec, *, inline: bool = True, probe: list[int] | None = 
     return made
 
 
+def generate_tagged(spec: ClassSpec) -> Callable[[Any], Any]:
+    """``build(data)`` for a variant's table: as :func:`generate`'s, with its ``kind`` passed over, not copied out."""
+    src = _Source()
+    new = src.const(object.__new__, "new")
+    cls = src.const(spec.cls, "cls")
+    src.emit(0, "def build(data):")
+    src.emit(1, f"inst = {new}({cls})")
+    _body(spec, src, 1, True, None, tagged=True)
+    src.emit(1, "return inst")
+    made: Callable[[Any], Any] = _compile(spec, src, "build")
+    return made
+
+
 def _plain_value(node: TypeNode, var: str, src: _Source) -> str:
     """An expression for the plain form of ``var`` (never ``None``) of type ``node``."""
     match node:
@@ -407,6 +428,7 @@ def _plain_value(node: TypeNode, var: str, src: _Source) -> str:
             | AnyNode()
             | UnionNode()
             | RegisteredNode()
+            | VariantNode()
         ):
             return f"{src.const(node.unstructure, f'{var}_unstructure')}({var}, False)"
         case _:
@@ -472,6 +494,9 @@ def regenerate(spec: ClassSpec, *, inline: bool = True, probe: list[int] | None 
             case UnionNode():
                 for option in node.options:
                     walk(option)
+            case VariantNode():
+                for member in node.members.values():
+                    walk(member)
             case (
                 BoolNode()
                 | IntNode()

@@ -267,11 +267,13 @@ def _hashable(tp: Any) -> bool:
 
 
 def _config_union_hook(tp: Any) -> Callable[[Any, Any], Any]:
-    """A union of config classes: not read yet (a table would need to say which class it is)."""
-    raise DefinitionError(
-        f"tmlcfg.converter cannot read {_type_name(tp)}: a union of config classes is not a field type; "
-        "for a choice of configs use optional fields in a one_of group"
-    )
+    """A union of config classes that is no variant field (variants are field types, read before this):
+    refused with the reason a field of that type would be."""
+    try:
+        analyze_field(tp)
+    except Refused as e:
+        raise DefinitionError(f"tmlcfg.converter cannot read {_type_name(tp)}: {e}") from None
+    raise _unreadable(tp)  # pragma: no cover - a union analysis takes is a field type, read before this
 
 
 def _unreadable(tp: Any, why: str = "") -> DefinitionError:

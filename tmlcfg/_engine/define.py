@@ -34,29 +34,64 @@ def config(cls: _C, /) -> _C: ...
 
 
 @overload
-def config(*, migrations: Sequence[Renamed | Removed] = ()) -> Callable[[_C], _C]: ...
+def config(
+    *, migrations: Sequence[Renamed | Removed] = (), tag: str | None = None, old_tags: Sequence[str] = ()
+) -> Callable[[_C], _C]: ...
 
 
 @dataclass_transform(kw_only_default=True, frozen_default=True, field_specifiers=(field,))
-def config(cls: Any = None, /, *, migrations: Sequence[Renamed | Removed] = ()) -> Any:
+def config(
+    cls: Any = None,
+    /,
+    *,
+    migrations: Sequence[Renamed | Removed] = (),
+    tag: str | None = None,
+    old_tags: Sequence[str] = (),
+) -> Any:
     """Make ``cls`` a config: frozen, slotted, keyword-only, comparable and hashable.
 
     Every field is checked now, so a class that could not round-trip through
     TOML is refused with a :class:`DefinitionError` naming the field and the fix.
     ``@config(migrations=(renamed(...), removed(...)))`` declares the class's
     history, so that files written for its older versions still load.
+    ``tag="sgd"`` names the class where a variant field's ``kind`` chooses it
+    (by default its name in snake_case, a trailing ``Config`` dropped), and
+    ``old_tags`` the tags it had before, which still load, with a warning.
     """
     if cls is None:
 
         def decorate(cls: _C) -> _C:
-            built: _C = _build(cls, migrations, sys._getframe(1).f_locals)
+            built: _C = _build(cls, migrations, sys._getframe(1).f_locals, tag, old_tags)
             return built
 
         return decorate
-    return _build(cls, migrations, sys._getframe(1).f_locals)
+    return _build(cls, migrations, sys._getframe(1).f_locals, tag, old_tags)
 
 
-def _build(cls: Any, migrations: Sequence[Renamed | Removed], caller_locals: dict[str, Any]) -> Any:
+def _tags(cls: Any, tag: str | None, old_tags: Sequence[str]) -> tuple[str | None, tuple[str, ...]]:
+    """The class's own tag and old tags, checked: each a non-empty str of letters, digits and ``_``."""
+    from .._base.tags import tag_problem
+
+    where = f"{cls.__qualname__}: @tmlcfg.config"
+    if tag is not None and (bad := tag_problem(tag)) is not None:
+        raise DefinitionError(f"{where}(tag=...): {bad}")
+    if isinstance(old_tags, str) or not isinstance(old_tags, Sequence):
+        raise DefinitionError(f"{where}(old_tags=...) takes a tuple of tags, such as ('plain_sgd',); got {old_tags!r}")
+    for old in old_tags:
+        if (bad := tag_problem(old)) is not None:
+            raise DefinitionError(f"{where}(old_tags=...): {bad}")
+    if len(set(old_tags)) < len(old_tags):
+        raise DefinitionError(f"{where}(old_tags=...) names a tag twice")
+    return tag, tuple(old_tags)
+
+
+def _build(
+    cls: Any,
+    migrations: Sequence[Renamed | Removed],
+    caller_locals: dict[str, Any],
+    tag: str | None = None,
+    old_tags: Sequence[str] = (),
+) -> Any:
     if not isinstance(cls, type):
         raise DefinitionError(f"@tmlcfg.config decorates classes, not {cls!r}")
     if "__tmlcfg_spec__" in cls.__dict__:
@@ -64,6 +99,7 @@ def _build(cls: Any, migrations: Sequence[Renamed | Removed], caller_locals: dic
     for base in cls.__mro__[1:-1]:
         if hasattr(base, "__attrs_attrs__") and spec_of(base) is None:
             raise DefinitionError(f"{cls.__qualname__}: base class {base.__qualname__} is not a tmlcfg config")
+    tag, old_tags = _tags(cls, tag, old_tags)
     hints = _hints(cls, caller_locals)
     own = inspect.get_annotations(cls)
     for name, value in cls.__dict__.items():
@@ -95,6 +131,11 @@ def _build(cls: Any, migrations: Sequence[Renamed | Removed], caller_locals: dic
     # Taken from the new class, whose methods attrs gave the right __class__ cell for super().
     new_cls = attrs.define(cls, frozen=True, slots=True, kw_only=True, init=False, eq=True, auto_attribs=True)
     spec = _spec(new_cls, hints, getattr(new_cls, "__attrs_post_init__", None))
+    if tag is not None:
+        spec.tag = tag
+    spec.old_tags = tuple(old_tags)
+    if spec.tag in spec.old_tags:
+        raise DefinitionError(f"{cls.__qualname__}: its tag {spec.tag!r} cannot be one of its old_tags too")
     # set after attrs built the class: the spec needs the final (slotted) class
     type.__setattr__(new_cls, "__tmlcfg_spec__", spec)
     type.__setattr__(new_cls, "__init__", _make_init(spec))
@@ -289,8 +330,19 @@ def _spec(cls: type, hints: dict[str, Any], post_init: Callable[[Any], None] | N
                 raise DefinitionError(f"{where}: the factory failed: {type(e).__name__}: {e}") from None
             if default is not MISSING and default is not None:
                 f.default = f.structure(default)
+            _default_variant(f)
         fields.append(f)
     return ClassSpec(cls, fields, _groups(cls, members), post_init)
+
+
+def _default_variant(f: FieldSpec) -> None:
+    """A variant field with a default: a table that names no ``kind`` means the default's variant."""
+    from .nodes import VariantNode
+
+    if isinstance(f.node, VariantNode):
+        value = f.default_value()
+        if value is not None:
+            f.node = f.node.with_default(f.node.by_cls[type(value)][0])
 
 
 def _groups(cls: type, members: dict[tuple[str, bool], list[FieldSpec]]) -> list[Group]:

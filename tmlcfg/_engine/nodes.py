@@ -53,6 +53,7 @@ __all__ = [
     "FixedTupleNode",
     "FloatNode",
     "FrozenSetNode",
+    "KIND_KEY",
     "IntNode",
     "LiteralNode",
     "MappingNode",
@@ -65,6 +66,7 @@ __all__ = [
     "TypeNode",
     "UnionNode",
     "needs_strict_key",
+    "VariantNode",
     "out_of_range",
     "sort_key",
 ]
@@ -473,6 +475,94 @@ def needs_strict_key(node: Node) -> bool:
     return any(needs_strict_key(child) for child in node.children())
 
 
+#: The key of a variant's table that names its variant.
+KIND_KEY = "kind"
+
+
+class VariantNode(Node):
+    """One of several config classes, chosen by the tag under ``kind`` in its table.
+
+    ``default_tag`` is the variant meant where a table leaves ``kind`` out: the
+    field's default's, or ``None`` where there is none (then ``kind`` is required).
+    ``old_tags`` maps each tag a member used to have to its current one.
+    """
+
+    __slots__ = ("by_cls", "default_tag", "members", "old_tags")
+    toml_kinds = ("table",)
+
+    def __init__(self, members: dict[str, ConfigNode], old_tags: dict[str, str], default_tag: str | None = None):
+        self.members = members
+        self.old_tags = old_tags
+        self.default_tag = default_tag
+        self.by_cls = {m.cls: (tag, m) for tag, m in members.items()}
+
+    def with_default(self, tag: str | None) -> VariantNode:
+        return VariantNode(self.members, self.old_tags, tag)
+
+    @property
+    def accepts(self) -> tuple[type, ...]:
+        return tuple(self.by_cls)
+
+    def tag_of(self, data: Mapping[str, Any]) -> str | None:
+        """The current tag a table names (old tags mapped), its default's when it names none, else ``None``."""
+        kind = data.get(KIND_KEY)
+        if kind is None:
+            return self.default_tag
+        if type(kind) is str:
+            return kind if kind in self.members else self.old_tags.get(kind, kind)
+        return None
+
+    def member(self, data: Any) -> ConfigNode | None:
+        """The variant a table (or an instance) is of, if it names a known one."""
+        if isinstance(data, Mapping):
+            tag = self.tag_of(data)
+            return self.members.get(tag) if tag is not None else None
+        found = self.by_cls.get(type(data))
+        return found[1] if found is not None else None
+
+    def structure(self, value: Any) -> Any:
+        cls = type(value)
+        if cls is dict or (cls not in self.by_cls and isinstance(value, Mapping)):
+            kind = value.get(KIND_KEY, MISSING)
+            if kind is MISSING:
+                tag = self.default_tag
+                if tag is None:
+                    raise Invalid.one(f"missing kind; one of {self.tags()}")
+                return self.members[tag].spec.build(value)
+            member = self.members.get(kind) if type(kind) is str else None
+            if member is None:
+                member = self._old_or_fail(kind)
+            return member.spec.build_variant(value)
+        if cls in self.by_cls:
+            return value
+        raise Invalid.one(f"expected a table ({self.describe()}), {got(value)}")
+
+    def tags(self) -> str:
+        return ", ".join(repr(t) for t in self.members)
+
+    def _old_or_fail(self, kind: Any) -> ConfigNode:
+        if type(kind) is not str:
+            raise Invalid.one(f"expected a str naming the variant, one of {self.tags()}; {got(kind)}", (KIND_KEY,))
+        current = self.old_tags.get(kind)
+        if current is not None:
+            return self.members[current]
+        import difflib
+
+        close = difflib.get_close_matches(kind, list(self.members), n=1, cutoff=0.6) if len(kind) <= 200 else []
+        hint = f"did you mean {close[0]!r}?" if close else f"one of {self.tags()}"
+        raise Invalid.one(f"unknown kind {literal(kind)}; {hint}", (KIND_KEY,))
+
+    def unstructure(self, value: Any, mask: bool) -> Any:
+        tag, member = self.by_cls[type(value)]
+        return {KIND_KEY: tag, **member.unstructure(value, mask)}
+
+    def describe(self) -> str:
+        return " | ".join(m.cls.__name__ for m in self.members.values())
+
+    def children(self) -> tuple[Node, ...]:
+        return tuple(self.members.values())
+
+
 #: Every kind of field type. Code that branches over kinds matches on this union and
 #: ends in ``assert_never``, so ``mypy --strict`` names any consumer that misses a kind.
 TypeNode: TypeAlias = (
@@ -494,5 +584,6 @@ TypeNode: TypeAlias = (
     | MappingNode
     | AnyNode
     | UnionNode
+    | VariantNode
     | ConstrainedNode
 )

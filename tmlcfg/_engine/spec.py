@@ -10,9 +10,10 @@ import attrs
 from .._base.errors import ConfigError, Invalid, RawProblem, prefixed
 from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
 from .._base.sentinels import FAILED, GROUP_DEFAULT, MISSING
+from .._base.tags import default_tag
 from .._base.wording import MASKING, failure, got, literal, scrub
-from .codegen import generate, generate_unstructure
-from .nodes import TypeNode
+from .codegen import generate, generate_tagged, generate_unstructure
+from .nodes import KIND_KEY, TypeNode
 
 if TYPE_CHECKING:
     from .._migrate.plan import Plan
@@ -149,9 +150,14 @@ class ClassSpec:
         #: The class's compiled migration plan, ``None`` when nothing in its tree migrates
         #: (set by the migrations package, which compiles it when the class is defined).
         self.plan: Plan | None = None
+        #: the name a variant field's ``kind`` gives this class, and the names it had before
+        self.tag = default_tag(cls.__name__)
+        self.old_tags: tuple[str, ...] = ()
         self._code: tuple[Callable[[Any], Any], Callable[[Any, Any], None]] | None = None
         self._unstructure_code: Callable[[Any], dict[str, Any]] | None = None
         self._hints: dict[str, str] = {}
+        #: a new instance from a variant's table, its ``kind`` passed over (generated on first use)
+        self.build_variant: Callable[[Any], Any] = self._first_build_variant
         self._unstructure = [(f.name, None if f.node.plain else f.node.unstructure, f.secret) for f in fields]
 
     def build(self, data: Any) -> Any:
@@ -169,6 +175,13 @@ class ClassSpec:
             # from now on the generated functions are called directly, not through the methods
             self.build, self.fill = self._code  # type: ignore[method-assign, assignment]
         return self._code
+
+    def _first_build_variant(self, data: Any) -> Any:
+        self.build_variant = generate_tagged(self)  # from now on called directly
+        return self.build_variant(data)
+
+    def unknown_keys_of_variant(self, data: Mapping[str, Any]) -> list[RawProblem]:
+        return self.unknown_keys({k: v for k, v in data.items() if k != KIND_KEY})
 
     def generated_unstructure(self) -> Callable[[Any], dict[str, Any]]:
         """The generated plain-dict writer of an instance (secrets as they are), made on first use."""
@@ -336,7 +349,7 @@ def secrets_below(node: TypeNode, value: Any, secret: bool = False) -> list[Any]
 
 def _key_hider(node: TypeNode) -> Callable[[PathTuple], PathTuple]:
     """A function that shows ``***`` for each key of a path below ``node`` that is not a field name."""
-    from .nodes import ConfigNode
+    from .nodes import ConfigNode, VariantNode
     from .walk import child
 
     def hide(path: PathTuple) -> PathTuple:
@@ -345,6 +358,8 @@ def _key_hider(node: TypeNode) -> Callable[[PathTuple], PathTuple]:
         for step in path:
             base = here.base if here is not None else None
             named = isinstance(step, int) or (isinstance(base, ConfigNode) and step in base.spec.by_name)
+            if isinstance(base, VariantNode):  # its kind, and its variants' fields, are the class's names
+                named = step == KIND_KEY or any(step in m.spec.by_name for m in base.members.values())
             out.append(step if named else "***")
             here = child(here, step)
         return tuple(out)

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from typing import Any, assert_never
 
 from .._base.errors import Invalid
-from .._base.keypaths import PathTuple
+from .._base.keypaths import PathTuple, format_path
 from .._base.wording import kind_of
 from .nodes import (
+    KIND_KEY,
     AnyNode,
     BoolNode,
     ConfigNode,
@@ -34,6 +35,7 @@ from .nodes import (
     TupleNode,
     TypeNode,
     UnionNode,
+    VariantNode,
 )
 
 
@@ -50,6 +52,14 @@ def child(node: TypeNode | None, step: str | int) -> TypeNode | None:
         case ConfigNode():
             f = node.spec.by_name.get(step) if isinstance(step, str) else None
             return f.node if f is not None else None
+        case VariantNode():
+            # with no table to say which variant: the field of the first variant (the default's first) that has it
+            tags = [node.default_tag] if node.default_tag is not None else []
+            for tag in [*tags, *node.members]:
+                f = node.members[tag].spec.by_name.get(step) if isinstance(step, str) else None
+                if f is not None:
+                    return f.node
+            return None
         case MappingNode():
             return node.value if isinstance(step, str) else None
         case TupleNode() | FrozenSetNode():
@@ -76,6 +86,26 @@ def child(node: TypeNode | None, step: str | int) -> TypeNode | None:
             assert_never(node)
 
 
+def resolved(node: TypeNode | None, here: Any) -> TypeNode | None:
+    """``node``, or for a variant the variant ``here`` (its table or instance) is of, when it names one."""
+    if isinstance(node, VariantNode):
+        return node.member(here) or node
+    return node
+
+
+def switches(node: TypeNode | None, base: Any, top: Mapping[str, Any]) -> bool:
+    """Whether ``top``, a later layer's table for a variant field, names another variant than ``base``.
+
+    Then nothing ``base`` said carries over: the new variant starts from its defaults.
+    """
+    if not isinstance(node, VariantNode) or KIND_KEY not in top:
+        return False
+    if not isinstance(base, Mapping):
+        return True
+    before = node.tag_of(base)  # None: the table named no variant, and the field has none by default
+    return before is not None and node.tag_of(top) != before
+
+
 def drop_rivals(node: TypeNode | None, data: dict[str, Any], key: str) -> None:
     """Choosing ``key`` drops every other member of its group from ``data``."""
     if not isinstance(node, ConfigNode):
@@ -88,7 +118,13 @@ def drop_rivals(node: TypeNode | None, data: dict[str, Any], key: str) -> None:
 
 
 def merge(node: TypeNode | None, base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
-    """``top`` over ``base``: tables merge key by key, arrays and scalars are replaced."""
+    """``top`` over ``base``: tables merge key by key, arrays and scalars are replaced.
+
+    A variant's table that names another variant replaces the earlier one whole.
+    """
+    if switches(node, base, top):
+        return dict(top)
+    node = resolved(node, base if KIND_KEY in base or KIND_KEY not in top else top)
     out = dict(base)
     for key, value in top.items():
         if value is not None:
@@ -101,7 +137,7 @@ def merge(node: TypeNode | None, base: Mapping[str, Any], top: Mapping[str, Any]
     return out
 
 
-def set_path(node: TypeNode, data: dict[str, Any], path: PathTuple, value: Any) -> None:
+def set_path(node: TypeNode | None, data: dict[str, Any], path: PathTuple, value: Any) -> None:
     """Set ``value`` at ``path`` in ``data``, making tables on the way as needed.
 
     Containers on the path are copied before they change, so no caller's data is
@@ -110,6 +146,7 @@ def set_path(node: TypeNode, data: dict[str, Any], path: PathTuple, value: Any) 
     """
     here: Any = data
     for depth, step in enumerate(path):
+        variant, node = node, resolved(node, here)
         where = path[:depth]
         if isinstance(step, int):
             if type(here) is not list:
@@ -122,6 +159,8 @@ def set_path(node: TypeNode, data: dict[str, Any], path: PathTuple, value: Any) 
             if depth < len(path) - 1 or value is not None:
                 drop_rivals(node, here, step)
         if depth == len(path) - 1:
+            if step == KIND_KEY and switches(variant, here, {step: value}):
+                here.clear()  # another variant: what was said of the one before does not carry over
             if value is None and isinstance(step, str) and not isinstance(node, ConfigNode):
                 here.pop(step, None)  # unsetting a mapping's key removes it
             else:
@@ -137,4 +176,37 @@ def set_path(node: TypeNode, data: dict[str, Any], path: PathTuple, value: Any) 
             below = type(below)(below)
         here[step] = below
         here = below
-        node = child(node, step)  # type: ignore[assignment]
+        node = child(node, step)
+
+
+def reset_path(node: TypeNode | None, data: dict[str, Any], path: PathTuple) -> None:
+    """Drop what ``data`` holds at ``path`` (``~path``), so the field there takes its default.
+
+    Containers on the path are copied before they change. Raises :class:`Invalid`
+    where the path names no field (with the closest one), or an array's item.
+    """
+    here: Any = data
+    for depth, step in enumerate(path):
+        if isinstance(node, VariantNode) and step == KIND_KEY:
+            where = format_path(path[:depth])
+            raise Invalid.one(f"~ resets fields, and kind names the variant; ~{where} resets the variant", path)
+        node = resolved(node, here)
+        base = node.base if node is not None else None
+        if isinstance(step, int) or not isinstance(base, (ConfigNode, VariantNode, MappingNode)):
+            what = "an array's item" if isinstance(step, int) else "a key inside a value"
+            raise Invalid.one(f"~ resets a field to its default; {what} is not a field", path[: depth + 1])
+        specs = [m.spec for m in base.members.values()] if isinstance(base, VariantNode) else []
+        if isinstance(base, ConfigNode):
+            specs = [base.spec]
+        if specs and all(step not in spec.by_name for spec in specs):
+            raise Invalid.one(f"~ names no field; {specs[0]._hint(step)}", path[: depth + 1])
+        if type(here) is not dict or step not in here:
+            here = None  # nothing given there: nothing to drop, but the rest of the path is still checked
+        elif depth == len(path) - 1:
+            del here[step]
+        else:
+            below = here[step]
+            if type(below) is dict:
+                below = here[step] = dict(below)
+            here = below
+        node = child(node, step)

@@ -11,7 +11,7 @@ from .._base.canonical import canonical_text
 from .._base.frozen import strict_key
 from .._base.keypaths import PathTuple, format_path
 from .._engine.converter import require_spec, to_dict, unstructure
-from .._engine.nodes import ConfigNode, ConstrainedNode, TupleNode, TypeNode
+from .._engine.nodes import KIND_KEY, ConfigNode, ConstrainedNode, TupleNode, TypeNode, VariantNode
 from .._engine.spec import ClassSpec
 from .._engine.walk import child
 from .._toml.write import _inline
@@ -115,6 +115,13 @@ def _value(node: TypeNode | None, a: _Side, b: _Side, path: PathTuple, out: list
         return
     if isinstance(node, ConstrainedNode):
         node = node.inner
+    if isinstance(node, VariantNode) and type(a.plain) is dict and type(b.plain) is dict:
+        if a.plain.get(KIND_KEY) != b.plain.get(KIND_KEY):
+            # another variant: the whole table, so that replacing it with the right side gives ``b``
+            hidden = _tagged(a.masked) == _tagged(b.masked)
+            out.append(Difference(format_path(path), a.masked, b.masked, secret=hidden))
+            return
+        node = node.member(a.plain)
     if type(a.plain) is dict and type(b.plain) is dict:
         if isinstance(node, ConfigNode):
             _config(node.spec, a, b, path, out)
@@ -123,7 +130,7 @@ def _value(node: TypeNode | None, a: _Side, b: _Side, path: PathTuple, out: list
             _value(child(node, key), a.get(key), b.get(key), (*path, key), out)
         return
     same_length = type(a.plain) is list and type(b.plain) is list and len(a.plain) == len(b.plain)
-    if same_length and isinstance(node, TupleNode) and isinstance(node.item, ConfigNode):
+    if same_length and isinstance(node, TupleNode) and isinstance(node.item, (ConfigNode, VariantNode)):
         for i in range(len(a.plain)):
             _value(child(node, i), a.get(i), b.get(i), (*path, i), out)
         return

@@ -11,11 +11,11 @@ import attrs
 from .._base.errors import ConfigError, Invalid, Problem, RawProblem
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from .._base.limits import MAX_DEPTH, MAX_SHOWN
-from .._base.sentinels import ENVIRON
+from .._base.sentinels import ENVIRON, RESET
 from .._base.wording import literal
 from .._engine.converter import require_spec, structured, to_dict
-from .._engine.nodes import ConfigNode
-from .._engine.walk import merge, set_path
+from .._engine.nodes import KIND_KEY, ConfigNode, VariantNode
+from .._engine.walk import child, merge, reset_path, resolved, set_path
 from .._migrate.plan import plan_of
 from .._toml.env import may_hold_dollar
 from .._toml.files import parse_located, read_text, without_bom
@@ -144,12 +144,17 @@ def _resolve(
         data = layer.data if len(layers) == 1 and not overrides else merge(node, data, layer.data)
     unset_overrides: list[Problem] = []  # overrides that could not be set, reported with the rest
     if overrides:
-        for path, value in overrides:
+        # the overrides are one layer: its resets drop what the files said, then its choices
+        # of variant switch (outer ones first), then its values apply, whatever their order
+        for path, value in sorted(overrides, key=_override_order):
             try:
-                set_path(ConfigNode(spec), data, path, value)
+                if value is RESET:
+                    reset_path(ConfigNode(spec), data, path)
+                else:
+                    set_path(ConfigNode(spec), data, path, value)
             except Invalid as e:
                 unset_overrides += [Problem(format_path(p), m, "override") for p, m, _ in e.problems]
-        layers.append(Layer("override", None, {}, tuple(p for p, _ in overrides)))
+        layers.append(Layer("override", None, {}, tuple(p for p, v in overrides if v is not RESET)))
     if not layers:
         layers.append(Layer(None, None, {}))
     try:
@@ -172,6 +177,11 @@ def _removed(translate: Any, plan: Any, path: str) -> bool:
     except PathSyntaxError:  # pragma: no cover - tmlcfg's own paths parse
         return False
     return t.use is not None and t.use.new is None
+
+
+def _override_order(override: tuple[PathTuple, Any]) -> tuple[int, int]:
+    path, value = override
+    return (0, 0) if value is RESET else (1, len(path)) if path[-1:] == (KIND_KEY,) else (2, 0)
 
 
 def check_env(env: object) -> None:
@@ -219,11 +229,20 @@ def split_override(text: str) -> tuple[str, str] | None:
 
 
 def parse_override(text: str) -> tuple[PathTuple, Any]:
-    """``path=value``: the value read as one TOML value, else taken as a plain string."""
+    """``path=value``: the value read as one TOML value, else taken as a plain string.
+
+    ``~path`` resets the field at ``path``: what earlier layers said there is dropped.
+    """
     from .._toml.env import too_deep
     from .._toml.reader import TOMLSyntaxError, parse
 
     parts = split_override(text)
+    if parts is None and text.startswith("~"):
+        try:
+            path = parse_path(text[1:].strip())
+        except PathSyntaxError as e:
+            raise ConfigError([Problem("", f"override {literal(text, MAX_SHOWN)}: {e}", "override")]) from None
+        return path, RESET
     if parts is None:
         raise ConfigError([Problem("", f"override {literal(text, MAX_SHOWN)} needs the form path=value", "override")])
     path_text, value_text = parts
@@ -326,6 +345,8 @@ def loads_prepared(
 def origins(config: Any, layers: list[Layer]) -> dict[PathTuple, str]:
     """Where each value of a loaded config came from: ``file:line``, ``override`` or ``default``."""
     out: dict[PathTuple, str] = {}
+    plain = to_dict(config)
+    cutoffs = _switches(ConfigNode(require_spec(type(config))), plain, layers)
 
     def walk(value: Any, path: PathTuple) -> None:
         if isinstance(value, dict) and value:
@@ -336,11 +357,46 @@ def origins(config: Any, layers: list[Layer]) -> dict[PathTuple, str]:
             for i, v in enumerate(value):
                 walk(v, (*path, i))
             return
-        for layer in reversed(layers):
+        first = max((rank for p, rank in cutoffs.items() if path[: len(p)] == p), default=0)
+        for layer in reversed(layers[first:]):
             if layer.source is not None and layer.owns(path):
                 out[path] = layer.origin(path)
                 return
         out[path] = "default"
 
-    walk(to_dict(config), ())
+    walk(plain, ())
+    return out
+
+
+def _switches(node: Any, plain: Any, layers: list[Layer], path: PathTuple = ()) -> dict[PathTuple, int]:
+    """For each variant's table, the first layer that counts below it: the one that chose its final variant.
+
+    What earlier layers said under it was dropped by that switch, so it came from none of them.
+    """
+    out: dict[PathTuple, int] = {}
+    if isinstance(node, VariantNode) and isinstance(plain, dict):
+        final = plain.get(KIND_KEY)
+        named: list[tuple[int, Any]] = []
+        for rank, layer in enumerate(layers):
+            if layer.overridden:
+                if (*path, KIND_KEY) in layer.overridden:
+                    named.append((rank, final))  # overrides apply last: theirs is the final kind
+                continue
+            here: Any = layer.data
+            for step in path:
+                here = here.get(step) if isinstance(here, dict) and isinstance(step, str) else None
+            if isinstance(here, dict) and KIND_KEY in here:
+                named.append((rank, node.tag_of(here)))
+        cutoff = 0
+        before = node.default_tag
+        for rank, tag in named:
+            if before is not None and tag != before:  # a switch (naming the first variant merges)
+                cutoff = rank
+            before = tag
+        if cutoff:
+            out[path] = cutoff
+    base = resolved(node, plain)
+    if isinstance(plain, dict):
+        for key, value in plain.items():
+            out.update(_switches(child(base, key), value, layers, (*path, key)))
     return out

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from .._base.errors import ConfigError, Invalid, RawProblem, to_problem
 from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
 from .._engine.converter import require_spec, structured, to_dict
-from .._engine.nodes import ConfigNode
+from .._engine.nodes import KIND_KEY, ConfigNode
 from .._engine.walk import set_path
 from .._migrate.plan import plan_of
 
@@ -20,13 +20,16 @@ def replace(config: _C, changes: Mapping[str, Any] | None = None, /, **top_level
 
     Paths use the one path language (``"model.relations[2].lhs"``); keyword
     arguments change top-level fields. Naming a member of a group drops the
-    member chosen before.
+    member chosen before; naming another variant (``{"optimizer.kind": "sgd"}``)
+    drops what the variant before held.
     """
     spec = require_spec(type(config))
     data = to_dict(config)
     node = ConfigNode(spec)
     problems: list[RawProblem] = []
     items = [*(changes or {}).items(), *((name, v) for name, v in top_level.items())]
+    # a choice of variant first, as among overrides: the values given beside it are the new variant's
+    items.sort(key=lambda item: (0, item[0].count(".")) if item[0].rpartition(".")[2] == KIND_KEY else (1, 0))
     plan = plan_of(type(config))
     seen: dict[PathTuple, PathTuple] = {}
     for text, value in items:

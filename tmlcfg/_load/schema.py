@@ -13,6 +13,7 @@ import annotated_types as at
 from .._engine.constraints import BOUNDS
 from .._engine.converter import require_spec
 from .._engine.nodes import (
+    KIND_KEY,
     KIND_NODES,
     AnyNode,
     BoolNode,
@@ -34,6 +35,7 @@ from .._engine.nodes import (
     TupleNode,
     TypeNode,
     UnionNode,
+    VariantNode,
 )
 from .._engine.spec import ClassSpec
 
@@ -54,6 +56,7 @@ class _Builder:
         self.defs: dict[str, dict[str, Any]] = {}
         # a class reached through a secret field gets a definition of its own, without defaults
         self.names: dict[tuple[type, bool], str] = {}
+        self.variants: dict[tuple[type, bool, str], str] = {}
 
     def ref(self, spec: ClassSpec, secret: bool = False) -> dict[str, Any]:
         key = (spec.cls, secret)
@@ -169,8 +172,28 @@ class _Builder:
                 return {"type": "object", "additionalProperties": self.node(node.value, secret)}
             case UnionNode():
                 return {"anyOf": [self.node(o) for o in node.options]}
+            case VariantNode():
+                return {"oneOf": [self.variant(m.spec, tag, node, secret) for tag, m in node.members.items()]}
             case _:
                 assert_never(node)
+
+    def variant(self, spec: ClassSpec, tag: str, node: VariantNode, secret: bool) -> dict[str, Any]:
+        """One variant of a variant field: its class's table with ``kind`` naming it (optional for the default)."""
+        required = tag != node.default_tag
+        key = (spec.cls, secret, f"{tag}{'' if required else '?'}")
+        if key not in self.variants:
+            name = f"{spec.cls.__name__}.{tag}{'' if required else '.default'}"
+            while name in self.defs:
+                name += "_"
+            self.variants[key] = name
+            self.defs[name] = {}
+            table = self.config(spec, secret)
+            kind = {"const": tag, "description": f"the variant: {tag!r} is {spec.cls.__name__}"}
+            table["properties"] = {KIND_KEY: kind, **table["properties"]}
+            if required:
+                table["required"] = [KIND_KEY, *table.get("required", ())]
+            self.defs[name] = table
+        return {"$ref": f"#/$defs/{self.variants[key]}"}
 
 
 def _finite(value: Any) -> bool:

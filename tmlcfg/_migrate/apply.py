@@ -12,6 +12,7 @@ import attrs
 
 from .._base.errors import RawProblem
 from .._base.keypaths import PathTuple, format_path
+from .._engine.nodes import KIND_KEY
 from .._engine.spec import ClassSpec, FieldSpec, field_at
 from .plan import UPGRADE_HINT, MigrationWarning, Plan, Rule, Walker
 
@@ -28,6 +29,7 @@ class Use(NamedTuple):
     span: int = 1  # how many steps of ``old`` the rule named (the rest is the class's place)
     converts: tuple[Callable[[Any], Any], ...] = ()
     kept: int = 0  # the rule's :attr:`Rule.kept`
+    tag: tuple[str, str] | None = None  # a variant's old tag and its current one, at ``old`` (its kind)
 
 
 class Result(NamedTuple):
@@ -125,6 +127,8 @@ class _Run:
         kind, inner = walker
         if kind == "config":
             return self.config(inner, value, path)
+        if kind == "variant":
+            return self.variant(inner, value, path)
         if kind == "values":
             if not isinstance(value, Mapping):
                 return value
@@ -140,6 +144,21 @@ class _Run:
             v if w is None else self.walk(w, v, (*path, i)) for i, (v, w) in enumerate(zip(value, walkers, strict=True))
         ]
         return type(value)(out) if any(a is not b for a, b in zip(out, value, strict=True)) else value
+
+    def variant(self, walker: Any, value: Any, path: PathTuple) -> Any:
+        """A variant's table: an old tag made current (a use each), then its class's own history."""
+        members, old_tags, default = walker
+        if not isinstance(value, Mapping):
+            return value
+        tag = value.get(KIND_KEY, default)
+        if type(tag) is str and tag in old_tags:
+            current = old_tags[tag]
+            where = (*path, KIND_KEY)
+            self.uses.append(Use(where, where, None, members[current][0], 1, tag=(tag, current)))
+            value = {**value, KIND_KEY: current}
+            tag = current
+        plan = members[tag][1] if type(tag) is str and tag in members else None
+        return self.config(plan, value, path) if plan is not None else value
 
 
 def both_given(old_place: str, new_place: str, old: PathTuple, new: PathTuple) -> str:
@@ -231,6 +250,18 @@ def translate(plan: Plan, path: PathTuple) -> Translated:
                     break
             step, rest = rest[0], rest[1:]
             below: Walker | None = dict(state.descend).get(step) if isinstance(step, str) else None
+        elif state is not None and state[0] == "variant":
+            # a path names no variant: the one whose history has the path's old name, else the default's
+            members, _, default = state[1]
+            plans = [plan for _, plan in members.values() if plan is not None]
+            chosen = next((p for p in plans if any(rest[: len(r.old)] == r.old for r in p.rules)), None)
+            if chosen is None and default is not None:
+                chosen = members[default][1]
+            if chosen is None:
+                out = (*out, *rest)
+                break
+            state = chosen
+            continue
         elif state is not None:
             kind, inner = state
             step, rest = rest[0], rest[1:]
@@ -246,7 +277,24 @@ def translate(plan: Plan, path: PathTuple) -> Translated:
     return Translated(out, use, found, exact, ("config", state) if isinstance(state, Plan) else state)
 
 
+def old_tag(plan: Plan, path: PathTuple, value: Any) -> Use | None:
+    """The use of an old tag given as a variant's kind at ``path`` (by an override, ``replace``, a sweep)."""
+    if path[-1:] != (KIND_KEY,) or type(value) is not str:
+        return None
+    parent = translate(plan, path[:-1])
+    if parent.walker is None or parent.walker[0] != "variant":
+        return None
+    members, old_tags, _ = parent.walker[1]
+    current = old_tags.get(value)
+    if current is None:
+        return None
+    where = (*parent.path, KIND_KEY)
+    return Use(where, where, None, members[current][0], 1, tag=(value, current))
+
+
 def describe_use(use: Use) -> str:
+    if use.tag is not None:
+        return f"{format_path(use.old)}: the tag {use.tag[0]!r} was renamed to {use.tag[1]!r} ({use.cls.__name__})"
     if use.new is None:
         return f"{format_path(use.old)} was removed ({use.cls.__name__}): {use.reason}"
     return f"{format_path(use.old)} was renamed to {format_path(use.new)} ({use.cls.__name__})"

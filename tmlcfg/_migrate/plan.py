@@ -17,7 +17,16 @@ import attrs
 from .._base.errors import DefinitionError
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from .._base.limits import MAX_DEPTH
-from .._engine.nodes import ConfigNode, ConstrainedNode, FixedTupleNode, FrozenSetNode, MappingNode, Node, TupleNode
+from .._engine.nodes import (
+    ConfigNode,
+    ConstrainedNode,
+    FixedTupleNode,
+    FrozenSetNode,
+    MappingNode,
+    Node,
+    TupleNode,
+    VariantNode,
+)
 from .._engine.spec import ClassSpec, FieldSpec, field_at, spec_of
 
 UPGRADE_HINT = "tmlcfg upgrade"
@@ -117,7 +126,8 @@ class Rule:
 
 
 # How to reach the nested configs below a field: ("config", plan), ("items", walker),
-# ("fixed", (walker | None, ...)) or ("values", walker).
+# ("fixed", (walker | None, ...)), ("values", walker) or, for a variant field,
+# ("variant", ({tag: (class, plan | None)}, {old tag: tag}, default tag | None)).
 Walker = tuple[str, Any]
 
 
@@ -257,7 +267,7 @@ def _in_secret(spec: ClassSpec, path: PathTuple) -> bool:
             return False
         if f.secret:
             return True
-        node = f.node.inner if isinstance(f.node, ConstrainedNode) else f.node
+        node = f.node.base
         current = node.spec if isinstance(node, ConfigNode) else None
     return False
 
@@ -311,6 +321,10 @@ def _walker(node: Node) -> Walker | None:
     if isinstance(node, MappingNode):
         inner = _walker(node.value)
         return ("values", inner) if inner is not None else None
+    if isinstance(node, VariantNode):
+        members = {tag: (m.cls, plan_of(m.cls)) for tag, m in node.members.items()}
+        if node.old_tags or any(plan is not None for _, plan in members.values()):
+            return ("variant", (members, node.old_tags, node.default_tag))
     return None
 
 

@@ -240,6 +240,9 @@ def _apply(tomlkit: Any, doc: Any, use: Use) -> None:
     *parent_path, key = use.old
     parent = _get(doc, tuple(parent_path))
     item = parent[key]
+    if use.tag is not None:  # an old tag: the value changes, the key and its comment stay
+        parent[key] = use.tag[1]
+        return
     if use.new is None:
         _delete(tomlkit, doc, use.old)
         _prune(doc, use.old, use.span, use.kept)
@@ -389,6 +392,8 @@ def _secret(cls: type, path: PathTuple) -> bool:
 
 
 def describe(use: Use) -> str:
+    if use.tag is not None:
+        return f"the tag {use.tag[0]!r} was renamed to {use.tag[1]!r}"
     if use.new is None:
         return f"removed: {use.reason}"
     return f"renamed to {format_path(use.new)}"

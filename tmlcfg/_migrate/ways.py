@@ -20,6 +20,7 @@ from .apply import (
     get_path,
     is_secret,
     migrate,
+    old_tag,
     translate,
     walk,
     warn,
@@ -118,9 +119,9 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
             for p, m, _ in result.problems
         ]
         layer.data = result.data
-        layer.rename({u.new: u.old for u in result.uses if u.new is not None})
+        layer.rename({u.new: u.old for u in result.uses if u.new is not None and u.tag is None})
     for layer, use in found:
-        if use.new is None:
+        if use.new is None or use.tag is not None:  # an old tag is a value: the key stays as it was
             continue
         for other, data in zip(layers, originals, strict=True):
             if other is not layer and given_at(data, use.new):
@@ -137,6 +138,7 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
     overrides = _spread(plan, overrides)
     direct = [path for path, _ in overrides]
     for path, value in overrides:
+        value = _current_tag(plan, path, value, cls, "override")
         t = translate(plan, path)
         if t.walker is not None:
             inner = walk(t.walker, value, t.path)
@@ -169,7 +171,7 @@ def migrate_layers(cls: type, layers: list[Any], overrides: list[tuple[PathTuple
             )
         out.append((t.path, value))
     for layer, use in found:
-        if use.new is None:
+        if use.new is None or use.tag is not None:  # an old tag is a value: the key stays as it was
             continue
         for path, value in current:  # an old name in a file and in an override layer as usual
             n = len(path)
@@ -222,6 +224,15 @@ def _leaves(path: PathTuple, value: Any) -> list[tuple[PathTuple, Any]]:
     return out
 
 
+def _current_tag(plan: Plan, path: PathTuple, value: Any, cls: type, source: str) -> Any:
+    """An old tag given for a variant's kind: the current one, with a warning."""
+    use = old_tag(plan, path, value)
+    if use is None or use.tag is None:
+        return value
+    warn(use, cls, source)
+    return use.tag[1]
+
+
 def converted(t: Translated, path: PathTuple, value: Any) -> tuple[Any, str | None]:
     """The value given at old ``path``, converted for its new path; or why it cannot be."""
     if t.rule is None or not t.rule.converts or t.use is None:
@@ -253,6 +264,7 @@ def replace_path(
     ``seen`` maps each current path set so far to the path given for it, so
     that an old path and its new one given together are reported.
     """
+    value = _current_tag(plan, path, value, plan.cls, source)
     t = translate(plan, path)
     if t.walker is not None:
         inner = walk(t.walker, value, t.path)

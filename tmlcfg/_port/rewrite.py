@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from .._base.wording import derived_tag
+from .._base.tags import default_tag
 from .._port import settings as settings_module
 from .._port import validators
 from .._port.fields import TODO, FieldPorter, with_todos
@@ -311,7 +311,7 @@ class ModuleRewriter(FieldPorter, cst.CSTTransformer):
         assert isinstance(node.body, cst.IndentedBlock)
         new_body = node.body.with_changes(body=body, footer=[*footer, *node.body.footer])
         decorator = cst.Decorator(cst.Attribute(cst.Name("tmlcfg"), cst.Name("config")))
-        if tag is not None and tag != derived_tag(node.name.value):
+        if tag is not None and tag != default_tag(node.name.value):
             decorator = cst.Decorator(cst.parse_expression(f"tmlcfg.config(tag={json.dumps(tag)})"))
         self.needs.imports.add(("tmlcfg", None))
         changes: dict[str, object] = {

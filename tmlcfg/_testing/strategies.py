@@ -39,8 +39,9 @@ from .._engine.nodes import (
     TupleNode,
     TypeNode,
     UnionNode,
+    VariantNode,
 )
-from .._engine.spec import ClassSpec, field_at
+from .._engine.spec import ClassSpec, FieldSpec, field_at
 
 #: collections stay small: a config holds many of them, and Hypothesis's buffer is finite
 MAX_ITEMS = 3
@@ -235,6 +236,8 @@ class Builder:
                 return _toml_values
             case UnionNode():
                 return st.one_of([self.node(o) for o in node.options])
+            case VariantNode():  # every variant
+                return st.one_of([self.config(m.spec, ()) for m in node.members.values()])
             case _:
                 assert_never(node)
 
@@ -258,6 +261,8 @@ class Builder:
         f = spec.by_name[name]
         if isinstance(f.node, ConfigNode):
             values = self.config(f.node.spec, here)
+        elif isinstance(f.node, VariantNode):
+            values = st.one_of([self.config(m.spec, here) for m in f.node.members.values()])
         else:
             self.here = here
             values = self.node(f.node)
@@ -335,11 +340,23 @@ def _override_paths(spec: ClassSpec, overrides: Mapping[str, Any]) -> dict[PathT
             path = parse_path(text)
         except PathSyntaxError as e:
             raise InvalidArgument(f"override {text!r}: {e}") from None
-        found = field_at(spec, path)
+        found = _through_variants(spec, path)
         if isinstance(found, str):
             raise InvalidArgument(f"override {text!r}: {found}")
         out[path] = value
     return out
+
+
+def _through_variants(spec: ClassSpec, path: PathTuple) -> FieldSpec | str:
+    """:func:`field_at`, also through variant fields: a field of any of their variants (drawn where it is one)."""
+    for depth in range(len(path) - 1):
+        f = field_at(spec, path[: depth + 1])
+        if isinstance(f, FieldSpec) and isinstance(f.node, VariantNode):
+            rest = path[depth + 1 :]
+            found = [field_at(m.spec, rest) for m in f.node.members.values()]
+            fields = [x for x in found if isinstance(x, FieldSpec)]
+            return fields[0] if fields else f"{format_path(path)} is a field of none of the variants of {f.type_text}"
+    return field_at(spec, path)
 
 
 def builder(cls: type, overrides: Mapping[str, Any]) -> tuple[Builder, st.SearchStrategy[Any]]:

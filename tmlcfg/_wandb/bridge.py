@@ -21,7 +21,7 @@ from .._base.errors import ConfigError, Invalid, Problem, RawProblem, to_problem
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from .._base.limits import MAX_DEPTH, MAX_KEY_FILE_BYTES
 from .._engine.converter import require_spec, structured, to_dict, unstructure
-from .._engine.nodes import AnyNode, ConfigNode, ConstrainedNode, EnumNode
+from .._engine.nodes import KIND_KEY, AnyNode, ConfigNode, ConstrainedNode, EnumNode, VariantNode
 from .._engine.walk import merge, set_path
 from .._migrate.plan import plan_of
 from .._migrate.ways import migrate_input, replace_path
@@ -242,15 +242,21 @@ def _unmask(spec_cls: type, data: dict[str, Any]) -> dict[str, Any]:
         f = spec.by_name.get(key)
         if f is not None and f.secret and value == MASKED:
             continue
-        if f is not None and isinstance(f.node, ConfigNode) and isinstance(value, dict):
-            value = _unmask(f.node.cls, value)
+        if f is not None and isinstance(f.node, (ConfigNode, VariantNode)) and isinstance(value, dict):
+            value = _unmask_table(f.node, value)
         item = f.node.children()[0] if f is not None and len(f.node.children()) == 1 else None
-        if isinstance(item, ConfigNode) and isinstance(value, list):  # a tuple or frozenset of configs
-            value = [_unmask(item.cls, v) if isinstance(v, dict) else v for v in value]
-        elif isinstance(item, ConfigNode) and isinstance(value, dict):  # a mapping of configs
-            value = {k: _unmask(item.cls, v) if isinstance(v, dict) else v for k, v in value.items()}
+        if isinstance(item, (ConfigNode, VariantNode)) and isinstance(value, list):  # a tuple or frozenset of configs
+            value = [_unmask_table(item, v) if isinstance(v, dict) else v for v in value]
+        elif isinstance(item, (ConfigNode, VariantNode)) and isinstance(value, dict):  # a mapping of configs
+            value = {k: _unmask_table(item, v) if isinstance(v, dict) else v for k, v in value.items()}
         out[key] = value
     return out
+
+
+def _unmask_table(node: ConfigNode | VariantNode, value: dict[str, Any]) -> dict[str, Any]:
+    """A config's table (for a variant, the variant it names) with its masked secrets dropped."""
+    member = node.member(value) if isinstance(node, VariantNode) else node
+    return _unmask(member.cls, value) if member is not None else value
 
 
 def _by_name(node: Any, value: Any) -> Any:
@@ -260,6 +266,8 @@ def _by_name(node: Any, value: Any) -> Any:
     if isinstance(node, EnumNode) and isinstance(value, str) and value not in node.by_value:
         member = node.cls.__members__.get(value)
         return member.value if member is not None else value
+    if isinstance(node, VariantNode) and isinstance(value, dict):
+        node = node.member(value)
     if isinstance(node, ConfigNode) and isinstance(value, dict):
         return {k: _by_name(node.spec.by_name[k].node if k in node.spec.by_name else None, v) for k, v in value.items()}
     children: tuple[Any, ...] = node.children() if node is not None else ()
@@ -373,7 +381,11 @@ def _apply(cls: type[_C], base: dict[str, Any], mapping: Mapping[str, Any]) -> _
     tables, dotted = _split_run_config(cls, mapping)
     data = merge(node, base, tables)
     problems: list[RawProblem] = []
+    # a sweep's choice of variant first (outer ones first), then the values for the variants chosen
+    dotted.sort(key=lambda item: (0, len(item[0])) if item[0][-1:] == (KIND_KEY,) else (1, 0))
     for path, value in dotted:
+        if _other_variants(node, data, path):
+            continue  # a sweep parameter of a variant this run did not choose
         try:
             set_path(node, data, path, value)
         except Invalid as e:
@@ -381,6 +393,24 @@ def _apply(cls: type[_C], base: dict[str, Any], mapping: Mapping[str, Any]) -> _
     if problems:
         raise ConfigError([to_problem(p) for p in problems], target=cls.__name__)
     return structured(cls, data, migrate=False)
+
+
+def _other_variants(node: Any, data: Any, path: PathTuple) -> bool:
+    """Whether ``path`` runs through a variant field to a field of another variant than the one ``data`` holds."""
+    from .._engine.walk import child, resolved
+
+    here = data
+    for step in path:
+        if isinstance(node, VariantNode):
+            chosen = node.member(here) if isinstance(here, Mapping) else None
+            if chosen is not None and step not in chosen.spec.by_name and step != KIND_KEY:
+                return any(step in m.spec.by_name for m in node.members.values())
+        node = child(resolved(node, here), step)
+        if isinstance(here, Mapping) and isinstance(step, str):
+            here = here.get(step)
+        else:
+            here = here[step] if isinstance(here, list) and isinstance(step, int) and 0 <= step < len(here) else None
+    return False
 
 
 def restore(cls: type[_C], source: str | os.PathLike[str] | Mapping[str, Any]) -> _C:

@@ -9,7 +9,7 @@ from .._base.errors import ConfigError, Invalid, Problem
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from .._base.wording import MASKING, got, literal
 from .._engine.converter import require_spec
-from .._engine.nodes import ConfigNode, ConstrainedNode, FloatNode, IntNode
+from .._engine.nodes import KIND_KEY, ConfigNode, ConstrainedNode, FloatNode, IntNode, VariantNode
 from .._engine.spec import ClassSpec, FieldSpec, field_at
 from .._migrate.plan import plan_of
 
@@ -36,15 +36,21 @@ def _check_value(f: FieldSpec, what: str, value: Any, problems: list[str]) -> No
 
 
 def _below_secret(spec: ClassSpec, path: PathTuple) -> bool:
-    """Whether the field at ``path`` is secret, or sits below a secret field."""
-    current: ClassSpec | None = spec
+    """Whether the field at ``path`` is secret, or sits below a secret field (in any variant on the way)."""
+    current: list[ClassSpec] = [spec]
     for step in path:
-        f = current.by_name.get(step) if current is not None and isinstance(step, str) else None
-        if f is None:
+        found = [c.by_name[step] for c in current if isinstance(step, str) and step in c.by_name]
+        if not found:
             return False
-        if f.secret:
+        if any(f.secret for f in found):
             return True
-        current = f.node.spec if isinstance(f.node, ConfigNode) else None
+        current = []
+        for f in found:
+            node = f.node.base
+            if isinstance(node, ConfigNode):
+                current.append(node.spec)
+            elif isinstance(node, VariantNode):
+                current += [m.spec for m in node.members.values()]
     return False
 
 
@@ -91,6 +97,83 @@ def _check_parameter(f: FieldSpec, spec: Mapping[str, Any]) -> list[str]:
     if not {"value", "values", "min", "max"} & set(spec):
         problems.append("give value, values, or min and max")
     return problems
+
+
+def _swept_kinds(flat: list[tuple[PathTuple, Any]]) -> dict[PathTuple, set[Any]]:
+    """The tags each ``….kind`` parameter of the sweep can take, by the variant field's path."""
+    out: dict[PathTuple, set[Any]] = {}
+    for path, param in flat:
+        if path[-1:] == (KIND_KEY,) and isinstance(param, Mapping):
+            values = param.get("values", [param["value"]] if "value" in param else None)
+            if isinstance(values, (list, tuple)):
+                out[path[:-1]] = {v for v in values if type(v) is str}
+    return out
+
+
+def _field_at(spec: ClassSpec, path: PathTuple, swept: dict[PathTuple, set[Any]]) -> FieldSpec | VariantNode | str:
+    """The field at ``path``, through nested configs and variant fields, or why there is none.
+
+    Under a variant field a path may name a field of some of its variants (those the sweep's
+    ``kind`` ranges over, when it does): runs of the other variants leave it out.
+    """
+    candidates: list[ClassSpec] = [spec]
+    variant: VariantNode | None = None
+    crossed = False  # whether the path went through a variant field: if not, the plain walk's words
+    for depth, step in enumerate(path):
+        here = format_path(path[: depth + 1])
+        if variant is not None and step == KIND_KEY and depth == len(path) - 1:
+            return variant
+        having = [c for c in candidates if isinstance(step, str) and step in c.by_name]
+        if not having or not isinstance(step, str):
+            if not crossed:
+                return field_at(spec, path)
+            names = " or ".join(c.cls.__name__ for c in candidates)
+            return f"{here} is not a field of {names}; {candidates[0]._hint(str(step))}"
+        f = having[0].by_name[step]
+        if depth == len(path) - 1:
+            return f
+        node = f.node.base
+        variant = None
+        if isinstance(node, ConfigNode):
+            candidates = [node.spec]
+        elif isinstance(node, VariantNode):
+            variant, crossed = node, True
+            tags = swept.get(path[: depth + 1])
+            members = [m for tag, m in node.members.items() if tags is None or tag in tags]
+            candidates = [m.spec for m in members] or [m.spec for m in node.members.values()]
+            nxt = path[depth + 1]
+            if nxt != KIND_KEY and tags is not None and not any(nxt in c.by_name for c in candidates):
+                owners = [repr(t) for t, m in node.members.items() if nxt in m.spec.by_name]
+                if owners:
+                    return (
+                        f"{format_path(path[: depth + 2])} is a field of {', '.join(owners)} only, and this "
+                        f"sweep's {format_path((*path[: depth + 1], KIND_KEY))} is never one of them"
+                    )
+        elif not crossed:
+            return field_at(spec, path)
+        else:
+            return f"{here} is a field of type {f.type_text}, with no fields below it"
+    return "an empty path names no field"
+
+
+def _check_tags(node: VariantNode, param: Mapping[str, Any]) -> list[str]:
+    problems: list[str] = []
+    values = param.get("values", [param["value"]] if "value" in param else None)
+    if not isinstance(values, (list, tuple)) or not values:
+        return ["a kind takes value or values: the tags to try, such as values = ['adam', 'sgd']"]
+    if set(param) - {"value", "values", "distribution", "probabilities"}:
+        problems.append("a kind takes value or values (tags), not a range")
+    for v in values:
+        try:
+            _tag_or_fail(node, v)
+        except Invalid as e:
+            problems += [f"value {literal(v)}: {message}" for _, message, _ in e.problems]
+    return problems
+
+
+def _tag_or_fail(node: VariantNode, value: Any) -> None:
+    if type(value) is not str or value not in node.members:
+        node._old_or_fail(value)
 
 
 class _BadPath(str):
@@ -157,6 +240,7 @@ def sweep_config(
         from .._migrate.ways import sweep_paths
 
         flat = sweep_paths(plan, flat, problems)
+    swept = _swept_kinds(flat)
     for path, param in flat:
         where = format_path(path)
         if isinstance(param, _BadPath):
@@ -165,9 +249,12 @@ def sweep_config(
         if not isinstance(param, Mapping):
             problems.append(Problem(where, "a parameter is a table such as {values = [1, 2]}"))
             continue
-        f = field_at(spec, path)
+        f = _field_at(spec, path, swept)
         if isinstance(f, str):
             problems.append(Problem(where, f))
+            continue
+        if isinstance(f, VariantNode):  # the path's kind: its values are the variant's tags
+            problems += [Problem(where, message) for message in _check_tags(f, param)]
             continue
         # a sweep over a secret shows none of its values, not even in its own messages
         token = MASKING.set(True) if _below_secret(spec, path) else None

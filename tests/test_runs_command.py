@@ -260,7 +260,8 @@ def test_diff_names_the_record_differences(capsys: pytest.CaptureFixture[str], t
     assert (
         f"  git: A was at {record_a.git.commit[:7]} ({state}), B at fffffff (dirty, diff sha256 aaaaaaaaaaaa)\n" in out
     )
-    assert f"  git: A was on branch `{record_a.git.branch}`, B on branch `exp`\n" in out
+    on = f"branch `{record_a.git.branch}`" if record_a.git.branch is not None else "a detached HEAD"
+    assert f"  git: A was on {on}, B on branch `exp`\n" in out
     assert f"  python: {record_a.python} -> 3.99.0 (CPython)\n" in out
     assert f"  attrs {record_a.packages['attrs']} -> 0.0.1\n" in out
     assert "  extra-dist (not imported) -> 1.0\n" in out

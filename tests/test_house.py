@@ -221,3 +221,20 @@ def test_public_modules_show_only_their_names(module: str) -> None:
     shown = {n for n in dir(mod) if not n.startswith("_")}
     submodules = {"embedding", "optimizers", "training", "testing", "wandb", "runs"}
     assert shown - submodules == set(mod.__all__)
+
+
+def test_the_architecture_page_names_every_module() -> None:
+    """The map stays true: every sub-package and every module in it is named on the Architecture page."""
+    import re
+
+    page = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.parent == PACKAGE:
+            continue  # the root's modules are the public ones, each with its own docs page
+        if path.name == "__init__.py":
+            if f"`{path.parent.name}/`" not in page:
+                missing.append(path.parent.name)
+        elif not re.search(rf"\b{re.escape(path.stem)}\b", page):
+            missing.append(str(path.relative_to(PACKAGE)))
+    assert missing == []

@@ -6,13 +6,14 @@ from ._base.errors import ConfigError, DefinitionError, Problem, TmlcfgError
 from ._base.frozen import FrozenDict, StrictFrozenSet
 from ._base.lazy import lazy_attributes as _lazy_attributes
 from ._base.version import __version__ as __version__
-from ._engine.converter import converter, from_dict, register_hooks, to_dict
+from ._engine.converter import from_dict, register_hooks, to_dict
 from ._engine.define import config
 from ._engine.fields import field
 from ._engine.registry import register_type
 
 if _typing.TYPE_CHECKING:
     from ._cli.argv import from_argv
+    from ._engine.converter import converter
     from ._engine.numbers import NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
     from ._load.diff import Difference, diff, fingerprint
     from ._load.layers import load, loads
@@ -24,6 +25,7 @@ if _typing.TYPE_CHECKING:
 # Imported on first use, so that `import tmlcfg` costs hardly more than attrs and
 # cattrs themselves: these pull in argparse, hashlib, json and annotated-types.
 _LAZY = {
+    "converter": "_engine.converter",
     "dump": "_toml.write",
     "dumps": "_toml.write",
     "load": "_load.layers",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -10,11 +11,19 @@ from .._base.limits import MAX_INDEX_DIGITS, MAX_SHOWN
 PathTuple = tuple["str | int", ...]
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
-_PLAIN = re.compile(r'[^"\\\x00-\x1f\x7f\ud800-\udfff]*\Z')
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Compiled on first use: these two cost more to compile than the rest of `import tmlcfg`'s own code
+# runs, and most processes never show a quoted key or meet a non-ASCII string.
+@functools.cache
+def _plain() -> re.Pattern[str]:
+    return re.compile(r'[^"\\\x00-\x1f\x7f\ud800-\udfff]*\Z')
+
+
+@functools.cache
+def _surrogate() -> re.Pattern[str]:
+    return re.compile("[\ud800-\udfff]")
 
 
 def lone_surrogate(text: str) -> str | None:
@@ -25,7 +34,7 @@ def lone_surrogate(text: str) -> str | None:
     """
     if text.isascii():  # O(1) in CPython: the common case costs nothing
         return None
-    m = _SURROGATE.search(text)
+    m = _surrogate().search(text)
     if m is None:
         return None
     return (
@@ -41,7 +50,7 @@ def any_lone_surrogate(values: Any) -> bool:
 
 def basic_string(text: str) -> str:
     """``text`` as a TOML basic string, with quotes, backslashes, control characters and surrogates escaped."""
-    if _PLAIN.match(text):
+    if _plain().match(text):
         return f'"{text}"'
     out = []
     for ch in text:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-_TAG = re.compile(r"[A-Za-z0-9_]+")
-_WORDS = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_TAG = r"[A-Za-z0-9_]+"
+#: where a class name's words meet (re caches the compiled pattern; compiling it at import would cost
+#: every `import tmlcfg`)
+_WORDS = r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])"
 
 
 def default_tag(name: str) -> str:
@@ -16,11 +18,11 @@ def default_tag(name: str) -> str:
     """
     if name.endswith("Config") and len(name) > len("Config"):
         name = name[: -len("Config")]
-    return _WORDS.sub("_", name).lower()
+    return re.sub(_WORDS, "_", name).lower()
 
 
 def tag_problem(tag: object) -> str | None:
     """Why ``tag`` cannot name a variant, or ``None`` when it can."""
-    if type(tag) is not str or not _TAG.fullmatch(tag):
+    if type(tag) is not str or not re.fullmatch(_TAG, tag):
         return f"a tag is a non-empty str of ASCII letters, digits and _, not {tag!r}"
     return None

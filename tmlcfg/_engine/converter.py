@@ -15,7 +15,7 @@ import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 import cattrs
 from cattrs.errors import (
@@ -466,7 +466,27 @@ def _new_converter() -> Converter:
 
 
 #: The process's converter, with tmlcfg's hooks; users may structure with it and add hooks to it.
-converter: Converter = _new_converter()
+#: Made on first use (``tmlcfg.converter`` or the first read or write): making it registers every
+#: hook, which would cost every ``import tmlcfg`` a millisecond.
+_converter: Converter | None = None
+
+if TYPE_CHECKING:
+    converter: Converter
+
+
+def the_converter() -> Converter:
+    """:data:`tmlcfg.converter`, made now if nothing has used it yet."""
+    global _converter
+    if _converter is None:
+        _converter = _new_converter()
+    return _converter
+
+
+def __getattr__(name: str) -> Any:
+    if name == "converter":
+        return the_converter()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _masking: cattrs.Converter | None = None
 
@@ -475,7 +495,7 @@ def masking_converter() -> cattrs.Converter:
     """A copy of :data:`converter` that writes every secret as ``'***'``: for logs and wandb."""
     global _masking
     if _masking is None:
-        _masking = converter.copy()
+        _masking = the_converter().copy()
         _masking.register_unstructure_hook_factory(_is_config, _config_unstructure_hook(True))
         for tp in _scalar_types():
             _register_class_hooks(_masking, tp, mask=True)  # a config deriving from one is masked too
@@ -484,7 +504,7 @@ def masking_converter() -> cattrs.Converter:
 
 def install_registered(node: RegisteredNode) -> None:
     """Put a registered type's hooks on tmlcfg's converters (cattrs forgets its cached dispatch)."""
-    for conv, mask in ((converter, False), (_masking, True)):
+    for conv, mask in ((_converter, False), (_masking, True)):
         if conv is not None:
             _register_class_hooks(conv, node.tp, mask)
 
@@ -507,7 +527,7 @@ def structured(
     """
     spec = require_spec(cls)
     if migrate or spec.plan is None:
-        hook = converter.get_structure_hook(cls)
+        hook = the_converter().get_structure_hook(cls)
     else:
         hook = _config_structure_hook(cls, migrate=False)
     raw: list[RawProblem]
@@ -539,11 +559,11 @@ def from_dict(cls: type[_C], data: Mapping[str, Any]) -> _C:
 def to_dict(config: Any) -> dict[str, Any]:
     """Plain dicts, lists and scalars; ``None`` fields left out, enums as values, paths as str."""
     require_spec(type(config))
-    return cast("dict[str, Any]", converter.unstructure(config))
+    return cast("dict[str, Any]", the_converter().unstructure(config))
 
 
 def unstructure(config: Any, *, mask: bool) -> dict[str, Any]:
     """Plain values of a config; with ``mask``, every secret is ``'***'``."""
     require_spec(type(config))
-    conv = masking_converter() if mask else converter
+    conv = masking_converter() if mask else the_converter()
     return cast("dict[str, Any]", conv.unstructure(config))

@@ -12,7 +12,6 @@ from .._base.keypaths import PathSyntaxError, PathTuple, parse_path
 from .._base.sentinels import FAILED, GROUP_DEFAULT, MISSING
 from .._base.tags import default_tag
 from .._base.wording import MASKING, failure, got, literal, scrub
-from .codegen import generate, generate_tagged, generate_unstructure
 from .nodes import KIND_KEY, TypeNode
 
 if TYPE_CHECKING:
@@ -171,12 +170,16 @@ class ClassSpec:
     def generated(self) -> tuple[Callable[[Any], Any], Callable[[Any, Any], None]]:
         """The generated ``build`` and ``fill``, made on first use and then kept for the process."""
         if self._code is None:
+            from .codegen import generate  # on first use: `import tmlcfg` does not load the code generator
+
             self._code = generate(self)
             # from now on the generated functions are called directly, not through the methods
             self.build, self.fill = self._code  # type: ignore[method-assign, assignment]
         return self._code
 
     def _first_build_variant(self, data: Any) -> Any:
+        from .codegen import generate_tagged
+
         self.build_variant = generate_tagged(self)  # from now on called directly
         return self.build_variant(data)
 
@@ -186,6 +189,8 @@ class ClassSpec:
     def generated_unstructure(self) -> Callable[[Any], dict[str, Any]]:
         """The generated plain-dict writer of an instance (secrets as they are), made on first use."""
         if self._unstructure_code is None:
+            from .codegen import generate_unstructure
+
             self._unstructure_code = generate_unstructure(self)
         return self._unstructure_code
 

@@ -45,6 +45,9 @@ _select_pyenv_pythons()
 TEST_DEPS = [
     "pytest>=8",
     "coverage[toml]>=7.4",
+    # the suite on every core, its coverage gathered from each worker (CI's machines have two)
+    "pytest-xdist>=3.5",
+    "pytest-cov>=5",
     "jsonschema>=4.20",
     "pyyaml>=6",
     "pydantic>=2",
@@ -59,11 +62,12 @@ def tests(session: nox.Session) -> None:
     """The test suite under coverage; ``HYPOTHESIS_PROFILE=ci`` makes it thorough."""
     session.install("-e", ".[testing,wandb,yaml,port,upgrade]", *TEST_DEPS)
     session.run(
-        "coverage",
-        "run",
-        "--parallel-mode",
-        "-m",
         "pytest",
+        "-n",
+        "auto",
+        "--cov=tmlcfg",
+        "--cov-report=",
+        "--cov-fail-under=0",  # the coverage session holds the floor, over every Python's run together
         *session.posargs,
         env={"COVERAGE_FILE": f".coverage.{session.python}"},
     )

@@ -23,7 +23,8 @@ if _typing.TYPE_CHECKING:
     from ._toml.write import dump, dumps, pretty_print
 
 # Imported on first use, so that `import tmlcfg` costs hardly more than attrs and
-# cattrs themselves: these pull in argparse, hashlib, json and annotated-types.
+# cattrs themselves: these pull in argparse, hashlib, json and annotated-types, and
+# the converter registers every hook when it is made.
 _LAZY = {
     "converter": "_engine.converter",
     "dump": "_toml.write",

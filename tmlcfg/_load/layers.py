@@ -16,7 +16,9 @@ from .._base.wording import literal
 from .._engine.converter import require_spec, structured, to_dict
 from .._engine.nodes import KIND_KEY, ConfigNode, VariantNode
 from .._engine.walk import child, merge, reset_path, resolved, set_path
-from .._migrate.plan import plan_of
+from .._migrate.apply import translate
+from .._migrate.plan import Plan, plan_of
+from .._migrate.ways import migrate_layers, move_lines
 from .._toml.env import may_hold_dollar
 from .._toml.files import parse_located, read_text, without_bom
 
@@ -46,8 +48,6 @@ class Layer:
 
     def rename(self, moves: dict[PathTuple, PathTuple]) -> None:
         """The data now holds at each new path what the text holds at its old one."""
-        from .._migrate.ways import move_lines
-
         move_lines(self.lines(), moves)
         for path, names in list(self.substituted.items()):  # "via ${VAR}" follows the value
             for new, old in moves.items():
@@ -132,13 +132,10 @@ def _resolve(
             unset += _locate([layer], raw)
     plan = plan_of(cls)
     if plan is not None:
-        from .._migrate.apply import translate
-        from .._migrate.ways import migrate_layers
-
         # after substitution: a convert sees the value, never the ${VAR} that gives it
         overrides = migrate_layers(cls, layers, list(overrides))
         # a removed key is ignored, and so is a variable it names that is not set
-        unset = [p for p in unset if not _removed(translate, plan, p.path)]
+        unset = [p for p in unset if not _removed(plan, p.path)]
     for layer in layers:
         # one file alone needs no merging (and no copy: structuring never edits its input)
         data = layer.data if len(layers) == 1 and not overrides else merge(node, data, layer.data)
@@ -171,7 +168,7 @@ def _resolve(
     return result
 
 
-def _removed(translate: Any, plan: Any, path: str) -> bool:
+def _removed(plan: Plan, path: str) -> bool:
     try:
         t = translate(plan, parse_path(path))
     except PathSyntaxError:  # pragma: no cover - tmlcfg's own paths parse

@@ -399,14 +399,6 @@ def describe(use: Use) -> str:
     return f"renamed to {format_path(use.new)}"
 
 
-def _has_bom(name: str) -> bool:
-    try:
-        with open(name, "rb") as f:
-            return f.read(3) == b"\xef\xbb\xbf"
-    except OSError:  # pragma: no cover - it was just read
-        return False
-
-
 def _unwritable(name: str, target: str) -> list[Problem]:
     """Why ``name`` cannot be rewritten in place (nothing is written), or nothing."""
     from .._toml.atomic import check_target
@@ -444,7 +436,7 @@ def upgrade_files(cls: type, files: list[str], mode: str) -> str:
             raw = read_text(name, cls.__name__)
             text = without_bom(raw)
             new, uses = upgrade_text(cls, text, name)
-            texts[name] = text
+            texts[name] = raw
             if new != text and raw != text:
                 new = "\ufeff" + new  # the reader drops a byte-order mark; a rewrite keeps it
         except ConfigError as e:
@@ -461,7 +453,7 @@ def upgrade_files(cls: type, files: list[str], mode: str) -> str:
         (name,) = files
         if changed:
             return changed[0][2]
-        return ("\ufeff" if _has_bom(name) else "") + texts[name]  # the file as it is, byte-order mark and all
+        return texts[name]  # the file as it was read, byte-order mark and all
     out: list[str] = []
     if mode == "in-place":
         # every new text on disk beside its file before any file is replaced: all or nothing

@@ -39,6 +39,21 @@ from .nodes import (
 )
 
 
+def secret_prefix(node: TypeNode, path: PathTuple) -> PathTuple | None:
+    """The part of ``path`` below ``node`` that is a secret field (which covers all below it), else ``None``."""
+    here: TypeNode | None = node
+    for depth, step in enumerate(path):
+        base = here.base if here is not None else None
+        if isinstance(base, ConfigNode) and isinstance(step, str):
+            f = base.spec.by_name.get(step)
+            if f is not None and f.secret:
+                return path[: depth + 1]
+        here = child(here, step)
+        if here is None:
+            return None
+    return None
+
+
 def child(node: TypeNode | None, step: str | int) -> TypeNode | None:
     """The node of what sits at key or index ``step`` below ``node``, if known.
 

@@ -365,8 +365,8 @@ def _secret(cls: type, path: PathTuple) -> bool:
     when the table it was last in (before a chain of renames ended in its
     removal) is secret now.
     """
-    from .._engine.nodes import ConfigNode, TypeNode
-    from .._engine.walk import child
+    from .._engine.nodes import ConfigNode
+    from .._engine.walk import secret_prefix
 
     plan = plan_of(cls)
     if plan is not None:
@@ -374,21 +374,7 @@ def _secret(cls: type, path: PathTuple) -> bool:
         if t.use is not None and t.use.new is None:
             return (t.rule is not None and t.rule.secret) or (len(path) > 1 and _secret(cls, path[:-1]))
         path = t.path
-    node: TypeNode | None = ConfigNode(require_spec(cls))
-    for step in path:
-        base = node.base if node is not None else None
-        if isinstance(base, ConfigNode) and isinstance(step, str):
-            f = base.spec.by_name.get(step)
-            if f is None:
-                return False
-            if f.secret:
-                return True
-            node = f.node
-        else:
-            node = child(node, step)
-        if node is None:
-            return False
-    return False
+    return secret_prefix(ConfigNode(require_spec(cls)), path) is not None
 
 
 def describe(use: Use) -> str:

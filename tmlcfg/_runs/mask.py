@@ -7,9 +7,9 @@ from typing import Any
 
 from .._base.keypaths import PathSyntaxError, PathTuple, format_path, parse_path
 from .._base.limits import MAX_DEPTH
+from .._engine import walk
 from .._engine.converter import require_spec
 from .._engine.nodes import ConfigNode, Node, TypeNode
-from .._engine.walk import child
 from .._load.layers import split_override
 from .._migrate.apply import translate
 from .._migrate.plan import plan_of
@@ -28,17 +28,7 @@ def current_path(cls: type, path: PathTuple) -> PathTuple | None:
 
 def secret_prefix(cls: type, path: PathTuple) -> PathTuple | None:
     """The part of ``path`` (current names) that is a secret field, or None when no secret field holds it."""
-    node: TypeNode | None = ConfigNode(require_spec(cls))
-    for depth, step in enumerate(path):
-        base = node.base if node is not None else None
-        if isinstance(base, ConfigNode) and isinstance(step, str):
-            f = base.spec.by_name.get(step)
-            if f is not None and f.secret:
-                return path[: depth + 1]
-        node = child(node, step)
-        if node is None:
-            return None
-    return None
+    return walk.secret_prefix(ConfigNode(require_spec(cls)), path)
 
 
 def _secret_below(node: Node, seen: set[int]) -> bool:
@@ -65,7 +55,7 @@ def sets_secret(cls: type, text: str) -> bool:
         return True
     node: TypeNode | None = ConfigNode(require_spec(cls))
     for step in now:
-        node = child(node, step)
+        node = walk.child(node, step)
     return node is not None and _secret_below(node, set())
 
 
